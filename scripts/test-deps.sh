@@ -1,0 +1,34 @@
+#!/bin/bash
+# Installs, when missing, the Debian packages the test suite drives for real: ClamAV (EICAR proof),
+# nginx, Redis, RabbitMQ, PostgreSQL, git daemon, gpg-agent, dumb-init, runit (live discovery),
+# Chromium (HTML export). A policy-rc.d that exits 101 keeps the packages' maintainer scripts from
+# starting system-wide services on the default ports; the tests start their own on loopback.
+set -euo pipefail
+PKGS=(clamav clamav-daemon clamav-freshclam
+      nginx-light redis-server rabbitmq-server postgresql git gpg-agent gpgconf dumb-init runit
+      chromium iproute2 procps util-linux xxd python3)
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+need=()
+for p in "${PKGS[@]}"; do have "$p" || need+=("$p"); done
+if [ ${#need[@]} -eq 0 ]; then
+  echo "test-deps: all packages present"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "test-deps: missing ${need[*]}; run as root to install them" >&2
+  exit 2
+fi
+echo "test-deps: installing ${need[*]}"
+made_policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; made_policy=1
+fi
+trap '[ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d' EXIT
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Services that a maintainer script may still have started: stop them, the tests run their own.
+for s in clamav-daemon clamav-freshclam nginx redis-server rabbitmq-server postgresql; do
+  service "$s" stop >/dev/null 2>&1 || true
+done
+echo "test-deps: done"

@@ -1,0 +1,509 @@
+//! The canonical exclusion catalog: built-in documents from `exclusions/` plus site overlays,
+//! validated with diagnostics that name file, line and column (`catalog lint`).
+//!
+//! Overlays (`--catalog FILE`) use the same format and may add `entries`, `override` an entry by
+//! id (only the fields given change), or `disable` one with a written reason.
+
+pub mod diags;
+pub mod file;
+pub mod pattern;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+pub use diags::Diagnostic;
+use file::{CatalogFile, EntryFile, OverrideFile};
+pub use pattern::Template;
+
+use crate::model::{Catalog, Entry, EntryKind, Placeholder, PortRange, Protocol, SourceRef};
+use crate::yaml::{self, KeyPos};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
+
+/// The catalog and vendor files compiled into the binary: `(relative path, text)`.
+pub fn builtin_catalog_files() -> &'static [(&'static str, &'static str)] {
+    builtin::CATALOG_FILES
+}
+
+/// Vendor files compiled into the binary: `(vendors/<name>/<file>, text)`.
+pub fn builtin_vendor_files() -> &'static [(&'static str, &'static str)] {
+    builtin::VENDOR_FILES
+}
+
+/// Rules this tool knows how to expand (entries of kind `rule`).
+pub const KNOWN_RULES: &[&str] = &["elma365-internal-processes", "database-data-paths"];
+
+/// Schema versions of the catalog format this tool reads.
+pub const SCHEMA: u32 = 1;
+
+/// A catalog document: its display name (a path, or `builtin:exclusions/x.yaml`) and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// Read an overlay from disk; an unreadable or non-UTF-8 file is a diagnostic, not a panic.
+    pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Diagnostic::new("io", &name, "", (1, 1), format!("cannot read: {e}")))?;
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile { name, text }),
+            Err(e) => {
+                let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+                let col = upto.len() - upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+                Err(Diagnostic::new("io", &name, "", (line, col), "the file is not UTF-8"))
+            }
+        }
+    }
+}
+
+/// The built-in documents, in file-name order.
+pub fn builtin_sources() -> Vec<SourceFile> {
+    builtin_catalog_files()
+        .iter()
+        .filter(|(p, _)| p.ends_with(".yaml") || p.ends_with(".yml"))
+        .map(|(p, t)| SourceFile {
+            name: format!("builtin:{p}"),
+            text: (*t).to_string(),
+        })
+        .collect()
+}
+
+/// Built-in catalog plus overlays read from `overlays`; every problem as a diagnostic.
+pub fn load_with_overlays(overlays: &[impl AsRef<Path>]) -> Result<Catalog, Vec<Diagnostic>> {
+    let mut files = builtin_sources();
+    let mut diags = Vec::new();
+    for o in overlays {
+        match SourceFile::read(o.as_ref()) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    load(&files)
+}
+
+/// Where an entry's fields were last set, for diagnostics after overlays are applied.
+#[derive(Clone)]
+struct Origin {
+    file: usize,
+    section: &'static str,
+    item: usize,
+}
+
+struct Ctx<'a> {
+    files: &'a [SourceFile],
+    keys: Vec<Vec<KeyPos>>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn pos(&self, o: &Origin, key: &str) -> (usize, usize) {
+        let keys = &self.keys[o.file];
+        keys.iter()
+            .find(|k| k.section == o.section && k.item == o.item && k.key == key)
+            .or_else(|| keys.iter().find(|k| k.section == o.section && k.item == o.item))
+            .map(|k| (k.line, k.column))
+            .or_else(|| yaml::locate_top_key(&self.files[o.file].text, o.section))
+            .unwrap_or((1, 1))
+    }
+    fn err(&mut self, code: &'static str, o: &Origin, key: &str, msg: impl Into<String>) {
+        let pos = self.pos(o, key);
+        let f = &self.files[o.file];
+        self.diags.push(Diagnostic::new(code, &f.name, &f.text, pos, msg));
+    }
+}
+
+fn classify_serde(msg: &str) -> &'static str {
+    if msg.contains("unknown field") {
+        "unknown-key"
+    } else if msg.contains("unknown variant") {
+        "unknown-value"
+    } else if msg.contains("missing field") {
+        "missing-key"
+    } else if msg.contains("invalid type") || msg.contains("invalid value") {
+        "bad-type"
+    } else {
+        "yaml-syntax"
+    }
+}
+
+/// Load and validate documents in order (built-ins first, then overlays). All problems found are
+/// returned together, each with its file, line and column.
+pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
+    let mut ctx = Ctx {
+        files,
+        keys: files.iter().map(|f| yaml::locate_keys(&f.text)).collect(),
+        diags: Vec::new(),
+    };
+    let mut parsed: Vec<Option<CatalogFile>> = Vec::new();
+    for f in files {
+        match yaml::from_str::<CatalogFile>(&f.text) {
+            Ok(c) => parsed.push(Some(c)),
+            Err(e) => {
+                let code = classify_serde(&e.message);
+                ctx.diags
+                    .push(Diagnostic::new(code, &f.name, &f.text, (e.line, e.column), e.message));
+                parsed.push(None);
+            }
+        }
+    }
+
+    let mut placeholders: BTreeMap<String, Placeholder> = BTreeMap::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut origins: HashMap<String, (Origin, Origin)> = HashMap::new(); // id -> (defined, match set)
+    let mut index: HashMap<String, usize> = HashMap::new();
+
+    for (fi, pf) in parsed.iter().enumerate() {
+        let Some(cf) = pf else { continue };
+        let f = &files[fi];
+        if cf.schema != SCHEMA {
+            let pos = yaml::locate_top_key(&f.text, "schema").unwrap_or((1, 1));
+            ctx.diags.push(Diagnostic::new(
+                "unsupported-schema",
+                &f.name,
+                &f.text,
+                pos,
+                format!("schema {} is not supported; this avexclude reads schema {SCHEMA}", cf.schema),
+            ));
+            continue;
+        }
+        for (name, p) in &cf.placeholders {
+            let pos = yaml::locate_top_key(&f.text, "placeholders").unwrap_or((1, 1));
+            if !["version", "digits", "name"].contains(&p.shape.as_str()) {
+                ctx.diags.push(Diagnostic::new(
+                    "bad-shape",
+                    &f.name,
+                    &f.text,
+                    pos,
+                    format!("placeholder {name}: shape '{}' is not one of version, digits, name", p.shape),
+                ));
+                continue;
+            }
+            let new: Placeholder = p.into();
+            match placeholders.get(name) {
+                Some(old) if *old != new => ctx.diags.push(Diagnostic::new(
+                    "placeholder-redefined",
+                    &f.name,
+                    &f.text,
+                    pos,
+                    format!("placeholder {name} is already defined with shape '{}'", old.shape),
+                )),
+                _ => {
+                    placeholders.insert(name.clone(), new);
+                }
+            }
+        }
+        let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
+        let default_origin = cf.origin.clone().unwrap_or_else(|| "site".to_string());
+        for (ii, ef) in cf.entries.iter().enumerate() {
+            let o = Origin { file: fi, section: "entries", item: ii };
+            if let Some(&prev) = index.get(&ef.id) {
+                let (po, _) = &origins[&entries[prev].id];
+                let (pl, pc) = ctx.pos(po, "id");
+                let prev_file = files[po.file].name.clone();
+                ctx.err(
+                    "duplicate-id",
+                    &o,
+                    "id",
+                    format!("id '{}' is already defined at {prev_file}:{pl}:{pc}; use `override` to change it", ef.id),
+                );
+                continue;
+            }
+            let e = entry_from_file(ef, &document, &default_origin, cf.audit_only.unwrap_or(false));
+            index.insert(e.id.clone(), entries.len());
+            origins.insert(e.id.clone(), (o.clone(), o));
+            entries.push(e);
+        }
+        for (ii, ov) in cf.overrides.iter().enumerate() {
+            let o = Origin { file: fi, section: "override", item: ii };
+            let Some(&at) = index.get(&ov.id) else {
+                ctx.err("override-missing-id", &o, "id", format!("override of '{}', which no catalog defines", ov.id));
+                continue;
+            };
+            apply_override(&mut entries[at], ov, &f.name);
+            if ov.pattern.is_some() || ov.alternates.is_some() || ov.canonical.is_some() || ov.kind.is_some() {
+                if let Some(x) = origins.get_mut(&ov.id) {
+                    x.1 = o;
+                }
+            }
+        }
+        for (ii, d) in cf.disable.iter().enumerate() {
+            let o = Origin { file: fi, section: "disable", item: ii };
+            let Some(&at) = index.get(&d.id) else {
+                ctx.err("disable-missing-id", &o, "id", format!("disable of '{}', which no catalog defines", d.id));
+                continue;
+            };
+            if d.reason.trim().is_empty() {
+                ctx.err("empty-value", &o, "reason", "a disabled entry needs a written reason");
+                continue;
+            }
+            entries[at].disabled = Some(format!("{} ({})", d.reason.trim(), f.name));
+        }
+    }
+
+    for e in &mut entries {
+        let Some((def, mat)) = origins.get(&e.id).cloned() else { continue };
+        validate_entry(&mut ctx, e, &def, &mat, &placeholders);
+    }
+
+    if ctx.diags.is_empty() {
+        Ok(Catalog {
+            sources: files.iter().map(|f| f.name.clone()).collect(),
+            placeholders,
+            entries,
+        })
+    } else {
+        Err(ctx.diags)
+    }
+}
+
+fn entry_from_file(ef: &EntryFile, document: &str, default_origin: &str, audit_only: bool) -> Entry {
+    Entry {
+        id: ef.id.clone(),
+        kind: ef.kind,
+        canonical: ef.canonical.clone(),
+        pattern: ef.pattern.clone(),
+        alternates: ef.alternates.clone(),
+        aliases: ef.aliases.clone(),
+        ports: Vec::new(),
+        component: ef.component.clone(),
+        section: ef.section.clone(),
+        reason: ef.reason.clone(),
+        risk: ef.risk,
+        risk_why: ef.risk_why.clone(),
+        source: SourceRef {
+            origin: ef.origin.clone().unwrap_or_else(|| default_origin.to_string()),
+            document: document.to_string(),
+            section: Some(ef.section.clone()),
+        },
+        audit_only: ef.audit_only.unwrap_or(audit_only),
+        disabled: None,
+    }
+}
+
+fn apply_override(e: &mut Entry, ov: &OverrideFile, file: &str) {
+    macro_rules! set {
+        ($f:ident) => {
+            if let Some(v) = &ov.$f {
+                e.$f = v.clone();
+            }
+        };
+    }
+    set!(kind);
+    set!(canonical);
+    set!(pattern);
+    set!(alternates);
+    set!(aliases);
+    set!(component);
+    set!(section);
+    set!(reason);
+    set!(risk);
+    set!(risk_why);
+    set!(audit_only);
+    e.source.origin = format!("{} (overridden by {file})", e.source.origin);
+}
+
+fn validate_entry(
+    ctx: &mut Ctx<'_>,
+    e: &mut Entry,
+    def: &Origin,
+    mat: &Origin,
+    placeholders: &BTreeMap<String, Placeholder>,
+) {
+    if e.id.is_empty()
+        || !e.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        ctx.err("bad-id", def, "id", format!("id '{}' must be lowercase letters, digits and dashes", e.id));
+    }
+    for (key, val) in [
+        ("canonical", &e.canonical),
+        ("match", &e.pattern),
+        ("component", &e.component),
+        ("section", &e.section),
+    ] {
+        if val.trim().is_empty() {
+            ctx.err("empty-value", def, key, format!("'{key}' is empty"));
+        }
+    }
+    for (key, t) in [("reason", &e.reason), ("risk_why", &e.risk_why)] {
+        if t.ru.trim().is_empty() || t.en.trim().is_empty() {
+            ctx.err("empty-value", def, key, format!("'{key}' needs both ru and en text"));
+        }
+    }
+    if !["vendor", "avexclude", "site"].iter().any(|o| e.source.origin.starts_with(o)) {
+        ctx.err("unknown-value", def, "origin", format!("origin '{}' is not vendor, avexclude or site", e.source.origin));
+    }
+    match e.kind {
+        EntryKind::Port => match parse_ports(&e.pattern) {
+            Ok(p) => e.ports = p,
+            Err(m) => ctx.err("bad-port", mat, "match", m),
+        },
+        EntryKind::Rule => {
+            if !KNOWN_RULES.contains(&e.pattern.as_str()) {
+                ctx.err(
+                    "unknown-rule",
+                    mat,
+                    "match",
+                    format!("rule '{}' is not one of: {}", e.pattern, KNOWN_RULES.join(", ")),
+                );
+            }
+        }
+        EntryKind::ProcessName | EntryKind::ProcessTitle => {
+            if e.kind == EntryKind::ProcessName && e.pattern.contains('/') {
+                ctx.err("bad-path", mat, "match", "a process name has no '/'; use kind process-path");
+            }
+        }
+        EntryKind::Directory | EntryKind::File | EntryKind::ProcessPath => {
+            let all: Vec<(String, &'static str)> = std::iter::once((e.pattern.clone(), "match"))
+                .chain(e.alternates.iter().map(|a| (a.clone(), "alternates")))
+                .collect();
+            for (t, key) in all {
+                check_path_template(ctx, mat, key, &t, e.kind, placeholders);
+            }
+            if let Ok(t) = Template::parse(&e.pattern) {
+                if t.has_placeholders() && canonical_values(&t, &e.canonical, placeholders).is_none() {
+                    ctx.err(
+                        "canonical-mismatch",
+                        mat,
+                        "match",
+                        format!("canonical '{}' does not fit match '{}'", e.canonical, e.pattern),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_path_template(
+    ctx: &mut Ctx<'_>,
+    o: &Origin,
+    key: &str,
+    t: &str,
+    kind: EntryKind,
+    placeholders: &BTreeMap<String, Placeholder>,
+) {
+    if !t.starts_with('/') {
+        ctx.err("bad-path", o, key, format!("'{t}' is not an absolute path"));
+        return;
+    }
+    if t.contains("//") || t.split('/').any(|c| c == "." || c == "..") || t.contains('\n') {
+        ctx.err("bad-path", o, key, format!("'{t}' is not a normalised path (no //, . or ..)"));
+        return;
+    }
+    if kind == EntryKind::Directory && !t.ends_with('/') {
+        ctx.err("bad-path", o, key, format!("directory '{t}' must end with '/'"));
+    }
+    if kind != EntryKind::Directory && t.ends_with('/') {
+        ctx.err("bad-path", o, key, format!("'{t}' ends with '/' but names a file or executable"));
+    }
+    if t == "/" {
+        ctx.err("bad-path", o, key, "'/' would exclude the whole host");
+    }
+    match Template::parse(t) {
+        Err((off, m)) => ctx.err("bad-template", o, key, format!("'{t}' at byte {off}: {m}")),
+        Ok(tp) => {
+            for p in tp.placeholders() {
+                if !placeholders.contains_key(p) {
+                    ctx.err(
+                        "undefined-placeholder",
+                        o,
+                        key,
+                        format!("placeholder {{{p}}} is not defined under `placeholders:` in any catalog file"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The shape of each placeholder, as [`Template::matches`] wants it.
+pub fn shape_fn(placeholders: &BTreeMap<String, Placeholder>) -> impl Fn(&str) -> String + '_ {
+    move |n| placeholders.get(n).map_or_else(|| "name".to_string(), |p| p.shape.clone())
+}
+
+/// The placeholder values the vendor wrote: the template matched against the canonical text
+/// (whose first word is the path: `/opt/bitnami/minio/bin/minio server`).
+pub fn canonical_values(
+    t: &Template,
+    canonical: &str,
+    placeholders: &BTreeMap<String, Placeholder>,
+) -> Option<BTreeMap<String, String>> {
+    let shape = shape_fn(placeholders);
+    t.matches(canonical.as_bytes(), &shape).or_else(|| {
+        let first = canonical.split_whitespace().next()?;
+        t.matches(first.as_bytes(), &shape)
+    })
+}
+
+/// Parse `5432/tcp`, `2379/tcp, 2380/tcp`, `7000-7999/tcp`, `icmp`.
+pub fn parse_ports(s: &str) -> Result<Vec<PortRange>, String> {
+    let mut out = Vec::new();
+    for part in s.split(',') {
+        let part = part.trim();
+        if part.eq_ignore_ascii_case("icmp") {
+            out.push(PortRange { protocol: Protocol::Icmp, first: 0, last: 0 });
+            continue;
+        }
+        let (ports, proto) = part
+            .split_once('/')
+            .ok_or_else(|| format!("'{part}' needs a protocol: PORT/tcp or PORT/udp"))?;
+        let protocol = match proto {
+            "tcp" => Protocol::Tcp,
+            "udp" => Protocol::Udp,
+            p => return Err(format!("protocol '{p}' is not tcp or udp")),
+        };
+        let num = |x: &str| -> Result<u16, String> {
+            x.parse::<u16>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| format!("'{x}' is not a port number (1-65535)"))
+        };
+        let (first, last) = match ports.split_once('-') {
+            Some((a, b)) => (num(a)?, num(b)?),
+            None => {
+                let n = num(ports)?;
+                (n, n)
+            }
+        };
+        if first > last {
+            return Err(format!("range {first}-{last} runs backwards"));
+        }
+        out.push(PortRange { protocol, first, last });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_loads() {
+        let c = load(&builtin_sources()).unwrap_or_else(|d| {
+            panic!("{}", d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n"))
+        });
+        assert!(c.entries.len() > 47);
+        let beam = c.get("db-beam-smp-bitnami").unwrap();
+        let t = Template::parse(&beam.pattern).unwrap();
+        assert_eq!(canonical_values(&t, &beam.canonical, &c.placeholders).unwrap()["erts"], "12.3.1");
+        assert_eq!(c.get("port-5432-tcp").unwrap().ports[0].first, 5432);
+    }
+
+    #[test]
+    fn ports_parse() {
+        assert_eq!(parse_ports("7000-7999/tcp").unwrap()[0].last, 7999);
+        assert!(parse_ports("5432").is_err());
+        assert!(parse_ports("0/tcp").is_err());
+        assert!(parse_ports("9-1/udp").is_err());
+        assert!(parse_ports("5/sctp").is_err());
+    }
+}

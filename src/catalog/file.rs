@@ -1,0 +1,105 @@
+//! The on-disk shape of a catalog file (`exclusions/*.yaml`, site overlays): unchecked values as
+//! written, before the loader validates them into [`crate::model::Entry`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::model::{EntryKind, Placeholder, Risk, Text};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    pub schema: u32,
+    #[serde(default)]
+    pub document: Option<String>,
+    /// Default origin of the file's entries: `vendor`, `avexclude` or `site`.
+    #[serde(default)]
+    pub origin: Option<String>,
+    /// Default for the file's entries: listed for a port audit, never rendered.
+    #[serde(default)]
+    pub audit_only: Option<bool>,
+    #[serde(default)]
+    pub placeholders: BTreeMap<String, PlaceholderFile>,
+    #[serde(default)]
+    pub entries: Vec<EntryFile>,
+    #[serde(default, rename = "override")]
+    pub overrides: Vec<OverrideFile>,
+    #[serde(default)]
+    pub disable: Vec<DisableFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceholderFile {
+    pub label: String,
+    pub shape: String,
+}
+
+impl From<&PlaceholderFile> for Placeholder {
+    fn from(p: &PlaceholderFile) -> Self {
+        Placeholder {
+            label: p.label.clone(),
+            shape: p.shape.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryFile {
+    pub id: String,
+    pub kind: EntryKind,
+    pub canonical: String,
+    #[serde(rename = "match")]
+    pub pattern: String,
+    #[serde(default)]
+    pub alternates: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub component: String,
+    pub section: String,
+    pub reason: Text,
+    pub risk: Risk,
+    pub risk_why: Text,
+    #[serde(default)]
+    pub origin: Option<String>,
+    #[serde(default)]
+    pub audit_only: Option<bool>,
+}
+
+/// An overlay's change to one entry: every field but `id` optional.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideFile {
+    pub id: String,
+    #[serde(default)]
+    pub kind: Option<EntryKind>,
+    #[serde(default)]
+    pub canonical: Option<String>,
+    #[serde(default, rename = "match")]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub alternates: Option<Vec<String>>,
+    #[serde(default)]
+    pub aliases: Option<Vec<String>>,
+    #[serde(default)]
+    pub component: Option<String>,
+    #[serde(default)]
+    pub section: Option<String>,
+    #[serde(default)]
+    pub reason: Option<Text>,
+    #[serde(default)]
+    pub risk: Option<Risk>,
+    #[serde(default)]
+    pub risk_why: Option<Text>,
+    #[serde(default)]
+    pub audit_only: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisableFile {
+    pub id: String,
+    pub reason: String,
+}

@@ -1,0 +1,199 @@
+//! Every flag, defined once. Names of commands and flags are the fixed contract of PRODUCT.md.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "avexclude",
+    version,
+    about = "Keeps antivirus exclusions right on ELMA365 on-premises hosts",
+    long_about = "Discovers the ELMA365 processes, binaries, container roots, data paths and ports on \
+this host, checks them against the canonical exclusion catalog (present, drifted, absent, unlisted), \
+renders vendor-specific exclusion files and exports a reviewable record for the security team."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the host inventory: processes, containers, data paths, listening ports.
+    Discover(DiscoverArgs),
+    /// Reconcile the catalog with the host and print the report (exit 1 on drift or unlisted).
+    Check(CheckArgs),
+    /// Write each vendor's exclusion files under OUT/<vendor>/ and list them.
+    Render(RenderArgs),
+    /// Security-team export of one host or a fleet.
+    Export(ExportArgs),
+    /// The antivirus products known, with what each supports.
+    Vendors(VendorsArgs),
+    /// The effective catalog, or its validation.
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
+}
+
+/// Where the host facts come from: a live scan of a root, or an inventory file.
+#[derive(Debug, Args, Clone, Default)]
+pub struct HostSource {
+    /// Read the host as if DIR were `/` (processes from DIR/proc, files from DIR/...).
+    #[arg(long, value_name = "DIR", conflicts_with = "inventory")]
+    pub root: Option<PathBuf>,
+    /// Use an inventory written by `discover` (YAML or JSON) instead of scanning.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DataFormat {
+    #[default]
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Read the host as if DIR were `/`.
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub root: PathBuf,
+    #[arg(long, value_enum, default_value_t = DataFormat::Yaml)]
+    pub format: DataFormat,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Record the sha256 of every discovered executable.
+    #[arg(long)]
+    pub hash: bool,
+    /// Cache of hashes keyed by device, inode, size and mtime, reused between runs.
+    #[arg(long, value_name = "FILE", requires = "hash")]
+    pub hash_cache: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+    Yaml,
+    Prometheus,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub source: HostSource,
+    /// Site overlay: add entries, override one by id, or disable one with a reason. Repeatable.
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
+    /// State file: report what changed since the last check, then record this one.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Output format (default: table).
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Hash discovered executables (to notice a replaced binary through the state file).
+    #[arg(long)]
+    pub hash: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Vendor to render for (see `avexclude vendors`). Repeatable.
+    #[arg(long = "vendor", value_name = "NAME", required = true)]
+    pub vendors: Vec<String>,
+    #[command(flatten)]
+    pub source: HostSource,
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
+    /// Output directory; files go to OUT/<vendor>/.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Extra vendor definitions (a folder per vendor) that add to or override the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub vendors_dir: Option<PathBuf>,
+    /// Write versioned entries drift-proof (`erts-*`) where the product supports wildcards.
+    #[arg(long)]
+    pub wildcards: bool,
+    /// Write this high-risk entry although it exempts a shell, interpreter or system path.
+    #[arg(long = "allow-risk", value_name = "ID")]
+    pub allow_risk: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Markdown,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Lang {
+    Ru,
+    #[default]
+    En,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Inventory of one host (repeat for a fleet).
+    #[arg(long = "inventory", value_name = "FILE", conflicts_with = "root")]
+    pub inventories: Vec<PathBuf>,
+    /// Scan this root instead of reading inventories.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Previous export state: mark what changed since.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct VendorsArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    #[arg(long, value_name = "DIR")]
+    pub vendors_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ShowFormat {
+    #[default]
+    Table,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCmd {
+    /// Print the effective catalog (built-in plus overlays).
+    Show {
+        #[arg(long = "catalog", value_name = "FILE")]
+        catalogs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+    },
+    /// Validate the catalog and overlays; errors name file:line:column (exit 2).
+    Lint {
+        #[arg(long = "catalog", value_name = "FILE")]
+        catalogs: Vec<PathBuf>,
+    },
+}

@@ -1,0 +1,13 @@
+//! avexclude: keeps antivirus exclusions right on ELMA365 on-premises hosts.
+//!
+//! The pipeline, one module per stage: [`discovery`] (host → [`model::Inventory`]), [`catalog`]
+//! (the canonical exclusions and site overlays), [`check`] (inventory × catalog →
+//! [`model::Report`]), [`render`] (report × vendor → files) and [`export`] (reports →
+//! security-team documents). [`model`] holds every type that crosses a stage boundary; [`cli`]
+//! is the command line.
+
+pub mod catalog;
+pub mod model;
+pub mod yaml;
+pub mod atomic;
+pub mod cli;

@@ -1,0 +1,829 @@
+//! The data that crosses a stage boundary: inventory (discover → check), catalog (catalog → check,
+//! render, export) and report (check → render, export).
+//!
+//! Everything here is serialisable to JSON and YAML so the stages can run on different machines:
+//! collect on the host, decide centrally. Field names are part of the command-line contract
+//! (`../shared/design/PRODUCT.md`); rename nothing without a schema bump.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Version of the inventory and report documents. Bumped on an incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Host byte strings
+// ---------------------------------------------------------------------------------------------
+
+/// A path or argument read from the host: any bytes, not necessarily UTF-8.
+///
+/// Linux paths and command lines are byte strings; a hostile or merely odd name must survive the
+/// round trip through an inventory file unchanged. Serialised as a plain string when it is valid
+/// UTF-8, otherwise as `{"non_utf8_hex": "..."}` so nothing is lost or silently replaced.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct HostStr(pub Vec<u8>);
+
+impl HostStr {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        HostStr(bytes.into())
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+    /// The value as UTF-8, or `None` where the host gave other bytes.
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.0).ok()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// A readable, single-line form for tables and messages: invalid bytes and control characters
+    /// shown as `\xNN`, so a hostile value can never break a line of human output.
+    pub fn display(&self) -> String {
+        let mut out = String::with_capacity(self.0.len());
+        for chunk in self.0.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if c.is_control() {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("\\x{b:02x}"));
+                    }
+                } else if c == '\\' {
+                    out.push_str("\\\\");
+                } else {
+                    out.push(c);
+                }
+            }
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    /// True if the value is UTF-8 and holds no control character (newline, CR, NUL, ESC...).
+    pub fn is_clean_text(&self) -> bool {
+        self.as_str()
+            .is_some_and(|s| !s.chars().any(|c| c.is_control()))
+    }
+}
+
+impl fmt::Debug for HostStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.display())
+    }
+}
+
+impl fmt::Display for HostStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+impl From<&str> for HostStr {
+    fn from(s: &str) -> Self {
+        HostStr(s.as_bytes().to_vec())
+    }
+}
+impl From<String> for HostStr {
+    fn from(s: String) -> Self {
+        HostStr(s.into_bytes())
+    }
+}
+impl From<Vec<u8>> for HostStr {
+    fn from(b: Vec<u8>) -> Self {
+        HostStr(b)
+    }
+}
+impl From<&std::path::Path> for HostStr {
+    fn from(p: &std::path::Path) -> Self {
+        use std::os::unix::ffi::OsStrExt;
+        HostStr(p.as_os_str().as_bytes().to_vec())
+    }
+}
+impl From<&std::ffi::OsStr> for HostStr {
+    fn from(p: &std::ffi::OsStr) -> Self {
+        use std::os::unix::ffi::OsStrExt;
+        HostStr(p.as_bytes().to_vec())
+    }
+}
+impl HostStr {
+    /// The value as a filesystem path (exact bytes).
+    pub fn to_path_buf(&self) -> std::path::PathBuf {
+        use std::os::unix::ffi::OsStrExt;
+        std::path::PathBuf::from(std::ffi::OsStr::from_bytes(&self.0))
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum HostStrRepr {
+    Text(String),
+    Bytes { non_utf8_hex: String },
+}
+
+impl Serialize for HostStr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(&self.0) {
+            Ok(t) => s.serialize_str(t),
+            Err(_) => {
+                let hex: String = self.0.iter().map(|b| format!("{b:02x}")).collect();
+                HostStrRepr::Bytes { non_utf8_hex: hex }.serialize(s)
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HostStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match HostStrRepr::deserialize(d)? {
+            HostStrRepr::Text(t) => Ok(HostStr(t.into_bytes())),
+            HostStrRepr::Bytes { non_utf8_hex } => {
+                let h = non_utf8_hex.as_bytes();
+                if h.len() % 2 != 0 {
+                    return Err(serde::de::Error::custom("non_utf8_hex has an odd length"));
+                }
+                let mut out = Vec::with_capacity(h.len() / 2);
+                for pair in h.chunks(2) {
+                    let s = std::str::from_utf8(pair).map_err(serde::de::Error::custom)?;
+                    let b = u8::from_str_radix(s, 16).map_err(serde::de::Error::custom)?;
+                    out.push(b);
+                }
+                Ok(HostStr(out))
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared small types
+// ---------------------------------------------------------------------------------------------
+
+/// Which tool and version wrote a document: a reviewer needs to know what produced a file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+impl Default for ToolInfo {
+    fn default() -> Self {
+        ToolInfo {
+            name: "avexclude".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+/// Something a stage could not read or decide. Partial results with warnings, never a crash.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Warning {
+    /// Stable kebab-case code, e.g. `process-vanished`, `permission-denied`, `not-root`.
+    pub code: String,
+    pub message: String,
+    /// The file or pid the warning is about, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+impl Warning {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Warning {
+            code: code.into(),
+            message: message.into(),
+            subject: None,
+        }
+    }
+    pub fn about(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+}
+
+/// Where a fact came from, so a reviewer can trace it (`/proc/1234/cmdline`, `pid 1234`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Evidence {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<i32>,
+    /// The file read, relative to the scanned root (`/proc/1234/cmdline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Free text: how the fact was derived (`-D on the command line`, `mountinfo volume`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inventory: what discovery found on one host
+// ---------------------------------------------------------------------------------------------
+
+/// The host inventory written by `discover` and read by `check`, `render` and `export`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Inventory {
+    pub schema: u32,
+    pub tool: ToolInfo,
+    /// RFC 3339 UTC time of the scan.
+    pub generated_at: String,
+    /// The root that was scanned (`/`, or the `--root` directory).
+    pub root: String,
+    pub host: HostFacts,
+    /// Every process of the host, ELMA365 or not.
+    pub processes: Vec<Process>,
+    /// Listening TCP/UDP sockets, v4 and v6, with their owning processes.
+    pub listeners: Vec<Listener>,
+    /// Facts found by targeted walks of the filesystem.
+    pub filesystem: FsFacts,
+    /// Data directories of the databases.
+    pub data_paths: Vec<DataPath>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Host identity for reports and fleet grouping.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct HostFacts {
+    pub hostname: String,
+    /// PRETTY_NAME from os-release, e.g. `Debian GNU/Linux 12 (bookworm)`.
+    pub os: String,
+    pub kernel: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<String>,
+    /// Whether the scan ran as root; a non-root scan misses other users' processes' details.
+    #[serde(default)]
+    pub scanned_as_root: bool,
+}
+
+/// One process as procfs shows it, plus its container context.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Process {
+    pub pid: i32,
+    pub ppid: i32,
+    /// `/proc/PID/comm` (the kernel cuts it to 15 bytes).
+    pub comm: HostStr,
+    /// argv, NUL-split, trailing padding removed. A rewritten title (nginx) is argv[0] with spaces.
+    pub cmdline: Vec<HostStr>,
+    /// `readlink /proc/PID/exe` without the ` (deleted)` suffix; `None` if unreadable (kernel
+    /// thread, permission, vanished).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exe: Option<HostStr>,
+    /// The kernel marked the executable ` (deleted)`: the binary was replaced or removed on disk.
+    #[serde(default)]
+    pub exe_deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<HostStr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Start time in clock ticks since boot (field 22 of stat): with pid, identifies a process.
+    #[serde(default)]
+    pub start_time: u64,
+    /// Raw lines of `/proc/PID/cgroup`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cgroup: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<ContainerCtx>,
+    /// Where the executable is on the host filesystem, if it could be resolved (for a host process,
+    /// the real path behind symlinks; for a container process, the overlay layer holding it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exe_host: Option<HostStr>,
+    /// sha256 of the executable, with `--hash`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Kernel thread (no exe, no cmdline); kept so the picture is complete.
+    #[serde(default)]
+    pub kernel_thread: bool,
+}
+
+impl Process {
+    /// argv[0], if any.
+    pub fn argv0(&self) -> Option<&HostStr> {
+        self.cmdline.first()
+    }
+    /// The command line joined with spaces, for display and title matching.
+    pub fn cmdline_joined(&self) -> HostStr {
+        let mut v = Vec::new();
+        for (i, a) in self.cmdline.iter().enumerate() {
+            if i > 0 {
+                v.push(b' ');
+            }
+            v.extend_from_slice(a.as_bytes());
+        }
+        HostStr(v)
+    }
+}
+
+/// Container runtime that owns a process, read from its cgroup.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Runtime {
+    Docker,
+    /// containerd through the CRI (kubelet), e.g. Deckhouse or kubeadm nodes.
+    Containerd,
+    /// microk8s's own containerd (snap).
+    Microk8s,
+    Podman,
+    /// A container whose runtime could not be told apart.
+    Unknown,
+}
+
+/// Where a containerised process lives: runtime, ids, pod, and its root as the host sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct ContainerCtx {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<Runtime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_name: Option<String>,
+    /// The overlay mount of the container's `/` (from its mountinfo): layers as host paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rootfs: Option<Overlay>,
+    /// Bind and volume mounts of the container whose host source could be worked out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mounts: Vec<VolumeMount>,
+}
+
+/// An overlayfs mount: the host directories that make up a container's root.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Overlay {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lowerdirs: Vec<HostStr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upperdir: Option<HostStr>,
+}
+
+/// A mount inside a container and where its content lives on the host.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct VolumeMount {
+    /// Mount point inside the container (`/bitnami/postgresql`).
+    pub target: HostStr,
+    /// Host directory holding the content, when it could be mapped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_source: Option<HostStr>,
+    pub fstype: String,
+}
+
+/// A listening socket and who holds it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Listener {
+    /// `tcp` or `udp`.
+    pub protocol: String,
+    /// 4 or 6.
+    pub ip_version: u8,
+    pub address: String,
+    pub port: u16,
+    pub inode: u64,
+    /// Processes holding the socket (a listening socket can be inherited, e.g. nginx workers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pids: Vec<i32>,
+}
+
+/// Facts found by targeted walks of the filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct FsFacts {
+    /// Snap revisions of microk8s present under `/snap/microk8s/`.
+    #[serde(default)]
+    pub snaps: Vec<SnapFact>,
+    /// `erts-*` directories found, on the host and inside container roots.
+    #[serde(default)]
+    pub erts: Vec<ErtsFact>,
+    /// Container storage roots that exist.
+    #[serde(default)]
+    pub container_storage: Vec<StorageRoot>,
+    /// Paths the catalog or discovery asked about, with whether they exist.
+    #[serde(default)]
+    pub paths: Vec<PathFact>,
+}
+
+/// One installed snap and its revisions.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct SnapFact {
+    pub name: String,
+    pub revisions: Vec<String>,
+    /// Target of the `current` link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+}
+
+/// An Erlang runtime directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct ErtsFact {
+    pub version: String,
+    /// The directory as the host sees it.
+    pub path: HostStr,
+    /// The directory as a container sees it, where found inside a container root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_path: Option<HostStr>,
+    #[serde(default)]
+    pub evidence: Evidence,
+}
+
+/// A container storage root (Docker overlay2, containerd snapshotter, microk8s's containerd).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct StorageRoot {
+    /// `docker-overlay2`, `containerd-overlayfs`, `microk8s-containerd-overlayfs`, ...
+    pub kind: String,
+    pub path: HostStr,
+    /// Some running container's layers live under it.
+    pub in_use: bool,
+}
+
+/// Whether a path exists on the host, and what it is.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct PathFact {
+    pub path: HostStr,
+    /// `directory`, `file`, `symlink`, `missing`, `other`.
+    pub file_type: String,
+    /// Where a symlink finally leads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<HostStr>,
+}
+
+/// A database data directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct DataPath {
+    /// postgresql, mongodb, redis, rabbitmq, minio.
+    pub component: String,
+    /// The directory as the host sees it.
+    pub path: HostStr,
+    /// The directory as the process sees it, when it is inside a container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_path: Option<HostStr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<i32>,
+    /// How it was found: `cmdline -D`, `cmdline --dbpath`, `config dir`, `cwd`, `volume mount`...
+    pub source: String,
+    #[serde(default)]
+    pub evidence: Evidence,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog: what should be excluded
+// ---------------------------------------------------------------------------------------------
+
+/// What an entry names, which decides how it is matched and which vendors can express it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// A directory, excluded recursively.
+    Directory,
+    /// A single file.
+    File,
+    /// A process by its executable's full path.
+    ProcessPath,
+    /// A process by name (comm or argv[0]'s base name).
+    ProcessName,
+    /// A process by its command-line title (`nginx: worker process`).
+    ProcessTitle,
+    /// A port and protocol.
+    Port,
+    /// A rule that names no single path (`internal ELMA365 processes`).
+    Rule,
+}
+
+impl EntryKind {
+    pub const ALL: [EntryKind; 7] = [
+        EntryKind::Directory,
+        EntryKind::File,
+        EntryKind::ProcessPath,
+        EntryKind::ProcessName,
+        EntryKind::ProcessTitle,
+        EntryKind::Port,
+        EntryKind::Rule,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Directory => "directory",
+            EntryKind::File => "file",
+            EntryKind::ProcessPath => "process-path",
+            EntryKind::ProcessName => "process-name",
+            EntryKind::ProcessTitle => "process-title",
+            EntryKind::Port => "port",
+            EntryKind::Rule => "rule",
+        }
+    }
+}
+
+impl fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How much an exclusion weakens protection.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Risk {
+    Low,
+    Medium,
+    /// Exempts every shell, interpreter, container or system directory: written only on request.
+    High,
+}
+
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Risk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Protocol of a port entry.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Icmp,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Icmp => "icmp",
+        }
+    }
+}
+
+/// Text in both languages of the users: the vendor writes Russian, reviewers may read English.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub ru: String,
+    pub en: String,
+}
+
+/// Where an entry comes from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct SourceRef {
+    /// `vendor` (the ELMA365 document), `avexclude` (this project's addition), or `site` (overlay).
+    pub origin: String,
+    /// Document id or file (`elma365-firewall-antivirus`, `overlays/site.yaml`).
+    pub document: String,
+    /// Section or line of the document, where useful.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+}
+
+/// A port range and protocol (a single port has `first == last`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PortRange {
+    pub protocol: Protocol,
+    pub first: u16,
+    pub last: u16,
+}
+
+/// Why a placeholder exists and what it matches.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Placeholder {
+    /// What the placeholder stands for, as `drift` reports it (`erts`, `snap revision`).
+    pub label: String,
+    /// Allowed characters of a value: `version` (digits and dots), `digits`, `name` (no slash).
+    pub shape: String,
+}
+
+/// One exclusion of the effective catalog, after overlays.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub kind: EntryKind,
+    /// The catalog text as the vendor wrote it, verbatim.
+    pub canonical: String,
+    /// The machine rule: a path or name with `{placeholder}`s, a title, or a rule name.
+    /// For ports, the canonical port text; see `ports`.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    /// Other places the same thing is installed (Debian packages, other images). Found there, the
+    /// entry is `drifted` (another install location), never silently `present`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternates: Vec<String>,
+    /// Extra process names that are the same program (`git-daemon` for `git daemon`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// For port entries: the ports and protocols.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<PortRange>,
+    /// postgresql, mongodb, redis, rabbitmq, minio, microk8s, ingress, calico, coredns, elma365...
+    pub component: String,
+    /// Free grouping from the source document (`antivirus-directories`, `db-ports`, ...).
+    pub section: String,
+    pub reason: Text,
+    pub risk: Risk,
+    pub risk_why: Text,
+    pub source: SourceRef,
+    /// Listed for a port audit (the firewall tables), not an antivirus exclusion: never rendered.
+    #[serde(default)]
+    pub audit_only: bool,
+    /// Set by an overlay that disables the entry; a disabled entry is reported, never rendered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<String>,
+}
+
+/// The effective catalog: built-in entries plus site overlays.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Catalog {
+    /// The files that made it, in order (`builtin:exclusions/elma365.yaml`, then overlays).
+    pub sources: Vec<String>,
+    pub placeholders: BTreeMap<String, Placeholder>,
+    pub entries: Vec<Entry>,
+}
+
+impl Catalog {
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report: catalog × inventory
+// ---------------------------------------------------------------------------------------------
+
+/// Result of checking one entry on one host.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Found as the catalog writes it.
+    Present,
+    /// Found, but not where or not as the catalog says.
+    Drifted,
+    /// Nothing on this host matches.
+    Absent,
+    /// Switched off by a site overlay (with a reason).
+    Disabled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Present => "present",
+            Status::Drifted => "drifted",
+            Status::Absent => "absent",
+            Status::Disabled => "disabled",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One difference between the catalog and the host.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DriftItem {
+    /// `version`, `revision`, `location`, `replaced`, `hash`.
+    pub kind: String,
+    /// The placeholder or aspect that differs (`erts`, `revision`, `path`).
+    pub what: String,
+    pub catalog: String,
+    pub host: String,
+}
+
+/// What differs, for a drifted entry: a one-line summary (`erts 12.3.1 -> 13.1.5`) and the items.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Drift {
+    pub summary: String,
+    /// Kind of the first item, for quick filtering.
+    pub kind: String,
+    pub catalog: String,
+    pub host: String,
+    pub items: Vec<DriftItem>,
+}
+
+/// One concrete match on the host, with how it was found.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Match {
+    /// The concrete value: path, executable, `5432/tcp`.
+    pub value: HostStr,
+    /// For a containerised executable, the path as the host sees it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_path: Option<HostStr>,
+    /// For an executable inside a container, the path inside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_path: Option<HostStr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cmdline: Option<HostStr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// How the match was made (`exe`, `argv0`, `comm`, `title`, `listener`, `path exists`).
+    pub via: String,
+}
+
+/// One catalog entry checked on one host.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct EntryResult {
+    pub id: String,
+    pub kind: EntryKind,
+    pub canonical: String,
+    pub component: String,
+    pub status: Status,
+    /// The concrete host values (paths, executables, `port/proto`), deduplicated, sorted.
+    pub found: Vec<String>,
+    pub drift: Option<Drift>,
+    /// Each match with its evidence.
+    #[serde(default)]
+    pub matches: Vec<Match>,
+    pub risk: Risk,
+    pub risk_why: Text,
+    pub reason: Text,
+    pub source: SourceRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<String>,
+}
+
+/// Something that looks like ELMA365 (or its storage) that no entry covers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Unlisted {
+    /// `process`, `data-path`, `storage-root`, `port`.
+    pub kind: String,
+    pub value: HostStr,
+    pub component: String,
+    pub why: String,
+    #[serde(default)]
+    pub evidence: Evidence,
+}
+
+/// Counts by status, for the summary line, metrics and exit code.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub present: usize,
+    pub drifted: usize,
+    pub absent: usize,
+    pub disabled: usize,
+    pub unlisted: usize,
+    pub total: usize,
+}
+
+/// A change since the previous state file (`--state`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Change {
+    pub id: String,
+    /// `added`, `removed`, `changed`, `status`.
+    pub action: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The result of `check`: every entry with its status, plus what nothing covers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub schema: u32,
+    pub tool: ToolInfo,
+    pub generated_at: String,
+    pub host: HostFacts,
+    /// The catalog files that made the effective catalog.
+    pub catalog: Vec<String>,
+    pub entries: Vec<EntryResult>,
+    pub unlisted: Vec<Unlisted>,
+    pub summary: Summary,
+    /// Changes since the state file, when one was given.
+    #[serde(default)]
+    pub changes: Vec<Change>,
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hoststr_roundtrips_invalid_utf8_through_json() {
+        let h = HostStr(vec![b'/', b'x', 0xff, b'\n']);
+        let j = serde_json::to_string(&h).unwrap();
+        assert_eq!(j, r#"{"non_utf8_hex":"2f78ff0a"}"#);
+        let back: HostStr = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, h);
+        assert_eq!(h.display(), "/x\\xff\\x0a");
+    }
+
+    #[test]
+    fn hoststr_utf8_is_a_plain_string() {
+        let h = HostStr::from("/opt/elma365 data/\"q\"");
+        assert_eq!(serde_json::to_string(&h).unwrap(), r#""/opt/elma365 data/\"q\"""#);
+        assert!(h.is_clean_text());
+        assert!(!HostStr::from("a\nb").is_clean_text());
+    }
+}

@@ -1,0 +1,235 @@
+//! The one place that touches serde_yaml (frozen upstream): parse with positions, write YAML,
+//! and locate keys in block-style YAML so semantic errors can point at a line and column.
+//! Swapping the YAML crate means changing this file only.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A YAML error with its 1-based position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Deserialize YAML text; the error carries the position serde_yaml reports (1 if unknown).
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_yaml::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
+        // serde_yaml appends " at line L column C" to some messages; the position is ours to print.
+        let mut message = e.to_string();
+        if let Some(i) = message.find(" at line ") {
+            message.truncate(i);
+        }
+        YamlError {
+            line,
+            column,
+            message,
+        }
+    })
+}
+
+/// Serialize a value as YAML.
+pub fn to_string<T: Serialize>(value: &T) -> anyhow::Result<String> {
+    Ok(serde_yaml::to_string(value)?)
+}
+
+/// Where a key of a sequence item sits in the text: `entries[3].match` at line 40, column 12
+/// (the column of its value, or of the key when the value is on the next lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPos {
+    pub section: String,
+    pub item: usize,
+    pub key: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Positions of the keys of every item of every top-level sequence in block-style YAML
+/// (`entries:\n  - id: x\n    kind: y`, and flow items `- {id: x, kind: y}` on one line or
+/// several). Used only to place diagnostics; if a file is written in a style this does not
+/// follow, diagnostics fall back to the item's or the section's position.
+pub fn locate_keys(text: &str) -> Vec<KeyPos> {
+    let mut out = Vec::new();
+    let mut section: Option<String> = None;
+    let mut item: isize = -1;
+    let mut item_indent = usize::MAX;
+    let mut in_flow = false;
+    for (ln, raw) in text.lines().enumerate() {
+        let line_no = ln + 1;
+        let trimmed = raw.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = raw.len() - trimmed.len();
+        if indent == 0 && !in_flow {
+            // a top-level key starts a new section
+            section = trimmed
+                .split_once(':')
+                .map(|(k, _)| k.trim().to_string());
+            item = -1;
+            item_indent = usize::MAX;
+            continue;
+        }
+        let Some(sec) = section.clone() else { continue };
+        let mut rest = trimmed;
+        let mut col = indent + 1;
+        if let Some(after) = trimmed.strip_prefix("- ") {
+            if item_indent == usize::MAX || indent <= item_indent {
+                item_indent = indent;
+                item += 1;
+                rest = after;
+                col += 2;
+                in_flow = false;
+            }
+        } else if trimmed == "-" && (item_indent == usize::MAX || indent <= item_indent) {
+            item_indent = indent;
+            item += 1;
+            continue;
+        }
+        if item < 0 {
+            continue;
+        }
+        let (r, c) = skip_ws(rest, col);
+        rest = r;
+        col = c;
+        if let Some(flow) = rest.strip_prefix('{') {
+            in_flow = true;
+            scan_flow(flow, col + 1, &sec, item as usize, line_no, &mut out);
+        } else if in_flow {
+            scan_flow(rest, col, &sec, item as usize, line_no, &mut out);
+        } else if let Some((k, v)) = split_key(rest).filter(|_| col == item_indent + 3) {
+            let vcol = col + k.len() + 1 + (v.len() - v.trim_start().len());
+            let column = if v.trim().is_empty() { col } else { vcol };
+            out.push(KeyPos {
+                section: sec.clone(),
+                item: item as usize,
+                key: k.to_string(),
+                line: line_no,
+                column,
+            });
+        }
+        if in_flow && rest.trim_end().ends_with('}') && depth_closes(rest) {
+            in_flow = false;
+        }
+    }
+    out
+}
+
+fn skip_ws(s: &str, col: usize) -> (&str, usize) {
+    let t = s.trim_start();
+    (t, col + (s.len() - t.len()))
+}
+
+/// `key: value` where key is a plain identifier.
+fn split_key(s: &str) -> Option<(&str, &str)> {
+    let end = s.find(':')?;
+    let k = &s[..end];
+    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return None;
+    }
+    let v = &s[end + 1..];
+    if !(v.is_empty() || v.starts_with(' ')) {
+        return None;
+    }
+    Some((k, v))
+}
+
+fn depth_closes(s: &str) -> bool {
+    let mut depth: i32 = 1;
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"') | (None, '\'') => quote = Some(c),
+            (None, '{') => depth += 1,
+            (None, '}') => depth -= 1,
+            _ => {}
+        }
+    }
+    depth <= 0
+}
+
+/// Keys at depth 1 of a flow mapping line: `id: x, kind: port, reason: {ru: .., en: ..}`.
+fn scan_flow(s: &str, col0: usize, sec: &str, item: usize, line: usize, out: &mut Vec<KeyPos>) {
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut at_key_start = true;
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (bi, c) = chars[i];
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '{' | '[' => depth += 1,
+                '}' | ']' => depth -= 1,
+                ',' if depth == 0 => at_key_start = true,
+                ' ' => {}
+                _ if at_key_start && depth == 0 => {
+                    at_key_start = false;
+                    if let Some((k, v)) = split_key(&s[bi..]) {
+                        let skip = v.len() - v.trim_start().len();
+                        let column = col0 + s[..bi].chars().count() + k.chars().count() + 1 + skip;
+                        out.push(KeyPos {
+                            section: sec.to_string(),
+                            item,
+                            key: k.to_string(),
+                            line,
+                            column,
+                        });
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+}
+
+/// Position of a top-level key (`placeholders:`), 1-based.
+pub fn locate_top_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, l)| {
+        let k = l.split_once(':')?.0;
+        (k == key).then_some((i + 1, 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_block_and_flow_keys() {
+        let t = "schema: 1\nentries:\n  # c\n  - id: a\n    kind: directory\n    reason:\n      ru: x\n  - {id: b, kind: port,\n     risk: low}\n";
+        let k = locate_keys(t);
+        let find = |item, key: &str| {
+            k.iter()
+                .find(|p| p.item == item && p.key == key)
+                .map(|p| (p.line, p.column))
+        };
+        assert_eq!(find(0, "id"), Some((4, 9)));
+        assert_eq!(find(0, "kind"), Some((5, 11)));
+        assert_eq!(find(0, "reason"), Some((6, 5)));
+        assert_eq!(find(0, "ru"), None);
+        assert_eq!(find(1, "id"), Some((8, 10)));
+        assert_eq!(find(1, "kind"), Some((8, 19)));
+        assert_eq!(find(1, "risk"), Some((9, 12)));
+    }
+
+    #[test]
+    fn parse_error_has_position() {
+        let e = from_str::<serde_yaml::Value>("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(e.line >= 1 && e.column >= 1, "{e:?}");
+    }
+}
