@@ -41,7 +41,10 @@ mod tests {
         super::write(&p, b"old contents that are longer\n").unwrap();
         super::write(&p, b"new\n").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"new\n");
-        let names: Vec<_> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "{names:?}");
     }
 }

@@ -56,8 +56,15 @@ impl SourceFile {
             Err(e) => {
                 let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
                 let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-                let col = upto.len() - upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-                Err(Diagnostic::new("io", &name, "", (line, col), "the file is not UTF-8"))
+                let col =
+                    upto.len() - upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+                Err(Diagnostic::new(
+                    "io",
+                    &name,
+                    "",
+                    (line, col),
+                    "the file is not UTF-8",
+                ))
             }
         }
     }
@@ -110,7 +117,10 @@ impl Ctx<'_> {
         let keys = &self.keys[o.file];
         keys.iter()
             .find(|k| k.section == o.section && k.item == o.item && k.key == key)
-            .or_else(|| keys.iter().find(|k| k.section == o.section && k.item == o.item))
+            .or_else(|| {
+                keys.iter()
+                    .find(|k| k.section == o.section && k.item == o.item)
+            })
             .map(|k| (k.line, k.column))
             .or_else(|| yaml::locate_top_key(&self.files[o.file].text, o.section))
             .unwrap_or((1, 1))
@@ -118,7 +128,8 @@ impl Ctx<'_> {
     fn err(&mut self, code: &'static str, o: &Origin, key: &str, msg: impl Into<String>) {
         let pos = self.pos(o, key);
         let f = &self.files[o.file];
-        self.diags.push(Diagnostic::new(code, &f.name, &f.text, pos, msg));
+        self.diags
+            .push(Diagnostic::new(code, &f.name, &f.text, pos, msg));
     }
 }
 
@@ -150,8 +161,13 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
             Ok(c) => parsed.push(Some(c)),
             Err(e) => {
                 let code = classify_serde(&e.message);
-                ctx.diags
-                    .push(Diagnostic::new(code, &f.name, &f.text, (e.line, e.column), e.message));
+                ctx.diags.push(Diagnostic::new(
+                    code,
+                    &f.name,
+                    &f.text,
+                    (e.line, e.column),
+                    e.message,
+                ));
                 parsed.push(None);
             }
         }
@@ -172,7 +188,10 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
                 &f.name,
                 &f.text,
                 pos,
-                format!("schema {} is not supported; this avexclude reads schema {SCHEMA}", cf.schema),
+                format!(
+                    "schema {} is not supported; this avexclude reads schema {SCHEMA}",
+                    cf.schema
+                ),
             ));
             continue;
         }
@@ -184,7 +203,10 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
                     &f.name,
                     &f.text,
                     pos,
-                    format!("placeholder {name}: shape '{}' is not one of version, digits, name", p.shape),
+                    format!(
+                        "placeholder {name}: shape '{}' is not one of version, digits, name",
+                        p.shape
+                    ),
                 ));
                 continue;
             }
@@ -195,7 +217,10 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
                     &f.name,
                     &f.text,
                     pos,
-                    format!("placeholder {name} is already defined with shape '{}'", old.shape),
+                    format!(
+                        "placeholder {name} is already defined with shape '{}'",
+                        old.shape
+                    ),
                 )),
                 _ => {
                     placeholders.insert(name.clone(), new);
@@ -205,7 +230,11 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
         let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
         let default_origin = cf.origin.clone().unwrap_or_else(|| "site".to_string());
         for (ii, ef) in cf.entries.iter().enumerate() {
-            let o = Origin { file: fi, section: "entries", item: ii };
+            let o = Origin {
+                file: fi,
+                section: "entries",
+                item: ii,
+            };
             if let Some(&prev) = index.get(&ef.id) {
                 let (po, _) = &origins[&entries[prev].id];
                 let (pl, pc) = ctx.pos(po, "id");
@@ -218,32 +247,63 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
                 );
                 continue;
             }
-            let e = entry_from_file(ef, &document, &default_origin, cf.audit_only.unwrap_or(false));
+            let e = entry_from_file(
+                ef,
+                &document,
+                &default_origin,
+                cf.audit_only.unwrap_or(false),
+            );
             index.insert(e.id.clone(), entries.len());
             origins.insert(e.id.clone(), (o.clone(), o));
             entries.push(e);
         }
         for (ii, ov) in cf.overrides.iter().enumerate() {
-            let o = Origin { file: fi, section: "override", item: ii };
+            let o = Origin {
+                file: fi,
+                section: "override",
+                item: ii,
+            };
             let Some(&at) = index.get(&ov.id) else {
-                ctx.err("override-missing-id", &o, "id", format!("override of '{}', which no catalog defines", ov.id));
+                ctx.err(
+                    "override-missing-id",
+                    &o,
+                    "id",
+                    format!("override of '{}', which no catalog defines", ov.id),
+                );
                 continue;
             };
             apply_override(&mut entries[at], ov, &f.name);
-            if ov.pattern.is_some() || ov.alternates.is_some() || ov.canonical.is_some() || ov.kind.is_some() {
-                if let Some(x) = origins.get_mut(&ov.id) {
-                    x.1 = o;
-                }
+            if (ov.pattern.is_some()
+                || ov.alternates.is_some()
+                || ov.canonical.is_some()
+                || ov.kind.is_some())
+                && let Some(x) = origins.get_mut(&ov.id)
+            {
+                x.1 = o;
             }
         }
         for (ii, d) in cf.disable.iter().enumerate() {
-            let o = Origin { file: fi, section: "disable", item: ii };
+            let o = Origin {
+                file: fi,
+                section: "disable",
+                item: ii,
+            };
             let Some(&at) = index.get(&d.id) else {
-                ctx.err("disable-missing-id", &o, "id", format!("disable of '{}', which no catalog defines", d.id));
+                ctx.err(
+                    "disable-missing-id",
+                    &o,
+                    "id",
+                    format!("disable of '{}', which no catalog defines", d.id),
+                );
                 continue;
             };
             if d.reason.trim().is_empty() {
-                ctx.err("empty-value", &o, "reason", "a disabled entry needs a written reason");
+                ctx.err(
+                    "empty-value",
+                    &o,
+                    "reason",
+                    "a disabled entry needs a written reason",
+                );
                 continue;
             }
             entries[at].disabled = Some(format!("{} ({})", d.reason.trim(), f.name));
@@ -251,7 +311,9 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
     }
 
     for e in &mut entries {
-        let Some((def, mat)) = origins.get(&e.id).cloned() else { continue };
+        let Some((def, mat)) = origins.get(&e.id).cloned() else {
+            continue;
+        };
         validate_entry(&mut ctx, e, &def, &mat, &placeholders);
     }
 
@@ -266,7 +328,12 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
     }
 }
 
-fn entry_from_file(ef: &EntryFile, document: &str, default_origin: &str, audit_only: bool) -> Entry {
+fn entry_from_file(
+    ef: &EntryFile,
+    document: &str,
+    default_origin: &str,
+    audit_only: bool,
+) -> Entry {
     Entry {
         id: ef.id.clone(),
         kind: ef.kind,
@@ -281,7 +348,10 @@ fn entry_from_file(ef: &EntryFile, document: &str, default_origin: &str, audit_o
         risk: ef.risk,
         risk_why: ef.risk_why.clone(),
         source: SourceRef {
-            origin: ef.origin.clone().unwrap_or_else(|| default_origin.to_string()),
+            origin: ef
+                .origin
+                .clone()
+                .unwrap_or_else(|| default_origin.to_string()),
             document: document.to_string(),
             section: Some(ef.section.clone()),
         },
@@ -320,9 +390,17 @@ fn validate_entry(
     placeholders: &BTreeMap<String, Placeholder>,
 ) {
     if e.id.is_empty()
-        || !e.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        || !e
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        ctx.err("bad-id", def, "id", format!("id '{}' must be lowercase letters, digits and dashes", e.id));
+        ctx.err(
+            "bad-id",
+            def,
+            "id",
+            format!("id '{}' must be lowercase letters, digits and dashes", e.id),
+        );
     }
     for (key, val) in [
         ("canonical", &e.canonical),
@@ -336,11 +414,27 @@ fn validate_entry(
     }
     for (key, t) in [("reason", &e.reason), ("risk_why", &e.risk_why)] {
         if t.ru.trim().is_empty() || t.en.trim().is_empty() {
-            ctx.err("empty-value", def, key, format!("'{key}' needs both ru and en text"));
+            ctx.err(
+                "empty-value",
+                def,
+                key,
+                format!("'{key}' needs both ru and en text"),
+            );
         }
     }
-    if !["vendor", "avexclude", "site"].iter().any(|o| e.source.origin.starts_with(o)) {
-        ctx.err("unknown-value", def, "origin", format!("origin '{}' is not vendor, avexclude or site", e.source.origin));
+    if !["vendor", "avexclude", "site"]
+        .iter()
+        .any(|o| e.source.origin.starts_with(o))
+    {
+        ctx.err(
+            "unknown-value",
+            def,
+            "origin",
+            format!(
+                "origin '{}' is not vendor, avexclude or site",
+                e.source.origin
+            ),
+        );
     }
     match e.kind {
         EntryKind::Port => match parse_ports(&e.pattern) {
@@ -353,13 +447,22 @@ fn validate_entry(
                     "unknown-rule",
                     mat,
                     "match",
-                    format!("rule '{}' is not one of: {}", e.pattern, KNOWN_RULES.join(", ")),
+                    format!(
+                        "rule '{}' is not one of: {}",
+                        e.pattern,
+                        KNOWN_RULES.join(", ")
+                    ),
                 );
             }
         }
         EntryKind::ProcessName | EntryKind::ProcessTitle => {
             if e.kind == EntryKind::ProcessName && e.pattern.contains('/') {
-                ctx.err("bad-path", mat, "match", "a process name has no '/'; use kind process-path");
+                ctx.err(
+                    "bad-path",
+                    mat,
+                    "match",
+                    "a process name has no '/'; use kind process-path",
+                );
             }
         }
         EntryKind::Directory | EntryKind::File | EntryKind::ProcessPath => {
@@ -369,15 +472,19 @@ fn validate_entry(
             for (t, key) in all {
                 check_path_template(ctx, mat, key, &t, e.kind, placeholders);
             }
-            if let Ok(t) = Template::parse(&e.pattern) {
-                if t.has_placeholders() && canonical_values(&t, &e.canonical, placeholders).is_none() {
-                    ctx.err(
-                        "canonical-mismatch",
-                        mat,
-                        "match",
-                        format!("canonical '{}' does not fit match '{}'", e.canonical, e.pattern),
-                    );
-                }
+            if let Ok(t) = Template::parse(&e.pattern)
+                && t.has_placeholders()
+                && canonical_values(&t, &e.canonical, placeholders).is_none()
+            {
+                ctx.err(
+                    "canonical-mismatch",
+                    mat,
+                    "match",
+                    format!(
+                        "canonical '{}' does not fit match '{}'",
+                        e.canonical, e.pattern
+                    ),
+                );
             }
         }
     }
@@ -396,14 +503,29 @@ fn check_path_template(
         return;
     }
     if t.contains("//") || t.split('/').any(|c| c == "." || c == "..") || t.contains('\n') {
-        ctx.err("bad-path", o, key, format!("'{t}' is not a normalised path (no //, . or ..)"));
+        ctx.err(
+            "bad-path",
+            o,
+            key,
+            format!("'{t}' is not a normalised path (no //, . or ..)"),
+        );
         return;
     }
     if kind == EntryKind::Directory && !t.ends_with('/') {
-        ctx.err("bad-path", o, key, format!("directory '{t}' must end with '/'"));
+        ctx.err(
+            "bad-path",
+            o,
+            key,
+            format!("directory '{t}' must end with '/'"),
+        );
     }
     if kind != EntryKind::Directory && t.ends_with('/') {
-        ctx.err("bad-path", o, key, format!("'{t}' ends with '/' but names a file or executable"));
+        ctx.err(
+            "bad-path",
+            o,
+            key,
+            format!("'{t}' ends with '/' but names a file or executable"),
+        );
     }
     if t == "/" {
         ctx.err("bad-path", o, key, "'/' would exclude the whole host");
@@ -427,7 +549,11 @@ fn check_path_template(
 
 /// The shape of each placeholder, as [`Template::matches`] wants it.
 pub fn shape_fn(placeholders: &BTreeMap<String, Placeholder>) -> impl Fn(&str) -> String + '_ {
-    move |n| placeholders.get(n).map_or_else(|| "name".to_string(), |p| p.shape.clone())
+    move |n| {
+        placeholders
+            .get(n)
+            .map_or_else(|| "name".to_string(), |p| p.shape.clone())
+    }
 }
 
 /// The placeholder values the vendor wrote: the template matched against the canonical text
@@ -450,7 +576,11 @@ pub fn parse_ports(s: &str) -> Result<Vec<PortRange>, String> {
     for part in s.split(',') {
         let part = part.trim();
         if part.eq_ignore_ascii_case("icmp") {
-            out.push(PortRange { protocol: Protocol::Icmp, first: 0, last: 0 });
+            out.push(PortRange {
+                protocol: Protocol::Icmp,
+                first: 0,
+                last: 0,
+            });
             continue;
         }
         let (ports, proto) = part
@@ -477,7 +607,11 @@ pub fn parse_ports(s: &str) -> Result<Vec<PortRange>, String> {
         if first > last {
             return Err(format!("range {first}-{last} runs backwards"));
         }
-        out.push(PortRange { protocol, first, last });
+        out.push(PortRange {
+            protocol,
+            first,
+            last,
+        });
     }
     Ok(out)
 }
@@ -489,12 +623,21 @@ mod tests {
     #[test]
     fn builtin_catalog_loads() {
         let c = load(&builtin_sources()).unwrap_or_else(|d| {
-            panic!("{}", d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n"))
+            panic!(
+                "{}",
+                d.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
         });
         assert!(c.entries.len() > 47);
         let beam = c.get("db-beam-smp-bitnami").unwrap();
         let t = Template::parse(&beam.pattern).unwrap();
-        assert_eq!(canonical_values(&t, &beam.canonical, &c.placeholders).unwrap()["erts"], "12.3.1");
+        assert_eq!(
+            canonical_values(&t, &beam.canonical, &c.placeholders).unwrap()["erts"],
+            "12.3.1"
+        );
         assert_eq!(c.get("port-5432-tcp").unwrap().ports[0].first, 5432);
     }
 

@@ -6,8 +6,8 @@
 //! security-team documents). [`model`] holds every type that crosses a stage boundary; [`cli`]
 //! is the command line.
 
+pub mod atomic;
 pub mod catalog;
+pub mod cli;
 pub mod model;
 pub mod yaml;
-pub mod atomic;
-pub mod cli;

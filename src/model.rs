@@ -822,7 +822,10 @@ mod tests {
     #[test]
     fn hoststr_utf8_is_a_plain_string() {
         let h = HostStr::from("/opt/elma365 data/\"q\"");
-        assert_eq!(serde_json::to_string(&h).unwrap(), r#""/opt/elma365 data/\"q\"""#);
+        assert_eq!(
+            serde_json::to_string(&h).unwrap(),
+            r#""/opt/elma365 data/\"q\"""#
+        );
         assert!(h.is_clean_text());
         assert!(!HostStr::from("a\nb").is_clean_text());
     }

@@ -68,9 +68,7 @@ pub fn locate_keys(text: &str) -> Vec<KeyPos> {
         let indent = raw.len() - trimmed.len();
         if indent == 0 && !in_flow {
             // a top-level key starts a new section
-            section = trimmed
-                .split_once(':')
-                .map(|(k, _)| k.trim().to_string());
+            section = trimmed.split_once(':').map(|(k, _)| k.trim().to_string());
             item = -1;
             item_indent = usize::MAX;
             continue;
@@ -129,7 +127,11 @@ fn skip_ws(s: &str, col: usize) -> (&str, usize) {
 fn split_key(s: &str) -> Option<(&str, &str)> {
     let end = s.find(':')?;
     let k = &s[..end];
-    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if k.is_empty()
+        || !k
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         return None;
     }
     let v = &s[end + 1..];

@@ -6,24 +6,63 @@ use std::fmt;
 /// Stable diagnostic codes, with a one-line description each (`catalog lint --codes`).
 pub const CODES: &[(&str, &str)] = &[
     ("yaml-syntax", "the file is not valid YAML"),
-    ("unknown-key", "a key the catalog format does not have (typo?)"),
-    ("unknown-value", "a value outside the allowed set (kind, risk, protocol)"),
+    (
+        "unknown-key",
+        "a key the catalog format does not have (typo?)",
+    ),
+    (
+        "unknown-value",
+        "a value outside the allowed set (kind, risk, protocol)",
+    ),
     ("missing-key", "a required key is missing"),
     ("bad-type", "a value of the wrong type"),
-    ("unsupported-schema", "the file's schema version is not one this tool reads"),
+    (
+        "unsupported-schema",
+        "the file's schema version is not one this tool reads",
+    ),
     ("duplicate-id", "two entries share an id"),
-    ("bad-id", "an id that is not lowercase letters, digits and dashes"),
+    (
+        "bad-id",
+        "an id that is not lowercase letters, digits and dashes",
+    ),
     ("empty-value", "a required text is empty"),
-    ("bad-template", "a match or alternate with a malformed {placeholder}"),
-    ("undefined-placeholder", "a {placeholder} that no file defines"),
-    ("placeholder-redefined", "an overlay redefines a placeholder differently"),
-    ("bad-shape", "a placeholder shape other than version, digits, name"),
-    ("canonical-mismatch", "the vendor's text does not fit the match rule"),
+    (
+        "bad-template",
+        "a match or alternate with a malformed {placeholder}",
+    ),
+    (
+        "undefined-placeholder",
+        "a {placeholder} that no file defines",
+    ),
+    (
+        "placeholder-redefined",
+        "an overlay redefines a placeholder differently",
+    ),
+    (
+        "bad-shape",
+        "a placeholder shape other than version, digits, name",
+    ),
+    (
+        "canonical-mismatch",
+        "the vendor's text does not fit the match rule",
+    ),
     ("bad-path", "a path rule that is not absolute or normalised"),
-    ("bad-port", "a port rule that does not parse (5432/tcp, 7000-7999/tcp, icmp)"),
-    ("unknown-rule", "a rule entry naming a rule this tool does not implement"),
-    ("override-missing-id", "an overlay overrides an id that no catalog defines"),
-    ("disable-missing-id", "an overlay disables an id that no catalog defines"),
+    (
+        "bad-port",
+        "a port rule that does not parse (5432/tcp, 7000-7999/tcp, icmp)",
+    ),
+    (
+        "unknown-rule",
+        "a rule entry naming a rule this tool does not implement",
+    ),
+    (
+        "override-missing-id",
+        "an overlay overrides an id that no catalog defines",
+    ),
+    (
+        "disable-missing-id",
+        "an overlay disables an id that no catalog defines",
+    ),
     ("io", "the file cannot be read"),
 ];
 
@@ -40,8 +79,17 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, file: &str, text: &str, pos: (usize, usize), message: impl Into<String>) -> Self {
-        let source_line = text.lines().nth(pos.0.saturating_sub(1)).map(str::to_string);
+    pub fn new(
+        code: &'static str,
+        file: &str,
+        text: &str,
+        pos: (usize, usize),
+        message: impl Into<String>,
+    ) -> Self {
+        let source_line = text
+            .lines()
+            .nth(pos.0.saturating_sub(1))
+            .map(str::to_string);
         Diagnostic {
             code,
             file: file.to_string(),
@@ -64,7 +112,13 @@ impl fmt::Display for Diagnostic {
             // Control characters in a user file must not reach the terminal raw.
             let shown: String = src
                 .chars()
-                .map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c })
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
                 .collect();
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
@@ -90,7 +144,10 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for (c, d) in CODES {
             assert!(seen.insert(*c), "duplicate code {c}");
-            assert!(c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'), "{c}");
+            assert!(
+                c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                "{c}"
+            );
             assert!(!d.is_empty());
         }
     }

@@ -55,10 +55,10 @@ impl Template {
                     {
                         return Err((i, format!("bad placeholder name {{{name}}}: use [a-z0-9_]")));
                     }
-                    if let Some(Segment::Placeholder(_)) = segments.last() {
-                        if lit.is_empty() {
-                            return Err((i, "two placeholders must be separated by text".into()));
-                        }
+                    if let Some(Segment::Placeholder(_)) = segments.last()
+                        && lit.is_empty()
+                    {
+                        return Err((i, "two placeholders must be separated by text".into()));
                     }
                     if !lit.is_empty() {
                         segments.push(Segment::Literal(std::mem::take(&mut lit)));
@@ -129,11 +129,13 @@ impl Template {
                 let max = value.iter().take_while(|&&c| shape_allows(&sh, c)).count();
                 for n in (1..=max).rev() {
                     let v = &value[..n];
-                    let Ok(vs) = std::str::from_utf8(v) else { continue };
-                    if let Some(prev) = vals.get(name) {
-                        if prev != vs {
-                            continue;
-                        }
+                    let Ok(vs) = std::str::from_utf8(v) else {
+                        continue;
+                    };
+                    if let Some(prev) = vals.get(name)
+                        && prev != vs
+                    {
+                        continue;
                     }
                     let had = vals.insert(name.clone(), vs.to_string());
                     if self.match_from(seg + 1, &value[n..], shape, vals) {
@@ -194,15 +196,36 @@ mod tests {
     fn matches_versions_and_fills() {
         let t = Template::parse("/opt/bitnami/erlang/lib/erlang/erts-{erts}/bin/beam.smp").unwrap();
         let v = t
-            .matches(b"/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp", &shapes)
+            .matches(
+                b"/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp",
+                &shapes,
+            )
             .unwrap();
         assert_eq!(v["erts"], "13.2.2");
-        assert!(t.matches(b"/opt/bitnami/erlang/lib/erlang/erts-13/x/bin/beam.smp", &shapes).is_none());
-        assert_eq!(t.fill(&v).unwrap(), "/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp");
-        assert_eq!(t.with_wildcards("*"), "/opt/bitnami/erlang/lib/erlang/erts-*/bin/beam.smp");
+        assert!(
+            t.matches(
+                b"/opt/bitnami/erlang/lib/erlang/erts-13/x/bin/beam.smp",
+                &shapes
+            )
+            .is_none()
+        );
+        assert_eq!(
+            t.fill(&v).unwrap(),
+            "/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp"
+        );
+        assert_eq!(
+            t.with_wildcards("*"),
+            "/opt/bitnami/erlang/lib/erlang/erts-*/bin/beam.smp"
+        );
         let s = Template::parse("/snap/microk8s/{revision}/kubelite").unwrap();
-        assert!(s.matches(b"/snap/microk8s/current/kubelite", &shapes).is_none());
-        assert_eq!(s.matches(b"/snap/microk8s/7394/kubelite", &shapes).unwrap()["revision"], "7394");
+        assert!(
+            s.matches(b"/snap/microk8s/current/kubelite", &shapes)
+                .is_none()
+        );
+        assert_eq!(
+            s.matches(b"/snap/microk8s/7394/kubelite", &shapes).unwrap()["revision"],
+            "7394"
+        );
     }
 
     #[test]

@@ -70,4 +70,3 @@ fn table(c: &crate::model::Catalog) -> String {
     }
     out
 }
-

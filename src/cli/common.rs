@@ -51,9 +51,16 @@ pub fn to_yaml<T: Serialize>(v: &T) -> Result<String, CliError> {
 pub fn print_warnings(warnings: &[crate::model::Warning]) {
     let mut err = std::io::stderr().lock();
     for w in warnings {
-        let subj = w.subject.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        let subj = w
+            .subject
+            .as_deref()
+            .map(|s| format!(" [{s}]"))
+            .unwrap_or_default();
         let line = format!("avexclude: warning[{}]{}: {}", w.code, subj, w.message);
-        let clean: String = line.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+        let clean: String = line
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
         let _ = writeln!(err, "{clean}");
     }
 }
