@@ -10,4 +10,5 @@ pub mod atomic;
 pub mod catalog;
 pub mod cli;
 pub mod model;
+pub mod render;
 pub mod yaml;
