@@ -5,6 +5,7 @@
 pub mod args;
 pub mod catalog;
 pub mod common;
+pub mod vendors;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -88,6 +89,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Check(_) => Err(CliError::NotBuilt("check")),
         Command::Render(_) => Err(CliError::NotBuilt("render")),
         Command::Export(_) => Err(CliError::NotBuilt("export")),
-        Command::Vendors(_) => Err(CliError::NotBuilt("vendors")),
+        Command::Vendors(a) => vendors::run(a),
     }
 }

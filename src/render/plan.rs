@@ -301,6 +301,11 @@ fn split(path: &str) -> (String, String) {
     }
 }
 
+/// Free text (catalog reasons, drift summaries) on one line, control characters shown escaped.
+fn one_line(s: &str) -> String {
+    crate::render::escape::comment(s)
+}
+
 fn warn(code: &str, id: &str, msg: String) -> Warning {
     Warning::new(code, msg).about(id.to_string())
 }
@@ -586,16 +591,16 @@ pub fn plan(
                     parent,
                     name,
                     entry_kind: e.kind.as_str().into(),
-                    canonical: e.canonical.clone(),
-                    component: e.component.clone(),
+                    canonical: one_line(&e.canonical),
+                    component: one_line(&e.component),
                     risk: if high {
                         "high".into()
                     } else {
                         e.risk.as_str().into()
                     },
-                    reason: e.reason.en.clone(),
-                    drift: drift.clone(),
-                    note,
+                    reason: one_line(&e.reason.en),
+                    drift: drift.as_deref().map(one_line),
+                    note: note.as_deref().map(one_line),
                     wildcard,
                     concrete,
                     n: 0,
@@ -643,6 +648,20 @@ pub fn plan(
     for (i, it) in p.users.iter_mut().enumerate() {
         it.n = i;
     }
+
+    for s in p
+        .not_expressible
+        .iter_mut()
+        .chain(p.refused.iter_mut())
+        .chain(p.held_back.iter_mut())
+        .chain(p.narrowed.iter_mut())
+        .chain(p.disabled.iter_mut())
+    {
+        s.value = one_line(&s.value);
+        s.why = one_line(&s.why);
+    }
+    p.not_expressible
+        .dedup_by(|a, b| a.id == b.id && a.value == b.value);
 
     // Partly expressible kinds (declared by the descriptor).
     for lim in &v.descriptor.partial {
