@@ -5,6 +5,7 @@
 pub mod args;
 pub mod catalog;
 pub mod common;
+pub mod render;
 pub mod vendors;
 
 use std::io::Write;
@@ -87,7 +88,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Catalog(c) => catalog::run(c),
         Command::Discover(_) => Err(CliError::NotBuilt("discover")),
         Command::Check(_) => Err(CliError::NotBuilt("check")),
-        Command::Render(_) => Err(CliError::NotBuilt("render")),
+        Command::Render(a) => render::run(a),
         Command::Export(_) => Err(CliError::NotBuilt("export")),
         Command::Vendors(a) => vendors::run(a),
     }

@@ -30,6 +30,7 @@ fn base(host: &str) -> Report {
         summary: Summary::default(),
         changes: Vec::new(),
         warnings: Vec::new(),
+        scan_seconds: None,
     }
 }
 
