@@ -498,7 +498,9 @@ pub fn plan(
                 };
                 let high = e.risk == Risk::High || value_risk.is_some();
                 if high && !allowed {
-                    let why = value_risk.clone().unwrap_or_else(|| e.risk_why.en.clone());
+                    let why = value_risk
+                        .clone()
+                        .unwrap_or_else(|| e.risk_why.en.trim_end_matches('.').to_string());
                     if let Some(narrow) =
                         c.narrow.as_ref().and_then(|h| h.as_str().map(String::from))
                         && c.narrow.as_ref().is_some_and(|h| h.is_clean_text())
