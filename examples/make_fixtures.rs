@@ -29,11 +29,11 @@ fn main() -> std::process::ExitCode {
             continue;
         }
         let dir = out.join(name);
-        if dir.exists() {
-            if let Err(e) = std::fs::remove_dir_all(&dir) {
-                eprintln!("cannot replace {}: {e}", dir.display());
-                return std::process::ExitCode::from(2);
-            }
+        if dir.exists()
+            && let Err(e) = std::fs::remove_dir_all(&dir)
+        {
+            eprintln!("cannot replace {}: {e}", dir.display());
+            return std::process::ExitCode::from(2);
         }
         let fx = make(&dir);
         println!(

@@ -214,6 +214,9 @@ impl Proc {
     }
 }
 
+/// A host mount: (device, root within it, mount point, fstype, source).
+pub type HostMount = (String, Vec<u8>, Vec<u8>, String, Vec<u8>);
+
 /// A host under construction.
 pub struct Host {
     pub hostname: String,
@@ -227,7 +230,7 @@ pub struct Host {
     pub files: BTreeMap<Vec<u8>, Node>,
     pub users: Vec<(String, u32)>,
     /// Extra mountinfo lines of the host (after `/`, /proc, /sys, /dev, /run).
-    pub host_mounts: Vec<(String, Vec<u8>, Vec<u8>, String, Vec<u8>)>,
+    pub host_mounts: Vec<HostMount>,
     /// Docker's data root (`/var/lib/docker` unless moved with `data-root`).
     pub docker_root: Vec<u8>,
     next_id: u64,
