@@ -34,7 +34,7 @@ pub fn run(args: RenderArgs) -> CliResult {
         }
     }
     let catalog = load_catalog(&args.catalogs)?;
-    let inv = load_inventory(&args.source)?;
+    let inv = super::common::load_inventory(&args.source, &args.catalogs)?;
     let report = crate::check::check(&catalog, &inv);
     let opts = RenderOptions {
         wildcards: args.wildcards,
@@ -88,37 +88,4 @@ fn prepare_dir(dir: &Path) -> Result<(), CliError> {
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| CliError::Input(format!("cannot create {}: {e}", dir.display())))
-}
-
-/// Interim until discovery's `common::load_inventory` is merged: `--inventory FILE` only.
-fn load_inventory(source: &super::args::HostSource) -> Result<crate::model::Inventory, CliError> {
-    let Some(file) = &source.inventory else {
-        return Err(CliError::Input(
-            "--root is not available in this build yet; pass --inventory FILE".into(),
-        ));
-    };
-    let bytes = std::fs::read(file)
-        .map_err(|e| CliError::Input(format!("cannot read inventory {}: {e}", file.display())))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| CliError::Input(format!("inventory {}: not UTF-8", file.display())))?;
-    if text.trim_start().starts_with('{') {
-        serde_json::from_str(&text).map_err(|e| {
-            CliError::Input(format!(
-                "inventory {}:{}:{}: {e}",
-                file.display(),
-                e.line(),
-                e.column()
-            ))
-        })
-    } else {
-        crate::yaml::from_str(&text).map_err(|e| {
-            CliError::Input(format!(
-                "inventory {}:{}:{}: {}",
-                file.display(),
-                e.line,
-                e.column,
-                e.message
-            ))
-        })
-    }
 }
