@@ -200,3 +200,32 @@ fn a_helper_of_another_format_is_unknown() {
     let s = e.to_string();
     assert!(s.contains("clamd.conf.hbs:2:"), "{s}");
 }
+
+#[test]
+fn a_missing_value_is_an_error_never_an_empty_string() {
+    // An empty path could become an exclusion of `/`: strict mode turns it into an error.
+    let cat = avexclude::catalog::load_with_overlays(&[] as &[&std::path::Path]).unwrap();
+    let mut r = avexclude::check::check(&cat, &avexclude::model::Inventory::default());
+    r.entries.retain(|e| e.id == "dir-opt-elma365");
+    r.entries[0].status = avexclude::model::Status::Present;
+    r.entries[0].matches = vec![avexclude::model::Match {
+        value: "/opt/elma365".into(),
+        via: "path".into(),
+        ..Default::default()
+    }];
+    for body in [
+        "{{#each directories}}\nExcludePath {{clamd_regex_dir pth}}\n{{/each}}\n",
+        "{{#each directories}}\nExcludePath {{pth}}\n{{/each}}\n",
+        "{{#each directories}}\nExcludePath {{clamd_regex_dir}}\n{{/each}}\n",
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        copy_vendor("clamav", &d.path().join("clamav"));
+        std::fs::write(d.path().join("clamav/clamd.conf.hbs"), body).unwrap();
+        let vendors = avexclude::render::load_vendors(Some(d.path())).unwrap();
+        let v = vendors.iter().find(|v| v.name() == "clamav").unwrap();
+        let e = avexclude::render::render(&r, &cat, v, &Default::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("clamd.conf.hbs:2:"), "{body:?}: {e}");
+    }
+}
