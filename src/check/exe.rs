@@ -50,11 +50,12 @@ impl Matcher for ExeMatcher {
                         primary_hit = true;
                     }
                     let mut m = process_match(p, value, via);
-                    if *via != "exe" {
+                    if *via == "script" {
+                        // the script sits in the same root as the interpreter that runs it
+                        m.host_path = same_root(p, path);
+                    } else if *via != "exe" && m.host_path.is_none() {
                         // the file really run is the executable, not the invoked name
-                        if m.host_path.is_none() {
-                            m.host_path = p.exe_host.clone().or_else(|| p.exe.clone());
-                        }
+                        m.host_path = p.exe_host.clone().or_else(|| p.exe.clone());
                     }
                     hits.push((m, drift, c.primary));
                 }
@@ -101,4 +102,15 @@ fn installed_files(entry: &Entry, ctx: &Ctx<'_>, found: &mut Found) {
             });
         }
     }
+}
+
+/// The host path of `path` inside the process's root: the executable's host path tells where
+/// that root is (`<layer>/usr/bin/dash` for `/usr/bin/dash` → `<layer>` + `path`).
+fn same_root(p: &crate::model::Process, path: &[u8]) -> Option<HostStr> {
+    let exe = p.exe.as_ref()?.as_bytes();
+    let host = p.exe_host.as_ref()?.as_bytes();
+    let prefix = host.strip_suffix(exe)?;
+    let mut v = prefix.to_vec();
+    v.extend_from_slice(path);
+    (v != path).then(|| HostStr::from(v))
 }
