@@ -80,14 +80,16 @@ impl Matcher for ExeMatcher {
     }
 }
 
-/// No process runs it: is the binary installed? (`filesystem.paths` recorded by discovery.)
+/// No process runs it: is the binary installed where the catalog says? (`filesystem.paths`
+/// recorded by discovery.) Only the catalog's own path counts: a package that merely ships the
+/// same program elsewhere (`/usr/bin/node`) is no sign of ELMA365 and no drift.
 fn installed_files(entry: &Entry, ctx: &Ctx<'_>, found: &mut Found) {
     let (cands, canon) = candidates(entry, ctx);
     for pf in &ctx.inv.filesystem.paths {
         if pf.file_type != "file" {
             continue;
         }
-        for c in &cands {
+        for c in cands.iter().filter(|c| c.primary) {
             let Some(vals) = ctx.fit(&c.template, pf.path.as_bytes()) else {
                 continue;
             };
