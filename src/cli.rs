@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod catalog;
+pub mod check;
 pub mod common;
 pub mod discover;
 pub mod render;
@@ -88,7 +89,7 @@ pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Catalog(c) => catalog::run(c),
         Command::Discover(a) => discover::run(a),
-        Command::Check(_) => Err(CliError::NotBuilt("check")),
+        Command::Check(a) => check::run(a),
         Command::Render(a) => render::run(a),
         Command::Export(_) => Err(CliError::NotBuilt("export")),
         Command::Vendors(a) => vendors::run(a),

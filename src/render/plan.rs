@@ -200,19 +200,39 @@ fn cands(class: Class, m: &Match) -> Vec<Cand> {
             let in_container = m.container_path.is_some() || m.container.is_some();
             let mut v = Vec::new();
             if in_container {
-                let inner = m.container_path.clone().unwrap_or_else(|| m.value.clone());
                 let who = m
                     .container
                     .as_deref()
                     .map(|c| format!("container {c}"))
                     .unwrap_or_else(|| "a container".into());
-                let host = m.host_path.clone().filter(|h| *h != inner);
+                let script = m.via == "script";
+                let host = m.host_path.clone().filter(|h| *h != m.value);
+                // The narrow form of an in-container path: the host copy of that same file.
+                let copy_of = |inner: &HostStr, is_value: bool| {
+                    host.clone().filter(|h| {
+                        h.as_bytes().ends_with(inner.as_bytes()) || (is_value && !script)
+                    })
+                };
                 v.push(Cand {
-                    value: inner,
+                    value: m.value.clone(),
                     note: Some(format!("path inside {who}")),
-                    narrow: host.clone(),
+                    narrow: copy_of(&m.value, true),
                     wildcardable: true,
                 });
+                // The executable really run, when another name led to it (`/bin/sh` is
+                // `/bin/busybox`); not for a script, whose executable is its interpreter.
+                if let Some(exe) = m
+                    .container_path
+                    .clone()
+                    .filter(|c| *c != m.value && !script)
+                {
+                    v.push(Cand {
+                        narrow: copy_of(&exe, true),
+                        value: exe,
+                        note: Some(format!("executable inside {who}")),
+                        wildcardable: false,
+                    });
+                }
                 if let Some(h) = host {
                     v.push(Cand {
                         value: h,
@@ -662,8 +682,18 @@ pub fn plan(
         s.value = one_line(&s.value);
         s.why = one_line(&s.why);
     }
-    p.not_expressible
-        .dedup_by(|a, b| a.id == b.id && a.value == b.value);
+    for list in [
+        &mut p.not_expressible,
+        &mut p.refused,
+        &mut p.held_back,
+        &mut p.narrowed,
+    ] {
+        let mut seen = std::collections::BTreeSet::new();
+        list.retain(|s| seen.insert((s.id.clone(), s.value.clone(), s.why.clone())));
+    }
+    let mut seen_w = std::collections::BTreeSet::new();
+    p.warnings
+        .retain(|w| seen_w.insert((w.code.clone(), w.subject.clone(), w.message.clone())));
 
     // Partly expressible kinds (declared by the descriptor).
     for lim in &v.descriptor.partial {
