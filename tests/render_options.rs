@@ -143,3 +143,43 @@ fn drifted_entries_are_written_with_the_host_value_and_the_drift() {
         "the stale catalog value is not written"
     );
 }
+
+#[test]
+fn a_symlinked_directory_is_written_with_its_real_path_and_rated_by_it() {
+    let cat = reports::catalog();
+    let (mut r, _) = reports::db_host();
+    let link = |target: &str| avexclude::model::Match {
+        value: "/opt/elma365/".into(),
+        host_path: Some(target.into()),
+        via: "symlink".into(),
+        ..Default::default()
+    };
+    r.entries.retain(|e| e.id != "dir-opt-elma365");
+    r.entries.push(reports::result(
+        &cat,
+        "dir-opt-elma365",
+        Status::Present,
+        None,
+        vec![link("/data/elma365")],
+    ));
+    let (d, _) = out("drweb", false, &r, &cat);
+    assert!(d.contains("ExcludedPath = \"/opt/elma365\"\n"), "{d}");
+    assert!(d.contains("ExcludedPath = \"/data/elma365\"\n"), "{d}");
+
+    // a link into a system directory is held back, whatever the link is called
+    r.entries.retain(|e| e.id != "dir-opt-elma365");
+    r.entries.push(reports::result(
+        &cat,
+        "dir-opt-elma365",
+        Status::Present,
+        None,
+        vec![link("/usr")],
+    ));
+    let (d, w) = out("drweb", false, &r, &cat);
+    assert!(!d.contains("ExcludedPath = \"/usr\""), "{d}");
+    assert!(
+        w.iter()
+            .any(|w| w.code == "held-back" && w.message.contains("/usr")),
+        "{w:?}"
+    );
+}

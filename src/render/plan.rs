@@ -187,15 +187,38 @@ struct Cand {
 
 fn cands(class: Class, m: &Match) -> Vec<Cand> {
     match class {
-        Class::Directory | Class::File | Class::Port => vec![Cand {
+        Class::Port => vec![Cand {
             value: m.value.clone(),
-            note: m
-                .container_path
-                .as_ref()
-                .map(|c| format!("seen as {} inside the container", c.display())),
+            note: None,
             narrow: None,
-            wildcardable: class != Class::Port,
+            wildcardable: false,
         }],
+        Class::Directory | Class::File => {
+            let mut v = vec![Cand {
+                value: m.value.clone(),
+                note: m
+                    .container_path
+                    .as_ref()
+                    .map(|c| format!("seen as {} inside the container", c.display())),
+                narrow: None,
+                wildcardable: true,
+            }];
+            // A symbolic link: products that match the real path (Defender, Dr.Web, clamscan,
+            // fanotify events) need the target too.
+            let trim = |h: &HostStr| {
+                let b = h.as_bytes();
+                HostStr(b.strip_suffix(b"/").unwrap_or(b).to_vec())
+            };
+            if let Some(h) = m.host_path.as_ref().filter(|h| trim(h) != trim(&m.value)) {
+                v.push(Cand {
+                    value: h.clone(),
+                    note: Some(format!("real path behind the link {}", m.value.display())),
+                    narrow: None,
+                    wildcardable: false,
+                });
+            }
+            v
+        }
         Class::Process => {
             let in_container = m.container_path.is_some() || m.container.is_some();
             let mut v = Vec::new();
