@@ -47,7 +47,8 @@ pub fn run(args: RenderArgs) -> CliResult {
             .map_err(|e| CliError::Input(format!("rendering {}: {e}", v.name())))?;
         rendered.push((v.name().to_string(), r));
     }
-    let mut warnings: Vec<Warning> = report.warnings.clone();
+    // the inventory's own warnings were printed when it was loaded
+    let mut warnings: Vec<Warning> = Vec::new();
     let mut out = std::io::stdout().lock();
     for (name, r) in rendered {
         let dir = args.out.join(&name);
@@ -59,10 +60,20 @@ pub fn run(args: RenderArgs) -> CliResult {
             use std::io::Write;
             writeln!(out, "{}", path.display()).map_err(|e| CliError::Other(e.into()))?;
         }
-        warnings.extend(r.warnings.into_iter().map(|mut w| {
-            w.message = format!("{name}: {}", w.message);
-            w
-        }));
+        for mut w in r.warnings {
+            // an unknown --allow-risk id is the same mistake for every vendor: say it once
+            if w.code == "unknown-id" {
+                if warnings
+                    .iter()
+                    .any(|x| x.code == w.code && x.subject == w.subject)
+                {
+                    continue;
+                }
+            } else {
+                w.message = format!("{name}: {}", w.message);
+            }
+            warnings.push(w);
+        }
     }
     drop(out);
     print_warnings(&warnings);
