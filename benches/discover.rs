@@ -48,6 +48,7 @@ fn discover(root: &Path) -> Duration {
 }
 
 /// Peak RSS of one `discover --root` run, in KiB (wait4's rusage of the child).
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its rusage
 fn peak_rss_kib(root: &Path) -> i64 {
     let child = Command::new(support::bin())
         .args(["discover", "--format", "json", "--root"])
