@@ -539,7 +539,7 @@ impl<'a> Scan<'a> {
             self.proc.open_exe(p.pid)
         } else {
             match &p.exe_host {
-                Some(h) => std::fs::File::open(self.root.at(&h.0)),
+                Some(h) => self.root.open(&h.0),
                 None => return,
             }
         };

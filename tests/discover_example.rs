@@ -8,7 +8,10 @@ use std::path::Path;
 #[test]
 fn committed_example_matches_the_generator() {
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hosts/microk8s-upgraded");
-    assert!(committed.join("proc/1/stat").exists(), "examples/hosts/microk8s-upgraded is missing");
+    assert!(
+        committed.join("proc/1/stat").exists(),
+        "examples/hosts/microk8s-upgraded is missing"
+    );
     let d = tempfile::tempdir().unwrap();
     let fresh = d.path().join("microk8s-upgraded");
     support::hosts::microk8s_upgraded(&fresh);
@@ -23,5 +26,14 @@ fn committed_example_matches_the_generator() {
         a, b,
         "regenerate with: cargo run --example make_fixtures -- examples/hosts microk8s-upgraded"
     );
-    assert_eq!(a.filesystem.snaps.iter().find(|s| s.name == "microk8s").unwrap().current.as_deref(), Some("7394"));
+    assert_eq!(
+        a.filesystem
+            .snaps
+            .iter()
+            .find(|s| s.name == "microk8s")
+            .unwrap()
+            .current
+            .as_deref(),
+        Some("7394")
+    );
 }

@@ -168,7 +168,10 @@ impl Finder<'_> {
         let path = self.absolute(p, path);
         match &p.container {
             Some(c) => {
+                // a config file in a layer or volume is read only if it is a regular file: a
+                // symlink there means something inside the container, not on the host
                 let via_layers = to_host(self.root, c.rootfs.as_ref(), &c.mounts, &path, true)
+                    .filter(|(h, _)| self.root.lstat(h).is_some_and(|m| m.is_file()))
                     .and_then(|(h, _)| self.root.read(&h, 4 << 20));
                 via_layers.or_else(|| {
                     if self.root.live {

@@ -1187,7 +1187,9 @@ fn put(p: &Path, node: &Node, name: &[u8]) {
 /// Put a `.keep` file into every empty directory under `dir`: git stores no empty directories,
 /// and a committed fixture must look the same after a checkout.
 pub fn keep_empty_dirs(dir: &Path) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut empty = true;
     for e in rd.flatten() {
         empty = false;
