@@ -444,7 +444,10 @@ impl<'a> Scan<'a> {
             (None, Some(c)) => Some(c),
             (None, None) => Some(Runtime::Unknown),
         };
-        let namespace = cg.pod_uid.as_ref().and_then(|u| self.pod_namespace(pid, u));
+        let namespace = match &cg.pod_uid {
+            Some(u) => self.pod_namespace(pid, u, &mounts),
+            None => None,
+        };
         p.container = Some(ContainerCtx {
             runtime,
             container_id: cg.container_id,
@@ -478,22 +481,23 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The pod's namespace: live from the service-account file in the container; otherwise (and
-    /// for `--root`) from the kubelet's copy of the projected volume on the host.
-    fn pod_namespace(&mut self, pid: i32, uid: &str) -> Option<String> {
+    /// The pod's namespace, from the service-account token volume: through the container's
+    /// mount of it (its host source is the kubelet's copy), else the kubelet's pod directory
+    /// (`/var/lib/kubelet` or microk8s's), else, live only, inside the container's root.
+    fn pod_namespace(&mut self, pid: i32, uid: &str, mounts: &[VolumeMount]) -> Option<String> {
         if let Some(ns) = self.ns_cache.get(uid) {
             return ns.clone();
         }
-        let mut ns = None;
-        if self.root.live
-            && let Ok(b) = self.proc.read_in_root(
-                pid,
-                b"/var/run/secrets/kubernetes.io/serviceaccount/namespace",
-                4096,
-            )
-        {
-            ns = clean_name(&b);
-        }
+        let mut ns = mounts
+            .iter()
+            .filter(|m| {
+                m.target
+                    .0
+                    .ends_with(b"/secrets/kubernetes.io/serviceaccount")
+            })
+            .filter_map(|m| m.host_source.as_ref())
+            .find_map(|src| self.root.read(&fs::join(&src.0, b"namespace"), 4096))
+            .and_then(|b| clean_name(&b));
         if ns.is_none() {
             'outer: for kubelet in [
                 "/var/lib/kubelet",
@@ -514,6 +518,19 @@ impl<'a> Scan<'a> {
                             break 'outer;
                         }
                     }
+                }
+            }
+        }
+        if ns.is_none() && self.root.live {
+            for p in [
+                &b"/run/secrets/kubernetes.io/serviceaccount/namespace"[..],
+                b"/var/run/secrets/kubernetes.io/serviceaccount/namespace",
+            ] {
+                if let Ok(b) = self.proc.read_in_root(pid, p, 4096)
+                    && let Some(n) = clean_name(&b)
+                {
+                    ns = Some(n);
+                    break;
                 }
             }
         }
