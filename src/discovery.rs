@@ -583,9 +583,16 @@ impl<'a> Scan<'a> {
     fn listeners(&mut self) -> Vec<Listener> {
         let mut out: Vec<Listener> = Vec::new();
         let mut seen = BTreeSet::new();
-        let mut sources: Vec<Option<i32>> = vec![None];
-        sources.extend(self.netns_pid.values().map(|&p| Some(p)));
+        // The root's own namespace is pid 1's (`/proc/net` is the reader's, which differs when
+        // the scan runs in a pod with the host's /proc mounted); then one pid per other namespace.
         let mut buf = Vec::new();
+        let first = if self.proc.net_table(Some(1), "tcp", &mut buf).is_ok() {
+            Some(1)
+        } else {
+            None
+        };
+        let mut sources: Vec<Option<i32>> = vec![first];
+        sources.extend(self.netns_pid.values().map(|&p| Some(p)));
         for src in sources {
             for (file, proto, ver) in sockets::TABLES {
                 let subject = match src {
@@ -608,7 +615,7 @@ impl<'a> Scan<'a> {
                             }
                         }
                     }
-                    Err(Miss::Missing) if src.is_some() || *ver == 6 => {} // exited, or no IPv6
+                    Err(Miss::Missing) if src != first || *ver == 6 => {} // exited, or no IPv6
                     Err(Miss::Missing) => self.warn(
                         "proc-file-missing",
                         "socket table missing: its listeners are not listed",

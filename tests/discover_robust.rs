@@ -39,7 +39,7 @@ fn malformed_stat_cgroup_mountinfo_and_net() {
     )
     .unwrap();
     std::fs::write(
-        fx.root.join("proc/net/tcp"),
+        fx.root.join("proc/1/net/tcp"),
         b"header\n  0: ZZZZ:00 broken\n",
     )
     .unwrap();
@@ -60,12 +60,9 @@ fn malformed_stat_cgroup_mountinfo_and_net() {
     );
     assert!(inv.warnings.iter().any(|w| w.code == "malformed-proc-file"
         && w.subject.as_deref() == Some(&*format!("/proc/{mongod}/mountinfo"))));
-    assert!(
-        inv.warnings
-            .iter()
-            .any(|w| w.code == "malformed-proc-file"
-                && w.subject.as_deref() == Some("/proc/net/tcp"))
-    );
+    assert!(inv.warnings.iter().any(
+        |w| w.code == "malformed-proc-file" && w.subject.as_deref() == Some("/proc/1/net/tcp")
+    ));
     assert!(inv.warnings.iter().any(|w| w.code == "malformed-proc-file"
         && w.subject.as_deref() == Some(&*format!("/proc/{}/status", fx.pid("minio")))));
     // partial results: the processes are still listed with what could be read
@@ -264,7 +261,7 @@ fn random_proc_files_never_break_a_scan() {
                 {
                     std::fs::write(fx.root.join(format!("proc/{pid}/{f}")), b).unwrap();
                 }
-                std::fs::write(fx.root.join("proc/net/tcp6"), &blobs[7]).unwrap();
+                std::fs::write(fx.root.join("proc/1/net/tcp6"), &blobs[7]).unwrap();
                 let inv = scan(&fx.root);
                 prop_assert!(!codes(&inv).contains(&"internal-error".to_string()));
                 prop_assert!(inv.processes.iter().any(|p| p.pid == pid));
