@@ -228,8 +228,19 @@ impl<'a> Scan<'a> {
                     );
                 }
                 self.host_mounts = m;
-                self.host_mntns = self.proc.readlink(pid, "ns/mnt").ok();
-                self.host_netns = self.proc.readlink(pid, "ns/net").ok();
+                // pid 1's namespaces; live, ours if pid 1's links are not readable (a sandboxed
+                // init), since a scanner runs in the host's namespaces
+                let me = std::process::id() as i32;
+                let ns = |kind: &str| {
+                    self.proc.readlink(pid, kind).ok().or_else(|| {
+                        self.root
+                            .live
+                            .then(|| self.proc.readlink(me, kind).ok())
+                            .flatten()
+                    })
+                };
+                self.host_mntns = ns("ns/mnt");
+                self.host_netns = ns("ns/net");
             }
             None => self.warn(
                 "host-mounts-unreadable",
@@ -423,11 +434,17 @@ impl<'a> Scan<'a> {
         if cg.is_none() && !other_ns {
             return;
         }
-        let mnt = match mntns.as_ref().and_then(|k| self.mnt_cache.get(k)) {
+        // mountinfo is relative to the process's root: key the cache by namespace and root
+        let key = mntns.map(|mut k| {
+            k.push(0);
+            k.extend(self.proc.readlink(pid, "root").unwrap_or_default());
+            k
+        });
+        let mnt = match key.as_ref().and_then(|k| self.mnt_cache.get(k)) {
             Some(c) => c.clone(),
             None => {
                 let v = self.read_mounts(pid, buf);
-                if let Some(k) = mntns {
+                if let Some(k) = key {
                     self.mnt_cache.insert(k, v.clone());
                 }
                 v
@@ -435,8 +452,8 @@ impl<'a> Scan<'a> {
         };
         let (rootfs, mounts) = mnt.unwrap_or_default();
         let layer_rt = rootfs.as_ref().and_then(container::runtime_of_layers);
-        if cg.is_none() && layer_rt.is_none() {
-            return; // its own mount namespace, but no container layers: not a container we know
+        if cg.is_none() && rootfs.is_none() {
+            return; // its own mount namespace (systemd sandboxing, snap confinement), no image
         }
         let cg = cg.unwrap_or_default();
         let runtime = match (layer_rt, cg.runtime) {
@@ -545,8 +562,20 @@ impl<'a> Scan<'a> {
             return None;
         }
         match &p.container {
-            Some(c) => container::to_host(&self.root, c.rootfs.as_ref(), &c.mounts, &exe.0, true)
-                .map(|(h, _)| HostStr(h)),
+            Some(c) => {
+                let find = |path: &[u8]| {
+                    container::to_host(&self.root, c.rootfs.as_ref(), &c.mounts, path, true)
+                };
+                find(&exe.0)
+                    .or_else(|| {
+                        // chroot-style: the kernel shows the exe with the process's root in front
+                        let r = self.proc.readlink(p.pid, "root").ok()?;
+                        let inner = exe.0.strip_prefix(r.as_slice())?;
+                        (r.len() > 1 && inner.first() == Some(&b'/')).then_some(())?;
+                        find(inner)
+                    })
+                    .map(|(h, _)| HostStr(h))
+            }
             None => self.root.resolve(&exe.0).map(HostStr),
         }
     }
