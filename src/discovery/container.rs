@@ -397,6 +397,43 @@ mod tests {
     }
 
     #[test]
+    fn cgroup_v1_kubepods_cgroupfs_and_others() {
+        let id = "b".repeat(64);
+        let l = vec![
+            format!("11:memory:/kubepods/burstable/pod0a1b2c3d-0000-4000-8000-000000000001/{id}"),
+            "0::/".to_string(),
+        ];
+        let i = parse_cgroup(&l).unwrap();
+        assert_eq!(i.runtime, Some(Runtime::Containerd));
+        assert_eq!(
+            i.pod_uid.as_deref(),
+            Some("0a1b2c3d-0000-4000-8000-000000000001")
+        );
+        assert_eq!(i.container_id.as_deref(), Some(id.as_str()));
+        let crio = vec![format!(
+            "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0a1b2c3d_0000_4000_8000_000000000002.slice/crio-{id}.scope"
+        )];
+        assert_eq!(parse_cgroup(&crio).unwrap().runtime, Some(Runtime::Unknown));
+        let podman = vec![format!("0::/machine.slice/libpod-{id}.scope/container")];
+        assert_eq!(
+            parse_cgroup(&podman).unwrap().runtime,
+            Some(Runtime::Podman)
+        );
+        // a 32-hex session id outside kubepods and docker is not a container
+        let sandbox = vec!["4:memory:/process_api/a5c7a032771d4b88e5d7915acc6b2009".to_string()];
+        assert_eq!(parse_cgroup(&sandbox), None);
+    }
+
+    #[test]
+    fn overlay_lowerdir_plus_and_escaped_colon() {
+        let ov = overlay_from_opts(b"rw,lowerdir+=/l/1,lowerdir+=/l/2,upperdir=/u");
+        assert_eq!(ov.lowerdirs.len(), 2);
+        let ov = overlay_from_opts(b"rw,lowerdir=/a\\:b:/c,upperdir=/u\054x");
+        assert_eq!(ov.lowerdirs[0].0, b"/a:b");
+        assert_eq!(ov.upperdir.unwrap().0, b"/u,x");
+    }
+
+    #[test]
     fn mountinfo_escapes_and_overlay() {
         let t = b"1 0 253:0 / / rw - overlay overlay rw,lowerdir=/a/l\\0401:/b/l2,upperdir=/u/fs,workdir=/u/work\n2 1 253:0 /var/x\\040y /data rw,relatime - ext4 /dev/sda1 rw\nbroken line\n";
         let (m, bad) = parse_mountinfo(t);
