@@ -428,7 +428,7 @@ mod tests {
     fn overlay_lowerdir_plus_and_escaped_colon() {
         let ov = overlay_from_opts(b"rw,lowerdir+=/l/1,lowerdir+=/l/2,upperdir=/u");
         assert_eq!(ov.lowerdirs.len(), 2);
-        let ov = overlay_from_opts(b"rw,lowerdir=/a\\:b:/c,upperdir=/u\054x");
+        let ov = overlay_from_opts(b"rw,lowerdir=/a\\:b:/c,upperdir=/u\\054x");
         assert_eq!(ov.lowerdirs[0].0, b"/a:b");
         assert_eq!(ov.upperdir.unwrap().0, b"/u,x");
     }
