@@ -191,10 +191,11 @@ pub fn overlay_from_opts(opts: &[u8]) -> Overlay {
     let mut ov = Overlay::default();
     for opt in opts.split(|&c| c == b',') {
         if let Some(v) = opt.strip_prefix(b"lowerdir=") {
+            // split on unescaped ':' first, then undo the octal escapes of each path
             ov.lowerdirs.extend(
-                split_lower(&unescape(v))
-                    .into_iter()
-                    .map(crate::model::HostStr),
+                split_lower(v)
+                    .iter()
+                    .map(|l| crate::model::HostStr(unescape(l))),
             );
         } else if let Some(v) = opt.strip_prefix(b"lowerdir+=") {
             ov.lowerdirs.push(crate::model::HostStr(unescape(v)));
@@ -210,9 +211,9 @@ fn split_lower(v: &[u8]) -> Vec<Vec<u8>> {
     let mut i = 0;
     while i < v.len() {
         match v[i] {
-            b'\\' if i + 1 < v.len() => {
+            b'\\' if v.get(i + 1) == Some(&b':') => {
                 if let Some(l) = out.last_mut() {
-                    l.push(v[i + 1]);
+                    l.push(b':');
                 }
                 i += 2;
                 continue;
@@ -431,6 +432,9 @@ mod tests {
         let ov = overlay_from_opts(b"rw,lowerdir=/a\\:b:/c,upperdir=/u\\054x");
         assert_eq!(ov.lowerdirs[0].0, b"/a:b");
         assert_eq!(ov.upperdir.unwrap().0, b"/u,x");
+        let ov = overlay_from_opts(b"lowerdir=/a\\134b:/c\\072d");
+        assert_eq!(ov.lowerdirs[0].0, b"/a\\b");
+        assert_eq!(ov.lowerdirs[1].0, b"/c:d");
     }
 
     #[test]
