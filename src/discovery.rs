@@ -162,6 +162,26 @@ impl<'a> Scan<'a> {
             }
         }
 
+        let lost: Vec<i32> = processes
+            .iter()
+            .filter(|p| {
+                p.container.is_some() && p.exe.is_some() && !p.exe_deleted && p.exe_host.is_none()
+            })
+            .map(|p| p.pid)
+            .collect();
+        if !lost.is_empty() {
+            let shown: Vec<String> = lost.iter().take(20).map(|p| p.to_string()).collect();
+            self.warnings.push(Warning::new(
+                "exe-host-unresolved",
+                format!(
+                    "the executable of {} containerised process(es) was not found in their overlay \
+                     layers or volumes; no host path to exclude (pids {}{})",
+                    lost.len(),
+                    shown.join(", "),
+                    if lost.len() > 20 { ", ..." } else { "" }
+                ),
+            ));
+        }
         let listeners = self.listeners();
         let filesystem = self.filesystem(&processes);
         let finder = datapaths::Finder {

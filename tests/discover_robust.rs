@@ -358,3 +358,34 @@ fn root_scan_never_reads_outside_the_root() {
     // the link in the layer was not followed: mongod's data path is not from its config
     assert!(inv.data_paths.iter().all(|d| d.source != "config dbPath"));
 }
+
+#[test]
+fn a_container_exe_missing_from_its_layers_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let fx = hosts::docker_host(d.path());
+    let ctr = fx.ctr("redis");
+    let layer = String::from_utf8(ctr.lowers[0].clone()).unwrap();
+    std::fs::remove_file(fx.root.join(format!(
+        "{}/opt/bitnami/redis/bin/redis-server",
+        layer.trim_start_matches('/')
+    )))
+    .unwrap();
+    let inv = scan(&fx.root);
+    let r = inv
+        .processes
+        .iter()
+        .find(|p| p.pid == fx.pid("redis"))
+        .unwrap();
+    assert!(r.exe_host.is_none());
+    let w = inv
+        .warnings
+        .iter()
+        .find(|w| w.code == "exe-host-unresolved")
+        .expect("a warning");
+    assert!(
+        w.message.contains(&fx.pid("redis").to_string()),
+        "{}",
+        w.message
+    );
+    assert!(!w.message.contains(&fx.pid("postgres").to_string()));
+}
