@@ -4,8 +4,11 @@
 
 pub mod args;
 pub mod catalog;
+pub mod check;
 pub mod common;
 pub mod discover;
+pub mod render;
+pub mod vendors;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -86,9 +89,9 @@ pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Catalog(c) => catalog::run(c),
         Command::Discover(a) => discover::run(a),
-        Command::Check(_) => Err(CliError::NotBuilt("check")),
-        Command::Render(_) => Err(CliError::NotBuilt("render")),
+        Command::Check(a) => check::run(a),
+        Command::Render(a) => render::run(a),
         Command::Export(_) => Err(CliError::NotBuilt("export")),
-        Command::Vendors(_) => Err(CliError::NotBuilt("vendors")),
+        Command::Vendors(a) => vendors::run(a),
     }
 }
