@@ -157,7 +157,7 @@ fn proc_by_pid<'a>(inv: &'a Inventory, pid: i32, what: &str) -> &'a Process {
         .unwrap_or_else(|| panic!("discover did not list {what} (pid {pid})"))
 }
 
-fn children<'a>(inv: &'a Inventory, ppid: i32) -> Vec<&'a Process> {
+fn children(inv: &Inventory, ppid: i32) -> Vec<&Process> {
     inv.processes.iter().filter(|p| p.ppid == ppid).collect()
 }
 
