@@ -5,7 +5,7 @@
 # that exits 101 keeps the packages' maintainer scripts from starting system-wide services on the
 # default ports; the tests start their own on loopback.
 set -euo pipefail
-PKGS=(clamav clamav-daemon clamav-freshclam
+PKGS=(clamav clamav-daemon clamdscan clamav-freshclam
       nginx-light redis-server rabbitmq-server postgresql git git-daemon-sysvinit gpg-agent gpgconf
       dumb-init runit curl
       chromium iproute2 procps util-linux xxd python3)
