@@ -8,6 +8,7 @@
 
 pub mod atomic;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod model;
 pub mod yaml;
