@@ -130,18 +130,19 @@ pub fn drift_for(
     }
     for (name, v) in vals {
         if let Some(c) = canon.get(name)
-            && c != v {
-                items.push(DriftItem {
-                    kind: if name == "revision" {
-                        "revision".into()
-                    } else {
-                        "version".into()
-                    },
-                    what: ctx.label(name),
-                    catalog: c.clone(),
-                    host: v.clone(),
-                });
-            }
+            && c != v
+        {
+            items.push(DriftItem {
+                kind: if name == "revision" {
+                    "revision".into()
+                } else {
+                    "version".into()
+                },
+                what: ctx.label(name),
+                catalog: c.clone(),
+                host: v.clone(),
+            });
+        }
     }
     items
 }

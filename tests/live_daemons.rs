@@ -516,6 +516,36 @@ fn live_daemons_discover_and_check() {
         "/usr/bin/dumb-init",
     );
     assert_status(entry(&rep, "proc-runsv"), Status::Present, "/usr/bin/runsv");
+    // Debian's install locations are the catalog's alternates: found there, the entry drifted.
+    for (id, path) in [
+        ("proc-git-daemon-path", "/usr/lib/git-core/git-daemon"),
+        ("proc-runsvdir", "/usr/bin/runsvdir"),
+        ("proc-node", "/usr/bin/node"),
+        (
+            "db-rabbitmq-server-bitnami",
+            "/usr/lib/rabbitmq/bin/rabbitmq-server",
+        ),
+    ] {
+        let e = entry(&rep, id);
+        assert_status(e, Status::Drifted, path);
+        assert!(drift(e).host.contains(path), "{id}: drift host: {e:#?}");
+    }
+    // "exclude the database files": the live data directories.
+    let rule = entry(&rep, "rule-database-files");
+    for dir in ["pg", "redis"] {
+        assert!(
+            rule.found.contains(&format!("{st_s}/{dir}")),
+            "rule-database-files lacks {st_s}/{dir}: {:?}",
+            rule.found
+        );
+    }
+    assert!(
+        rule.found
+            .iter()
+            .any(|f| f.starts_with(&format!("{st_s}/rabbitmq/mnesia"))),
+        "rule-database-files lacks the RabbitMQ mnesia dir: {:?}",
+        rule.found
+    );
     assert_eq!(rc, 1, "check exits 1 on drift; stderr: {err}");
 
     drop(d);

@@ -29,9 +29,10 @@ impl Matcher for ExeMatcher {
                 }
                 if SCRIPT_RUNNERS.contains(&basename(a0))
                     && let Some(script) = p.cmdline.get(1).map(|s| s.as_bytes())
-                        && script.starts_with(b"/") {
-                            paths.push((script, "script"));
-                        }
+                    && script.starts_with(b"/")
+                {
+                    paths.push((script, "script"));
+                }
             }
             let mut primary_hit = false;
             let mut hits: Vec<(Match, Vec<crate::model::DriftItem>, bool)> = Vec::new();

@@ -159,14 +159,15 @@ pub fn compare(report: &mut Report, prev: &State) {
         for m in &e.matches {
             let key = m.host_path.as_ref().unwrap_or(&m.value).display();
             if let (Some(now), Some(before)) = (&m.sha256, old.hashes.get(&key))
-                && now != before {
-                    replaced.push(DriftItem {
-                        kind: "replaced".into(),
-                        what: "sha256".into(),
-                        catalog: before.clone(),
-                        host: format!("{now} ({key})"),
-                    });
-                }
+                && now != before
+            {
+                replaced.push(DriftItem {
+                    kind: "replaced".into(),
+                    what: "sha256".into(),
+                    catalog: before.clone(),
+                    host: format!("{now} ({key})"),
+                });
+            }
         }
         if !replaced.is_empty() {
             changes.push(Change {
