@@ -5,6 +5,7 @@
 pub mod args;
 pub mod catalog;
 pub mod common;
+pub mod discover;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -84,7 +85,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Catalog(c) => catalog::run(c),
-        Command::Discover(_) => Err(CliError::NotBuilt("discover")),
+        Command::Discover(a) => discover::run(a),
         Command::Check(_) => Err(CliError::NotBuilt("check")),
         Command::Render(_) => Err(CliError::NotBuilt("render")),
         Command::Export(_) => Err(CliError::NotBuilt("export")),

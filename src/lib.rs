@@ -10,5 +10,6 @@ pub mod atomic;
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod discovery;
 pub mod model;
 pub mod yaml;
