@@ -201,11 +201,16 @@ fn matcher_for(kind: EntryKind) -> &'static dyn Matcher {
 pub fn check(catalog: &Catalog, inv: &Inventory) -> Report {
     let ctx = Ctx::new(catalog, inv);
     let mut entries = Vec::with_capacity(catalog.entries.len());
+    // every pid an active entry matched, before matches are folded to one per concrete value
+    let mut covered = BTreeSet::new();
     for e in &catalog.entries {
         let found = matcher_for(e.kind).find(e, &ctx);
+        if e.disabled.is_none() && e.kind != EntryKind::Port {
+            covered.extend(found.matches.iter().filter_map(|m| m.pid));
+        }
         entries.push(result_for(e, found));
     }
-    let unlisted = unlisted::find(catalog, &ctx, &entries);
+    let unlisted = unlisted::find(catalog, &ctx, &entries, &covered);
     let summary = summarize(&entries, unlisted.len());
     Report {
         schema: SCHEMA_VERSION,

@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod catalog;
+pub mod check;
 pub mod common;
 pub mod discover;
 
@@ -86,7 +87,7 @@ pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Catalog(c) => catalog::run(c),
         Command::Discover(a) => discover::run(a),
-        Command::Check(_) => Err(CliError::NotBuilt("check")),
+        Command::Check(a) => check::run(a),
         Command::Render(_) => Err(CliError::NotBuilt("render")),
         Command::Export(_) => Err(CliError::NotBuilt("export")),
         Command::Vendors(_) => Err(CliError::NotBuilt("vendors")),

@@ -50,11 +50,12 @@ impl Matcher for ExeMatcher {
                         primary_hit = true;
                     }
                     let mut m = process_match(p, value, via);
-                    if *via != "exe" {
+                    if *via == "script" {
+                        // the script sits in the same root as the interpreter that runs it
+                        m.host_path = same_root(p, path);
+                    } else if *via != "exe" && m.host_path.is_none() {
                         // the file really run is the executable, not the invoked name
-                        if m.host_path.is_none() {
-                            m.host_path = p.exe_host.clone().or_else(|| p.exe.clone());
-                        }
+                        m.host_path = p.exe_host.clone().or_else(|| p.exe.clone());
                     }
                     hits.push((m, drift, c.primary));
                 }
@@ -79,14 +80,16 @@ impl Matcher for ExeMatcher {
     }
 }
 
-/// No process runs it: is the binary installed? (`filesystem.paths` recorded by discovery.)
+/// No process runs it: is the binary installed where the catalog says? (`filesystem.paths`
+/// recorded by discovery.) Only the catalog's own path counts: a package that merely ships the
+/// same program elsewhere (`/usr/bin/node`) is no sign of ELMA365 and no drift.
 fn installed_files(entry: &Entry, ctx: &Ctx<'_>, found: &mut Found) {
     let (cands, canon) = candidates(entry, ctx);
     for pf in &ctx.inv.filesystem.paths {
         if pf.file_type != "file" {
             continue;
         }
-        for c in &cands {
+        for c in cands.iter().filter(|c| c.primary) {
             let Some(vals) = ctx.fit(&c.template, pf.path.as_bytes()) else {
                 continue;
             };
@@ -101,4 +104,15 @@ fn installed_files(entry: &Entry, ctx: &Ctx<'_>, found: &mut Found) {
             });
         }
     }
+}
+
+/// The host path of `path` inside the process's root: the executable's host path tells where
+/// that root is (`<layer>/usr/bin/dash` for `/usr/bin/dash` → `<layer>` + `path`).
+fn same_root(p: &crate::model::Process, path: &[u8]) -> Option<HostStr> {
+    let exe = p.exe.as_ref()?.as_bytes();
+    let host = p.exe_host.as_ref()?.as_bytes();
+    let prefix = host.strip_suffix(exe)?;
+    let mut v = prefix.to_vec();
+    v.extend_from_slice(path);
+    (v != path).then(|| HostStr::from(v))
 }

@@ -53,7 +53,12 @@ pub fn table(r: &Report, catalog: &Catalog, color: bool) -> String {
     }
     for (comp, entries) in by_comp {
         let _ = writeln!(out, "\n{}", paint(comp, "1", color));
-        for e in entries {
+        let absent: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.status == Status::Absent)
+            .map(|e| e.id.as_str())
+            .collect();
+        for e in entries.iter().filter(|e| e.status != Status::Absent) {
             let _ = writeln!(
                 out,
                 "  {} {:<34} {}",
@@ -73,6 +78,14 @@ pub fn table(r: &Report, catalog: &Catalog, color: bool) -> String {
             if let Some(why) = &e.disabled {
                 let _ = writeln!(out, "           disabled: {}", clean(why));
             }
+        }
+        if !absent.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                status_cell(Status::Absent, color),
+                absent.join(", ")
+            );
         }
     }
     let listening: Vec<_> = r

@@ -31,15 +31,16 @@ const KNOWN_PROGRAMS: &[(&str, &str)] = &[
     ("dockerd", "docker"),
 ];
 
-pub fn find(catalog: &Catalog, ctx: &Ctx<'_>, results: &[EntryResult]) -> Vec<Unlisted> {
+/// `covered`: every pid that an active, non-port entry matched.
+pub fn find(
+    catalog: &Catalog,
+    ctx: &Ctx<'_>,
+    results: &[EntryResult],
+    covered: &BTreeSet<i32>,
+) -> Vec<Unlisted> {
     let mut out = Vec::new();
     let active = |r: &&EntryResult| r.status != Status::Disabled;
-    let covered_pids: BTreeSet<i32> = results
-        .iter()
-        .filter(active)
-        .filter(|r| r.kind != EntryKind::Port)
-        .flat_map(|r| r.matches.iter().filter_map(|m| m.pid))
-        .collect();
+    let covered_pids = covered;
 
     // processes
     let mut platform_pids = covered_pids.clone();
@@ -53,7 +54,10 @@ pub fn find(catalog: &Catalog, ctx: &Ctx<'_>, results: &[EntryResult]) -> Vec<Un
         if covered_pids.contains(&p.pid) || !(in_ns || program.is_some()) {
             continue;
         }
-        let component = program.map_or("elma365", |(_, c)| c).to_string();
+        let component = program.map_or_else(
+            || ns.unwrap_or("elma365").to_string(),
+            |(_, c)| c.to_string(),
+        );
         let value = p.exe.clone().unwrap_or_else(|| p.comm.clone());
         out.push(Unlisted {
             kind: "process".into(),
@@ -137,6 +141,8 @@ pub fn find(catalog: &Catalog, ctx: &Ctx<'_>, results: &[EntryResult]) -> Vec<Un
                     .iter()
                     .find(|(n, _)| has_name(p, n))
                     .map(|(_, c)| c.to_string())
+                    .or_else(|| p.container.as_ref()?.namespace.clone())
+                    .or_else(|| Some(p.comm.display()))
             })
             .unwrap_or_else(|| "elma365".into());
         out.push(Unlisted {

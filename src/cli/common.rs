@@ -90,6 +90,15 @@ pub fn load_inventory(
     source: &super::args::HostSource,
     catalogs: &[PathBuf],
 ) -> Result<crate::model::Inventory, CliError> {
+    load_inventory_with(source, catalogs, false)
+}
+
+/// As [`load_inventory`]; `hash` records the sha256 of every executable of a live or `--root` scan.
+pub fn load_inventory_with(
+    source: &super::args::HostSource,
+    catalogs: &[PathBuf],
+    hash: bool,
+) -> Result<crate::model::Inventory, CliError> {
     use crate::model::Inventory;
     let inv = match &source.inventory {
         Some(file) => {
@@ -129,7 +138,7 @@ pub fn load_inventory(
             }
             crate::discovery::discover(&crate::discovery::DiscoverOptions {
                 root,
-                hash: false,
+                hash,
                 hash_cache: None,
                 probe_paths: probe_paths(&catalog),
             })
