@@ -229,6 +229,13 @@ while [ $changed = 1 ]; do
     done
   done
 done
+# clamd.conf trims blanks at both ends of a value and has no quoting: a root whose value would
+# lose a blank (or hold a '#') moves up until it can be written as it is
+for r in "${!RC[@]}"; do
+  q=$r
+  while [ "$q" != / ] && case "$q" in *[[:space:]]|*/[[:space:]]*|*'#'*) true ;; *) false ;; esac; do q=$(dirname "$q"); done
+  if [ "$q" != "$r" ]; then unset "RC[$r]"; [ "$q" = / ] || RC[$q]=1; fi
+done
 ROOTS=()
 for r in "${!RC[@]}"; do
   inner=0; for o in "${!RC[@]}"; do [ "$o" != "$r" ] && case "$r/" in "$o"/*) inner=1 ;; esac; done
