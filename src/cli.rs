@@ -7,6 +7,8 @@ pub mod catalog;
 pub mod check;
 pub mod common;
 pub mod discover;
+pub mod render;
+pub mod vendors;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -88,8 +90,8 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Catalog(c) => catalog::run(c),
         Command::Discover(a) => discover::run(a),
         Command::Check(a) => check::run(a),
-        Command::Render(_) => Err(CliError::NotBuilt("render")),
+        Command::Render(a) => render::run(a),
         Command::Export(_) => Err(CliError::NotBuilt("export")),
-        Command::Vendors(_) => Err(CliError::NotBuilt("vendors")),
+        Command::Vendors(a) => vendors::run(a),
     }
 }

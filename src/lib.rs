@@ -12,4 +12,5 @@ pub mod check;
 pub mod cli;
 pub mod discovery;
 pub mod model;
+pub mod render;
 pub mod yaml;
