@@ -6,13 +6,18 @@
 //! - hand-written fragments in the rendered format (`tests/clamav/fixtures/good`), which must
 //!   pass, and one bad fragment per pitfall of the lab README, each of which must fail for its
 //!   own reason (the harness has teeth);
-//! - `avexclude render --vendor clamav` output for fixture hosts (see the `rendered_*` tests).
+//! - `avexclude render --vendor clamav --root FIXTURE` for the fixture hosts `db_host`,
+//!   `microk8s_upgraded` (with and without `--allow-risk` for the containerd snapshot root) and
+//!   `hostile`: no pitfall in the text, clamconf and clamd accept it, and EICAR probes in every
+//!   rendered directory are skipped while siblings (`D-old`, `D2`, the parent, the same path
+//!   under another root, the held-back snapshot root) are still detected or blocked.
 //!
 //! Needs root and ClamAV (scripts/test-deps.sh). Without them each test skips with a note, or
 //! fails when `AVEXCLUDE_REQUIRE_REAL=1`.
 
 #[path = "support/real.rs"]
 mod real;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -815,4 +820,185 @@ fn derived_proof_of_the_good_fragment() {
     assert!(scan.contains(&"/var/lib/postgresql/15/".to_string()));
     assert!(scan.contains(&"/snap/microk8s/5372/kubelite.bak".to_string()));
     prove_rendered(&r, &[]);
+}
+
+// ------------------------------------------------------------------ rendered for fixture hosts
+
+/// `avexclude render --vendor clamav --root FIXTURE --out OUT [extra]`, read back.
+fn render_fixture(root: &Path, out: &Path, extra: &[&str]) -> Rendered {
+    let o = Command::new(real::avexclude())
+        .args(["render", "--vendor", "clamav", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "render failed ({:?}): {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let dir = out.join("clamav");
+    for f in ["clamd.conf", "clamonacc.conf", "clamscan.args"] {
+        assert!(dir.join(f).is_file(), "render wrote no {f}");
+    }
+    read_rendered(&dir)
+}
+
+/// The pitfall "a directory created after clamonacc starts stays scanned": the renderer writes
+/// only directories that exist on the host, and tells the admin to restart clamonacc.
+fn assert_onaccess_dirs_exist(r: &Rendered, root: &Path) {
+    for d in &r.oa_dirs {
+        assert!(
+            root.join(d.trim_start_matches('/')).is_dir(),
+            "OnAccessExcludePath {d} does not exist on the host: clamonacc would ignore it"
+        );
+    }
+    let text = fs::read_to_string(r.dir.join("clamonacc.conf")).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with('#') && l.contains("restart clamonacc")),
+        "clamonacc.conf tells the admin to restart clamonacc"
+    );
+}
+
+fn has(v: &[String], s: &str) -> bool {
+    v.iter().any(|x| x == s)
+}
+
+#[test]
+fn rendered_db_host_proven_with_eicar() {
+    if !can_run("rendered_db_host_proven_with_eicar") {
+        return;
+    }
+    let host = tempfile::tempdir().unwrap();
+    let fx = support::hosts::db_host(host.path());
+    let out = tempfile::tempdir().unwrap();
+    let r = render_fixture(&fx.root, out.path(), &[]);
+    // The data directories of the fixture's databases, on demand and on access.
+    for d in [
+        "/var/lib/postgresql/15/main",
+        "/var/lib/redis",
+        "/var/lib/mongodb",
+    ] {
+        assert!(has(&r.od_dirs, d), "ExcludePath for {d}: {r:#?}");
+        assert!(has(&r.oa_dirs, d), "OnAccessExcludePath for {d}: {r:#?}");
+    }
+    assert!(
+        r.od_dirs
+            .iter()
+            .any(|d| d.starts_with("/var/lib/rabbitmq/mnesia")),
+        "RabbitMQ mnesia excluded: {r:#?}"
+    );
+    // Database binaries are processes: ClamAV cannot exclude them, so they are not files either.
+    assert!(r.od_files.is_empty(), "no file exclusions expected: {r:#?}");
+    assert!(has(&r.unames, "postgres"), "postgres service user: {r:#?}");
+    assert_onaccess_dirs_exist(&r, &fx.root);
+    prove_rendered(
+        &r,
+        &[
+            "/var/lib/postgresql/15/main2/".into(),
+            "/var/lib/postgresql/16/main/".into(),
+            "/usr/lib/postgresql/15/bin/postgres".into(),
+        ],
+    );
+}
+
+const SNAPSHOTS: &str =
+    "/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs";
+
+#[test]
+fn rendered_microk8s_upgraded_proven_with_eicar() {
+    if !can_run("rendered_microk8s_upgraded_proven_with_eicar") {
+        return;
+    }
+    let host = tempfile::tempdir().unwrap();
+    let fx = support::hosts::microk8s_upgraded(host.path());
+
+    // Without --allow-risk the containerd snapshot root is held back: it must still be scanned.
+    let out = tempfile::tempdir().unwrap();
+    let r = render_fixture(&fx.root, out.path(), &[]);
+    assert!(
+        !has(&r.od_dirs, SNAPSHOTS) && !has(&r.oa_dirs, SNAPSHOTS),
+        "the snapshot root is high risk: written only with --allow-risk: {r:#?}"
+    );
+    let pg = r
+        .od_dirs
+        .iter()
+        .find(|d| {
+            d.starts_with("/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgresql-")
+        })
+        .unwrap_or_else(|| panic!("PostgreSQL's hostpath volume excluded: {r:#?}"))
+        .clone();
+    assert!(has(&r.oa_dirs, &pg));
+    assert_onaccess_dirs_exist(&r, &fx.root);
+    assert!(
+        !r.unames.iter().any(|u| u == "root"),
+        "never root: {:?}",
+        r.unames
+    );
+    prove_rendered(
+        &r,
+        &[
+            format!("{SNAPSHOTS}/"),
+            format!("{SNAPSHOTS}/snapshots/1/fs/"),
+            "/snap/microk8s/7394/kubelite".into(),
+            "/var/snap/microk8s/common/var/lib/containerd/".into(),
+        ],
+    );
+
+    // With --allow-risk for it, the snapshot root is written, and proven excluded.
+    let out = tempfile::tempdir().unwrap();
+    let r = render_fixture(
+        &fx.root,
+        out.path(),
+        &["--allow-risk", "dir-microk8s-containerd-snapshots"],
+    );
+    assert!(has(&r.od_dirs, SNAPSHOTS), "{r:#?}");
+    assert!(has(&r.oa_dirs, SNAPSHOTS), "{r:#?}");
+    assert_onaccess_dirs_exist(&r, &fx.root);
+    prove_rendered(
+        &r,
+        &["/var/snap/microk8s/common/var/lib/containerd/io.containerd.content.v1.content/".into()],
+    );
+}
+
+#[test]
+fn rendered_hostile_paths_proven_with_eicar() {
+    if !can_run("rendered_hostile_paths_proven_with_eicar") {
+        return;
+    }
+    let pwned_before = Path::new("/tmp/pwned").exists();
+    let host = tempfile::tempdir().unwrap();
+    let fx = support::hosts::hostile(host.path());
+    let out = tempfile::tempdir().unwrap();
+    let r = render_fixture(&fx.root, out.path(), &[]);
+    // Quotes, blanks, $() and backticks are written, escaped for the ERE and literal on access;
+    // a newline or invalid UTF-8 is refused, so nothing else ever becomes a directive.
+    let hostile = support::hosts::HOSTILE_DIR.to_string();
+    assert!(has(&r.od_dirs, &hostile), "{r:#?}");
+    assert!(has(&r.oa_dirs, &hostile), "{r:#?}");
+    for d in r.od_dirs.iter().chain(&r.oa_dirs).chain(&r.od_files) {
+        assert!(
+            !d.starts_with("/srv/redis") && !d.starts_with("/srv/mongo") && d.len() > 1,
+            "a refused or injected value was written: {d:?}"
+        );
+    }
+    prove_rendered(
+        &r,
+        &[
+            "/srv/redis/".into(),
+            "/srv/pg data/it's \"main\" $(touch /tmp/pwned) `id`2/".into(),
+            "/srv/pg data/it's \"main\" x(touch /tmp/pwned) `id`/".into(),
+        ],
+    );
+    if !pwned_before {
+        assert!(
+            !Path::new("/tmp/pwned").exists(),
+            "a hostile path was executed by a shell"
+        );
+    }
 }
