@@ -5,6 +5,8 @@
 pub mod args;
 pub mod catalog;
 pub mod common;
+pub mod completions;
+pub mod export;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -87,7 +89,9 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Discover(_) => Err(CliError::NotBuilt("discover")),
         Command::Check(_) => Err(CliError::NotBuilt("check")),
         Command::Render(_) => Err(CliError::NotBuilt("render")),
-        Command::Export(_) => Err(CliError::NotBuilt("export")),
+        Command::Export(a) => export::run(a),
         Command::Vendors(_) => Err(CliError::NotBuilt("vendors")),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man { command } => completions::man(command.as_deref()),
     }
 }

@@ -9,5 +9,6 @@
 pub mod atomic;
 pub mod catalog;
 pub mod cli;
+pub mod export;
 pub mod model;
 pub mod yaml;

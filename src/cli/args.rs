@@ -33,6 +33,10 @@ pub enum Command {
     /// The effective catalog, or its validation.
     #[command(subcommand)]
     Catalog(CatalogCmd),
+    /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff); with COMMAND, the page of that subcommand.
+    Man { command: Option<String> },
 }
 
 /// Where the host facts come from: a live scan of a root, or an inventory file.
