@@ -53,7 +53,10 @@ tr.status-unlisted td{background:#e3ecfd}
 tr.status-absent td,tr.status-disabled td{color:#777}
 tr.differs td:first-child{box-shadow:inset 5px 0 0 #7b3fc4}
 tr.differs td{border-top:2px solid #7b3fc4;border-bottom:2px solid #7b3fc4}
-td.val,td.mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px}
+table.rows td{font-size:12px}
+td.val,td.mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11.5px}
+td.nw{white-space:nowrap}td.val{min-width:18em}td.dr{min-width:10em}td.st{min-width:11em}
+details summary{cursor:pointer}td.ev{min-width:16em;max-width:30em}td.txt{min-width:12em;max-width:22em}
 .badge{display:inline-block;padding:0 4px;border-radius:3px;font-size:11px;font-weight:600}
 .b-high{background:#c62828;color:#fff}.b-drifted{background:#e0a000;color:#000}
 .b-differs{background:#7b3fc4;color:#fff}.b-unlisted{background:#2f6fdd;color:#fff}
@@ -235,9 +238,9 @@ fn rows_table(
         };
         let _ = write!(
             out,
-            "<td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"val\">{}</td>\
-<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-<td class=\"mono\">{}</td><td>{}</td>",
+            "<td class=\"nw\">{}</td><td class=\"mono nw\">{}</td><td class=\"mono\">{}</td><td class=\"val\">{}</td>\
+<td class=\"nw\">{}</td><td>{}</td><td class=\"st\">{}</td><td class=\"dr\">{}</td><td>{}</td><td class=\"txt\">{}</td><td class=\"txt\">{}</td>\
+<td class=\"mono ev\">{}</td><td>{}</td>",
             esc(&r.host),
             esc(&r.entry_id),
             esc(&r.canonical),
@@ -249,7 +252,7 @@ fn rows_table(
             risk,
             esc(&cell(r, "reason", lang)),
             esc(&cell(r, "risk_why", lang)),
-            esc(&evidence(r, lang)),
+            evidence_cell(r, lang),
             esc(&source(r)),
         );
         if with_state {
@@ -266,6 +269,32 @@ fn rows_table(
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
+}
+
+/// Evidence folded: pid, short hash and how found in the summary; the full record inside.
+fn evidence_cell(r: &Row, lang: Lang) -> String {
+    let full = evidence(r, lang);
+    if full.is_empty() {
+        return String::new();
+    }
+    let mut head = Vec::new();
+    if let Some(p) = r.pid {
+        head.push(format!("pid {p}"));
+    }
+    if let Some(h) = &r.sha256 {
+        head.push(format!("sha256 {}…", h.get(..12).unwrap_or(h)));
+    }
+    if !r.via.is_empty() {
+        head.push(r.via.clone());
+    }
+    if head.is_empty() {
+        head.push("…".into());
+    }
+    format!(
+        "<details><summary>{}</summary>{}</details>",
+        esc(&head.join(" · ")),
+        esc(&full)
+    )
 }
 
 fn group_item(out: &mut String, g: &Group, l: &Labels) {
