@@ -15,7 +15,7 @@ fn playbook() -> Vec<Value> {
     v.as_array().expect("a playbook is a list of plays").clone()
 }
 
-fn module<'a>(task: &'a Value) -> (&'a str, &'a Value) {
+fn module(task: &Value) -> (&str, &Value) {
     let obj = task.as_object().unwrap();
     obj.iter()
         .find(|(k, _)| k.starts_with("ansible.builtin."))
