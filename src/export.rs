@@ -64,6 +64,8 @@ impl ExportState {
         }
         for v in hosts.values_mut() {
             v.sort_by(|a, b| (&a.entry, &a.value).cmp(&(&b.entry, &b.value)));
+            // Several processes with the same value (nginx workers) are one exclusion.
+            v.dedup_by(|a, b| a.entry == b.entry && a.value == b.value);
         }
         ExportState {
             schema: STATE_SCHEMA,
@@ -216,8 +218,15 @@ fn mark_changes(m: &mut Model, prev: &ExportState) {
     }
     // First pass: exact value matches.
     let mut unmatched_new: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    // Rows sharing host, entry and value (two nginx workers) compare with the same old row.
+    let mut matched: BTreeMap<(String, String, String), Option<RowChange>> = BTreeMap::new();
     for (i, r) in m.rows.iter_mut().enumerate() {
         let (entry, value) = r.state_key();
+        let full = (r.host.clone(), entry.clone(), value.clone());
+        if let Some(ch) = matched.get(&full) {
+            r.change = ch.clone();
+            continue;
+        }
         let key = (r.host.clone(), entry);
         let facts = r.state_facts();
         match before.get_mut(&key).and_then(|vals| vals.remove(&value)) {
@@ -228,6 +237,7 @@ fn mark_changes(m: &mut Model, prev: &ExportState) {
                         detail: describe(&old, &facts, None),
                     });
                 }
+                matched.insert(full, r.change.clone());
             }
             None => unmatched_new.entry(key).or_default().push(i),
         }
@@ -239,23 +249,26 @@ fn mark_changes(m: &mut Model, prev: &ExportState) {
             .map(|v| std::mem::take(v).into_iter().collect())
             .unwrap_or_default();
         let mut olds = olds.into_iter();
+        let mut by_value: BTreeMap<String, RowChange> = BTreeMap::new();
         for i in idxs {
             let r = &mut m.rows[i];
-            match olds.next() {
-                Some((old_value, old)) => {
-                    let new_value = r.value.display();
-                    r.change = Some(RowChange {
-                        action: ChangeAction::Changed,
-                        detail: describe(&old, &r.state_facts(), Some((&old_value, &new_value))),
-                    });
-                }
-                None => {
-                    r.change = Some(RowChange {
-                        action: ChangeAction::Added,
-                        detail: String::new(),
-                    })
-                }
+            let new_value = r.value.display();
+            if let Some(ch) = by_value.get(&new_value) {
+                r.change = Some(ch.clone());
+                continue;
             }
+            let ch = match olds.next() {
+                Some((old_value, old)) => RowChange {
+                    action: ChangeAction::Changed,
+                    detail: describe(&old, &r.state_facts(), Some((&old_value, &new_value))),
+                },
+                None => RowChange {
+                    action: ChangeAction::Added,
+                    detail: String::new(),
+                },
+            };
+            by_value.insert(new_value, ch.clone());
+            r.change = Some(ch);
         }
         let rest: BTreeMap<String, StateFacts> = olds.collect();
         if !rest.is_empty() {
