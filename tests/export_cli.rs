@@ -107,7 +107,7 @@ fn write_reports(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .enumerate()
         .map(|(i, r)| {
             // Half JSON, half YAML, as `check --format json|yaml` writes them.
-            let p = if i % 2 == 0 {
+            if i % 2 == 0 {
                 let p = dir.join(format!("{}.json", r.host.hostname));
                 std::fs::write(&p, serde_json::to_vec_pretty(r).unwrap()).unwrap();
                 p
@@ -115,8 +115,7 @@ fn write_reports(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
                 let p = dir.join(format!("{}.yaml", r.host.hostname));
                 std::fs::write(&p, avexclude::yaml::to_string(r).unwrap()).unwrap();
                 p
-            };
-            p
+            }
         })
         .collect()
 }
