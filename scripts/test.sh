@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/test-deps.sh
 export AVEXCLUDE_REQUIRE_REAL=1
-cargo test --all-targets --locked -- --test-threads="${TEST_THREADS:-2}"
+cargo test --locked -- --test-threads="${TEST_THREADS:-2}"

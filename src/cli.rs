@@ -4,8 +4,10 @@
 
 pub mod args;
 pub mod catalog;
+pub mod check;
 pub mod common;
 pub mod completions;
+pub mod discover;
 pub mod export;
 
 use std::io::Write;
@@ -86,8 +88,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Catalog(c) => catalog::run(c),
-        Command::Discover(_) => Err(CliError::NotBuilt("discover")),
-        Command::Check(_) => Err(CliError::NotBuilt("check")),
+        Command::Discover(a) => discover::run(a),
+        Command::Check(a) => check::run(a),
         Command::Render(_) => Err(CliError::NotBuilt("render")),
         Command::Export(a) => export::run(a),
         Command::Vendors(_) => Err(CliError::NotBuilt("vendors")),

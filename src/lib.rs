@@ -8,7 +8,9 @@
 
 pub mod atomic;
 pub mod catalog;
+pub mod check;
 pub mod cli;
+pub mod discovery;
 pub mod export;
 pub mod model;
 pub mod yaml;

@@ -803,6 +803,9 @@ pub struct Report {
     pub changes: Vec<Change>,
     #[serde(default)]
     pub warnings: Vec<Warning>,
+    /// Seconds the scan and check took (for the metrics), when measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_seconds: Option<f64>,
 }
 
 #[cfg(test)]

@@ -23,7 +23,19 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         // serde_yaml appends " at line L column C" to some messages; the position is ours to print.
         let mut message = e.to_string();
         if let Some(i) = message.find(" at line ") {
-            message.truncate(i);
+            // drop the first " at line L column C": the position is printed in front
+            let rest = &message[i + 1..];
+            let end = rest
+                .find("column ")
+                .map(|c| {
+                    let digits = rest[c + 7..]
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .count();
+                    i + 1 + c + 7 + digits
+                })
+                .unwrap_or(message.len());
+            message.replace_range(i..end, "");
         }
         YamlError {
             line,

@@ -73,6 +73,9 @@ pub struct DiscoverArgs {
     /// Cache of hashes keyed by device, inode, size and mtime, reused between runs.
     #[arg(long, value_name = "FILE", requires = "hash")]
     pub hash_cache: Option<PathBuf>,
+    /// Site overlay whose paths are probed too (as for `check`). Repeatable.
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -64,3 +64,86 @@ pub fn print_warnings(warnings: &[crate::model::Warning]) {
         let _ = writeln!(err, "{clean}");
     }
 }
+
+/// The path templates of the catalog whose existence discovery records (`filesystem.paths`):
+/// directory, file and process-path entries, with their alternates.
+pub fn probe_paths(c: &Catalog) -> Vec<String> {
+    use crate::model::EntryKind;
+    let mut out = Vec::new();
+    for e in &c.entries {
+        if matches!(
+            e.kind,
+            EntryKind::Directory | EntryKind::File | EntryKind::ProcessPath
+        ) {
+            out.push(e.pattern.clone());
+            out.extend(e.alternates.iter().cloned());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The inventory a command works on: `--inventory FILE` (YAML or JSON), or a scan of `--root`
+/// (default `/`) with the catalog's paths probed. Its warnings go to stderr.
+pub fn load_inventory(
+    source: &super::args::HostSource,
+    catalogs: &[PathBuf],
+) -> Result<crate::model::Inventory, CliError> {
+    load_inventory_with(source, catalogs, false)
+}
+
+/// As [`load_inventory`]; `hash` records the sha256 of every executable of a live or `--root` scan.
+pub fn load_inventory_with(
+    source: &super::args::HostSource,
+    catalogs: &[PathBuf],
+    hash: bool,
+) -> Result<crate::model::Inventory, CliError> {
+    use crate::model::Inventory;
+    let inv = match &source.inventory {
+        Some(file) => {
+            let text = std::fs::read(file).map_err(|e| {
+                CliError::Input(format!("cannot read inventory {}: {e}", file.display()))
+            })?;
+            let text = String::from_utf8(text).map_err(|_| {
+                CliError::Input(format!(
+                    "inventory {}: not UTF-8 text (expected YAML or JSON from `avexclude discover`)",
+                    file.display()
+                ))
+            })?;
+            let json = text.trim_start().starts_with('{');
+            let parsed: Result<Inventory, String> = if json {
+                serde_json::from_str(&text)
+                    .map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))
+            } else {
+                crate::yaml::from_str(&text)
+                    .map_err(|e| format!("line {} column {}: {}", e.line, e.column, e.message))
+            };
+            parsed.map_err(|e| {
+                CliError::Input(format!(
+                    "inventory {}: not a valid {} inventory: {e}",
+                    file.display(),
+                    if json { "JSON" } else { "YAML" }
+                ))
+            })?
+        }
+        None => {
+            let catalog = load_catalog(catalogs)?;
+            let root = source.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+            if !root.is_dir() {
+                return Err(CliError::Input(format!(
+                    "--root {}: not a directory",
+                    root.display()
+                )));
+            }
+            crate::discovery::discover(&crate::discovery::DiscoverOptions {
+                root,
+                hash,
+                hash_cache: None,
+                probe_paths: probe_paths(&catalog),
+            })
+        }
+    };
+    print_warnings(&inv.warnings);
+    Ok(inv)
+}

@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use super::args::ExportArgs;
-use super::common::{emit, load_catalog, print_warnings};
+use super::args::{ExportArgs, HostSource};
+use super::common::{emit, load_catalog, load_inventory, load_inventory_with};
 use super::{CliError, CliResult, Outcome};
 use crate::export::{ExportState, export_with_catalog};
 use crate::model::{Catalog, Report};
@@ -27,9 +27,6 @@ pub fn run(args: ExportArgs) -> CliResult {
     }
     if let Some(root) = &args.root {
         reports.push(report_from_root(root, &args.catalogs, &catalog)?);
-    }
-    for r in &reports {
-        print_warnings(&r.warnings);
     }
     let previous = match &args.state {
         Some(p) => ExportState::read(p).map_err(|e| CliError::Input(format!("{e:#}")))?,
@@ -81,26 +78,30 @@ fn report_from_file(
     check_inventory(path, overlays, catalog)
 }
 
-/// Inventory file → report. Wired to `check` once discovery and check are on main.
+/// Inventory file → report, checked against the effective catalog.
 fn check_inventory(
     path: &Path,
-    _overlays: &[std::path::PathBuf],
-    _catalog: &Catalog,
+    overlays: &[std::path::PathBuf],
+    catalog: &Catalog,
 ) -> Result<Report, CliError> {
-    Err(CliError::Input(format!(
-        "{}: checking an inventory needs `avexclude check`, not built yet; export a report \
-written by `check --format json` instead",
-        path.display()
-    )))
+    let source = HostSource {
+        root: None,
+        inventory: Some(path.to_path_buf()),
+    };
+    let inv = load_inventory(&source, overlays)?;
+    Ok(crate::check::check(catalog, &inv))
 }
 
+/// A scan of `root` (as `discover --root`, binaries hashed so the export has their sha256).
 fn report_from_root(
     root: &Path,
-    _overlays: &[std::path::PathBuf],
-    _catalog: &Catalog,
+    overlays: &[std::path::PathBuf],
+    catalog: &Catalog,
 ) -> Result<Report, CliError> {
-    Err(CliError::Input(format!(
-        "scanning {} needs `avexclude discover`, not built yet",
-        root.display()
-    )))
+    let source = HostSource {
+        root: Some(root.to_path_buf()),
+        inventory: None,
+    };
+    let inv = load_inventory_with(&source, overlays, true)?;
+    Ok(crate::check::check(catalog, &inv))
 }

@@ -234,7 +234,14 @@ fn rows_table(
         let value = if r.value.is_empty() {
             format!("<em>{}</em>", esc(l.empty_value))
         } else {
-            esc(&cell(r, "value", lang))
+            let mut v = esc(&cell(r, "value", lang));
+            if let Some(h) = r.host_path.as_ref().filter(|h| **h != r.value) {
+                let _ = write!(v, "<br><small>→ host: {}</small>", esc(&h.display()));
+            }
+            if let Some(c) = r.container_path.as_ref().filter(|c| **c != r.value) {
+                let _ = write!(v, "<br><small>in container: {}</small>", esc(&c.display()));
+            }
+            v
         };
         let _ = write!(
             out,

@@ -96,7 +96,7 @@ fn row_heads(l: &Labels, with_state: bool) -> Vec<&'static str> {
     h
 }
 
-/// Evidence in one cell: pid, command line, container and namespace, hash, how found, host path.
+/// Evidence in one cell: pid, command line, container and namespace, hash, how found.
 pub fn evidence(r: &Row, lang: Lang) -> String {
     let mut parts = Vec::new();
     let get = |k: &str| cell(r, k, lang);
@@ -107,8 +107,6 @@ pub fn evidence(r: &Row, lang: Lang) -> String {
         ("cmdline", "cmd"),
         ("container", "container"),
         ("namespace", "ns"),
-        ("host_path", "host"),
-        ("container_path", "in container"),
         ("sha256", "sha256"),
         ("via", "via"),
     ] {
@@ -134,7 +132,7 @@ fn row_cells(r: &Row, lang: Lang, with_state: bool) -> Vec<String> {
         if r.value.is_empty() {
             esc(l.empty_value)
         } else {
-            esc(&cell(r, "value", lang))
+            esc(&value_text(r, lang))
         },
         esc(&r.kind),
         esc(&r.component),
@@ -162,6 +160,25 @@ fn row_cells(r: &Row, lang: Lang, with_state: bool) -> Vec<String> {
             Some(c) => esc(&format!("{}: {}", i18n::change(c.action, lang), c.detail)),
             None => String::new(),
         });
+    }
+    v
+}
+
+/// The value with where it really is: the executable behind a symlink or title, the file on the
+/// host behind a container path (the path a host antivirus must be given).
+pub fn value_text(r: &Row, lang: Lang) -> String {
+    let mut v = cell(r, "value", lang);
+    if let Some(h) = &r.host_path
+        && h != &r.value
+    {
+        v.push_str(" → host: ");
+        v.push_str(&h.display());
+    }
+    if let Some(c) = &r.container_path
+        && c != &r.value
+    {
+        v.push_str(" · in container: ");
+        v.push_str(&c.display());
     }
     v
 }

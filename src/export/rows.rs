@@ -272,9 +272,24 @@ fn entry_rows(host: &str, e: &EntryResult, audit_only: bool, out: &mut Vec<Row>)
         out.push(r);
     }
     // A report may list values in `found` without evidence for each: they still get a row.
-    let shown: BTreeSet<String> = e.matches.iter().map(|m| m.value.display()).collect();
+    // A report may list values in `found` without evidence for each: they still get a row,
+    // unless they are a match's host or container path, which its row already shows.
+    let mut shown: BTreeSet<Vec<u8>> = BTreeSet::new();
+    for m in &e.matches {
+        for v in [
+            Some(&m.value),
+            m.host_path.as_ref(),
+            m.container_path.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            shown.insert(v.as_bytes().to_vec());
+            shown.insert(v.display().into_bytes());
+        }
+    }
     for f in &e.found {
-        if !seen.contains(f.as_bytes()) && !shown.contains(f) {
+        if !seen.contains(f.as_bytes()) && !shown.contains(f.as_bytes()) {
             seen.insert(f.as_bytes().to_vec());
             let mut r = base.clone();
             r.value = HostStr::from(f.as_str());
@@ -373,6 +388,16 @@ fn group_key(r: &Row) -> String {
 /// pid or command line, which differ on every host.
 fn signature(r: &Row) -> String {
     let mut s = r.value.display();
+    // Where a host process runs from (a symlink's target) is part of its form; a container's
+    // overlay path is not (snapshot numbers and layer ids differ on every node), nor the process
+    // holding a port.
+    let process = r.kind.starts_with("process");
+    if let (true, Some(h), None) = (process, &r.host_path, &r.container_path)
+        && h != &r.value
+    {
+        s.push_str(" -> ");
+        s.push_str(&h.display());
+    }
     if r.status == RowStatus::Drifted {
         s.push_str(" [drifted");
         if let Some(d) = &r.drift {
@@ -457,9 +482,15 @@ fn group(rows: &mut Vec<Row>, host_order: &[String]) -> Vec<Group> {
             ),
             None => (Vec::new(), Vec::new()),
         };
+        // A rule (the databases' data directories) names different paths on every install by
+        // nature: its values are listed, never called a difference.
+        let is_rule = first.kind == "rule";
+        if is_rule {
+            baseline_hosts = per_host.keys().map(|h| h.to_string()).collect();
+        }
         let mut differing: Vec<HostValues> = per_host
             .iter()
-            .filter(|(h, _)| !baseline_hosts.iter().any(|b| b == *h))
+            .filter(|(h, _)| !is_rule && !baseline_hosts.iter().any(|b| b == *h))
             .map(|(h, v)| HostValues {
                 host: h.to_string(),
                 values: v.clone(),

@@ -88,6 +88,7 @@ impl HostBuilder {
                 summary: Summary::default(),
                 changes: vec![],
                 warnings: vec![],
+                scan_seconds: None,
             },
         }
     }

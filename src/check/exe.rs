@@ -1,0 +1,118 @@
+//! Process by executable path (`/opt/bitnami/postgresql/bin/postgres`, versioned
+//! `/snap/microk8s/{revision}/kubelite`). A process matches by its executable as the kernel shows
+//! it, by the path it was invoked as (`/bin/sh` runs as `/usr/bin/dash`), or, for a script run by
+//! a shell (`/bin/sh /usr/lib/rabbitmq/bin/rabbitmq-server`), by the script's path. Found at an
+//! alternate location or another version, the entry has drifted. With no process running, an
+//! existing file at the path still counts (the binary is installed).
+
+use super::{Ctx, Found, Matcher, candidates, drift_for, invoked, process_match, replaced_drift};
+use crate::check::basename;
+use crate::model::{Entry, HostStr, Match};
+
+pub struct ExeMatcher;
+
+/// Interpreters whose first argument is the program actually run.
+const SCRIPT_RUNNERS: &[&[u8]] = &[b"sh", b"dash", b"bash", b"ash", b"busybox", b"ksh", b"zsh"];
+
+impl Matcher for ExeMatcher {
+    fn find(&self, entry: &Entry, ctx: &Ctx<'_>) -> Found {
+        let (cands, canon) = candidates(entry, ctx);
+        let mut found = Found::default();
+        for p in &ctx.procs {
+            let mut paths: Vec<(&[u8], &str)> = Vec::new();
+            if let Some(e) = &p.exe {
+                paths.push((e.as_bytes(), "exe"));
+            }
+            if let Some(a0) = invoked(p) {
+                if a0.starts_with(b"/") && p.exe.as_ref().is_none_or(|e| e.as_bytes() != a0) {
+                    paths.push((a0, "argv0"));
+                }
+                if SCRIPT_RUNNERS.contains(&basename(a0))
+                    && let Some(script) = p.cmdline.get(1).map(|s| s.as_bytes())
+                    && script.starts_with(b"/")
+                {
+                    paths.push((script, "script"));
+                }
+            }
+            let mut primary_hit = false;
+            let mut hits: Vec<(Match, Vec<crate::model::DriftItem>, bool)> = Vec::new();
+            for (path, via) in &paths {
+                for c in &cands {
+                    if !path.starts_with(c.template.literal_prefix().as_bytes()) {
+                        continue;
+                    }
+                    let Some(vals) = ctx.fit(&c.template, path) else {
+                        continue;
+                    };
+                    let value = HostStr::from(path.to_vec());
+                    let drift = drift_for(ctx, entry, c, &vals, &canon, &value.display());
+                    if c.primary && drift.is_empty() {
+                        primary_hit = true;
+                    }
+                    let mut m = process_match(p, value, via);
+                    if *via == "script" {
+                        // the script sits in the same root as the interpreter that runs it
+                        m.host_path = same_root(p, path);
+                    } else if *via != "exe" && m.host_path.is_none() {
+                        // the file really run is the executable, not the invoked name
+                        m.host_path = p.exe_host.clone().or_else(|| p.exe.clone());
+                    }
+                    hits.push((m, drift, c.primary));
+                }
+            }
+            for (m, drift, primary) in hits {
+                if primary_hit && !primary {
+                    continue;
+                }
+                for d in drift {
+                    found.push_drift(d);
+                }
+                if let Some(r) = replaced_drift(p) {
+                    found.push_drift(r);
+                }
+                found.matches.push(m);
+            }
+        }
+        if found.matches.is_empty() {
+            installed_files(entry, ctx, &mut found);
+        }
+        found
+    }
+}
+
+/// No process runs it: is the binary installed where the catalog says? (`filesystem.paths`
+/// recorded by discovery.) Only the catalog's own path counts: a package that merely ships the
+/// same program elsewhere (`/usr/bin/node`) is no sign of ELMA365 and no drift.
+fn installed_files(entry: &Entry, ctx: &Ctx<'_>, found: &mut Found) {
+    let (cands, canon) = candidates(entry, ctx);
+    for pf in &ctx.inv.filesystem.paths {
+        if pf.file_type != "file" {
+            continue;
+        }
+        for c in cands.iter().filter(|c| c.primary) {
+            let Some(vals) = ctx.fit(&c.template, pf.path.as_bytes()) else {
+                continue;
+            };
+            for d in drift_for(ctx, entry, c, &vals, &canon, &pf.path.display()) {
+                found.push_drift(d);
+            }
+            found.matches.push(Match {
+                value: pf.path.clone(),
+                host_path: pf.resolved.clone(),
+                via: "installed file (no process running)".into(),
+                ..Match::default()
+            });
+        }
+    }
+}
+
+/// The host path of `path` inside the process's root: the executable's host path tells where
+/// that root is (`<layer>/usr/bin/dash` for `/usr/bin/dash` → `<layer>` + `path`).
+fn same_root(p: &crate::model::Process, path: &[u8]) -> Option<HostStr> {
+    let exe = p.exe.as_ref()?.as_bytes();
+    let host = p.exe_host.as_ref()?.as_bytes();
+    let prefix = host.strip_suffix(exe)?;
+    let mut v = prefix.to_vec();
+    v.extend_from_slice(path);
+    (v != path).then(|| HostStr::from(v))
+}

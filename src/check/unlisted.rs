@@ -1,0 +1,182 @@
+//! What looks like ELMA365 (or its storage) but no catalog entry covers: processes of the
+//! ELMA365 namespaces and database programs, data directories, container storage roots in use,
+//! and listening ports of ELMA365 processes that no port table lists.
+
+use std::collections::BTreeSet;
+
+use super::Ctx;
+use super::name::has_name;
+use super::rule::ELMA365_NAMESPACES;
+use crate::catalog::Template;
+use crate::model::{Catalog, EntryKind, EntryResult, Evidence, HostStr, Status, Unlisted};
+
+/// Database and platform programs an ELMA365 host runs, by process name → component.
+const KNOWN_PROGRAMS: &[(&str, &str)] = &[
+    ("postgres", "postgresql"),
+    ("patroni", "postgresql"),
+    ("pgbouncer", "postgresql"),
+    ("mongod", "mongodb"),
+    ("mongos", "mongodb"),
+    ("redis-server", "redis"),
+    ("redis-sentinel", "redis"),
+    ("valkey-server", "redis"),
+    ("valkey-sentinel", "redis"),
+    ("beam.smp", "rabbitmq"),
+    ("epmd", "rabbitmq"),
+    ("minio", "minio"),
+    ("haproxy", "postgresql"),
+    ("etcd", "kubernetes"),
+    ("kubelet", "kubernetes"),
+    ("containerd", "containerd"),
+    ("dockerd", "docker"),
+];
+
+/// `covered`: every pid that an active, non-port entry matched.
+pub fn find(
+    catalog: &Catalog,
+    ctx: &Ctx<'_>,
+    results: &[EntryResult],
+    covered: &BTreeSet<i32>,
+) -> Vec<Unlisted> {
+    let mut out = Vec::new();
+    let active = |r: &&EntryResult| r.status != Status::Disabled;
+    let covered_pids = covered;
+
+    // processes
+    let mut platform_pids = covered_pids.clone();
+    for p in &ctx.procs {
+        let ns = p.container.as_ref().and_then(|c| c.namespace.as_deref());
+        let in_ns = ns.is_some_and(|n| ELMA365_NAMESPACES.contains(&n));
+        let program = KNOWN_PROGRAMS.iter().find(|(n, _)| has_name(p, n));
+        if in_ns || program.is_some() {
+            platform_pids.insert(p.pid);
+        }
+        if covered_pids.contains(&p.pid) || !(in_ns || program.is_some()) {
+            continue;
+        }
+        let component = program.map_or_else(
+            || ns.unwrap_or("elma365").to_string(),
+            |(_, c)| c.to_string(),
+        );
+        let value = p.exe.clone().unwrap_or_else(|| p.comm.clone());
+        out.push(Unlisted {
+            kind: "process".into(),
+            value,
+            component,
+            why: match ns {
+                Some(n) if in_ns => format!("process of namespace {n} that no entry covers"),
+                _ => "database or platform program that no entry covers".into(),
+            },
+            evidence: Evidence {
+                pid: Some(p.pid),
+                file: Some(format!("/proc/{}/cmdline", p.pid)),
+                note: Some(p.cmdline_joined().display()),
+            },
+        });
+    }
+
+    // data directories, when no active rule expands them
+    let data_rule_on = results.iter().filter(active).any(|r| {
+        r.kind == EntryKind::Rule
+            && catalog
+                .get(&r.id)
+                .is_some_and(|e| e.pattern == "database-data-paths")
+    });
+    if !data_rule_on {
+        for d in &ctx.inv.data_paths {
+            if dir_covered(catalog, results, d.path.as_bytes()) {
+                continue;
+            }
+            out.push(Unlisted {
+                kind: "data-path".into(),
+                value: d.path.clone(),
+                component: d.component.clone(),
+                why: format!("{} data directory that no entry covers", d.component),
+                evidence: Evidence {
+                    pid: d.pid,
+                    file: None,
+                    note: Some(d.source.clone()),
+                },
+            });
+        }
+    }
+
+    // container storage roots in use
+    for s in &ctx.inv.filesystem.container_storage {
+        if !s.in_use || dir_covered(catalog, results, s.path.as_bytes()) {
+            continue;
+        }
+        out.push(Unlisted {
+            kind: "storage-root".into(),
+            value: s.path.clone(),
+            component: s.kind.clone(),
+            why: "container storage root in use that no entry covers".into(),
+            evidence: Evidence::default(),
+        });
+    }
+
+    // listening ports of platform processes that no port entry lists (audit tables included)
+    let port_ranges: Vec<_> = catalog
+        .entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Port && e.disabled.is_none())
+        .flat_map(|e| e.ports.iter().copied())
+        .collect();
+    let mut seen = BTreeSet::new();
+    for l in &ctx.inv.listeners {
+        if !l.pids.iter().any(|p| platform_pids.contains(p)) {
+            continue;
+        }
+        let listed = port_ranges
+            .iter()
+            .any(|r| r.protocol.as_str() == l.protocol && (r.first..=r.last).contains(&l.port));
+        if listed || !seen.insert((l.port, l.protocol.clone())) {
+            continue;
+        }
+        let pid = l.pids.first().copied();
+        let component = pid
+            .and_then(|pid| ctx.procs.iter().find(|p| p.pid == pid))
+            .and_then(|p| {
+                KNOWN_PROGRAMS
+                    .iter()
+                    .find(|(n, _)| has_name(p, n))
+                    .map(|(_, c)| c.to_string())
+                    .or_else(|| p.container.as_ref()?.namespace.clone())
+                    .or_else(|| Some(p.comm.display()))
+            })
+            .unwrap_or_else(|| "elma365".into());
+        out.push(Unlisted {
+            kind: "port".into(),
+            value: HostStr::from(format!("{}/{}", l.port, l.protocol)),
+            component,
+            why: format!(
+                "an ELMA365 process listens on {}:{} and no port table lists it",
+                l.address, l.port
+            ),
+            evidence: Evidence {
+                pid,
+                file: Some(format!("/proc/net/{}", l.protocol)),
+                note: None,
+            },
+        });
+    }
+    out
+}
+
+/// Is `path` inside a directory that an active entry matched, or that a directory entry names?
+fn dir_covered(catalog: &Catalog, results: &[EntryResult], path: &[u8]) -> bool {
+    let mut p = path.to_vec();
+    if !p.ends_with(b"/") {
+        p.push(b'/');
+    }
+    results
+        .iter()
+        .filter(|r| r.status != Status::Disabled && r.kind == EntryKind::Directory)
+        .any(|r| {
+            r.matches.iter().any(|m| p.starts_with(m.value.as_bytes()))
+                || catalog.get(&r.id).is_some_and(|e| {
+                    Template::parse(&e.pattern)
+                        .is_ok_and(|t| !t.has_placeholders() && p.starts_with(e.pattern.as_bytes()))
+                })
+        })
+}

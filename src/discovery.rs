@@ -1,0 +1,721 @@
+//! Discovery: one host (a live `/`, or `--root DIR` read as if it were `/`) → [`Inventory`].
+//!
+//! Pieces: [`procfs`] is the only reader of `/proc`; [`container`] reads cgroup and mountinfo
+//! (runtime, ids, overlay layers, volume sources); [`fs`] resolves host paths inside the root and
+//! does the targeted walks (snaps, erts, storage roots, catalog probes); [`datapaths`] finds the
+//! databases' directories; [`sockets`] the listeners; [`host`] the host facts; [`hash`] sha256.
+//!
+//! A scan never stops on a problem: a process that exits mid-scan, an unreadable or malformed
+//! file, a non-root run each become a [`Warning`] and the scan goes on.
+
+pub mod container;
+pub mod datapaths;
+pub mod fs;
+pub mod hash;
+pub mod host;
+pub mod procfs;
+pub mod sockets;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use crate::model::{
+    ContainerCtx, ErtsFact, Evidence, FsFacts, HostStr, Inventory, Listener, Overlay, Process,
+    Runtime, SCHEMA_VERSION, ToolInfo, VolumeMount, Warning,
+};
+
+use container::Mount;
+use fs::Root;
+use procfs::{Miss, ProcFs};
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct DiscoverOptions {
+    /// The root to scan: `/`, or a directory laid out like one (`DIR/proc`, `DIR/etc`, ...).
+    pub root: PathBuf,
+    /// Record the sha256 of each discovered executable.
+    pub hash: bool,
+    /// Cache of hashes by (device, inode, size, mtime), read and written back.
+    pub hash_cache: Option<PathBuf>,
+    /// Catalog path templates (directory/file/process-path entries, with {placeholders} and their
+    /// alternates) whose existence must be recorded in `filesystem.paths`, so that
+    /// `check --inventory` can decide without the host.
+    pub probe_paths: Vec<String>,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            root: PathBuf::from("/"),
+            hash: false,
+            hash_cache: None,
+            probe_paths: Vec::new(),
+        }
+    }
+}
+
+/// Scan the host. Never panics: every problem becomes a warning in the inventory.
+pub fn discover(opts: &DiscoverOptions) -> Inventory {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Scan::new(opts).run())) {
+        Ok(inv) => inv,
+        Err(_) => Inventory {
+            schema: SCHEMA_VERSION,
+            tool: ToolInfo::default(),
+            generated_at: host::now_rfc3339(),
+            root: opts.root.display().to_string(),
+            warnings: vec![Warning::new(
+                "internal-error",
+                "discovery hit an internal error; the inventory is empty (please report this)",
+            )],
+            ..Default::default()
+        },
+    }
+}
+
+/// Limits on what one /proc file may hold (a hostile process cannot make the scan eat memory).
+const SMALL: u64 = 64 << 10;
+const CMDLINE_MAX: u64 = 1 << 20;
+const MOUNTINFO_MAX: u64 = 16 << 20;
+
+/// Per-mount-namespace result: the container's `/` overlay and mapped volumes.
+type MntInfo = Option<(Option<Overlay>, Vec<VolumeMount>)>;
+
+struct Scan<'a> {
+    opts: &'a DiscoverOptions,
+    root: Root,
+    proc: ProcFs,
+    warnings: Vec<Warning>,
+    /// What could not be read for lack of permission: kind → pids (one warning per kind).
+    denied: BTreeMap<&'static str, Vec<i32>>,
+    buf: Vec<u8>,
+    users: HashMap<u32, String>,
+    host_mounts: Vec<Mount>,
+    host_mntns: Option<Vec<u8>>,
+    host_netns: Option<Vec<u8>>,
+    mnt_cache: HashMap<Vec<u8>, MntInfo>,
+    ns_cache: HashMap<String, Option<String>>,
+    /// Network namespaces other than the root's: the first pid seen in each.
+    netns_pid: BTreeMap<Vec<u8>, i32>,
+    sock_owner: HashMap<u64, Vec<i32>>,
+    hashes: hash::HashCache,
+}
+
+impl<'a> Scan<'a> {
+    fn new(opts: &'a DiscoverOptions) -> Scan<'a> {
+        let root = Root::new(&opts.root);
+        let proc = ProcFs::new(&opts.root);
+        Scan {
+            opts,
+            root,
+            proc,
+            warnings: Vec::new(),
+            denied: BTreeMap::new(),
+            buf: Vec::with_capacity(8192),
+            users: HashMap::new(),
+            host_mounts: Vec::new(),
+            host_mntns: None,
+            host_netns: None,
+            mnt_cache: HashMap::new(),
+            ns_cache: HashMap::new(),
+            netns_pid: BTreeMap::new(),
+            sock_owner: HashMap::new(),
+            hashes: hash::HashCache::default(),
+        }
+    }
+
+    fn warn(&mut self, code: &str, msg: impl Into<String>, subject: impl Into<String>) {
+        self.warnings.push(Warning::new(code, msg).about(subject));
+    }
+
+    fn run(mut self) -> Inventory {
+        let host = host::host_facts(&self.root, &self.proc, &mut self.warnings);
+        if self.root.live && !host.scanned_as_root {
+            self.warnings.push(Warning::new(
+                "not-root",
+                "not running as root: other users' processes show no executable, cwd, open sockets \
+                 or mounts; run as root for a complete inventory",
+            ));
+        }
+        if self.opts.hash {
+            self.hashes =
+                hash::HashCache::load(self.opts.hash_cache.as_deref(), &mut self.warnings);
+        }
+        self.users = host::users(&self.root);
+        self.read_host_namespace();
+
+        let pids = match self.proc.pids() {
+            Ok(p) => p,
+            Err(e) => {
+                let subj = self.proc.dir().display().to_string();
+                self.warn(
+                    "proc-unreadable",
+                    format!("cannot list processes: {e}"),
+                    subj,
+                );
+                Vec::new()
+            }
+        };
+        let mut processes = Vec::with_capacity(pids.len());
+        for pid in pids {
+            if let Some(p) = self.process(pid) {
+                processes.push(p);
+            }
+        }
+
+        let listeners = self.listeners();
+        let filesystem = self.filesystem(&processes);
+        let finder = datapaths::Finder {
+            root: &self.root,
+            proc: &self.proc,
+        };
+        let data_paths = datapaths::find_all(&finder, &processes, &mut self.warnings);
+
+        if self.opts.hash {
+            self.hashes
+                .save(self.opts.hash_cache.as_deref(), &mut self.warnings);
+        }
+        for (what, pids) in std::mem::take(&mut self.denied) {
+            let shown: Vec<String> = pids.iter().take(20).map(|p| p.to_string()).collect();
+            let more = if pids.len() > 20 { ", ..." } else { "" };
+            self.warnings.push(Warning::new(
+                "permission-denied",
+                format!(
+                    "{what} not readable for {} process(es) (pids {}{more})",
+                    pids.len(),
+                    shown.join(", ")
+                ),
+            ));
+        }
+        Inventory {
+            schema: SCHEMA_VERSION,
+            tool: ToolInfo::default(),
+            generated_at: host::now_rfc3339(),
+            root: self.opts.root.display().to_string(),
+            host,
+            processes,
+            listeners,
+            filesystem,
+            data_paths,
+            warnings: self.warnings,
+        }
+    }
+
+    /// The root's own mount table and namespaces (pid 1's, else ours for a live scan).
+    fn read_host_namespace(&mut self) {
+        let mut buf = Vec::new();
+        let mut src = None;
+        for pid in [1, std::process::id() as i32] {
+            if pid != 1 && !self.root.live {
+                break;
+            }
+            if self
+                .proc
+                .read_into(pid, "mountinfo", &mut buf, MOUNTINFO_MAX)
+                .is_ok()
+            {
+                src = Some(pid);
+                break;
+            }
+        }
+        match src {
+            Some(pid) => {
+                let (m, bad) = container::parse_mountinfo(&buf);
+                if bad > 0 {
+                    self.warn(
+                        "malformed-proc-file",
+                        format!("{bad} malformed line(s) skipped"),
+                        format!("/proc/{pid}/mountinfo"),
+                    );
+                }
+                self.host_mounts = m;
+                self.host_mntns = self.proc.readlink(pid, "ns/mnt").ok();
+                self.host_netns = self.proc.readlink(pid, "ns/net").ok();
+            }
+            None => self.warn(
+                "host-mounts-unreadable",
+                "cannot read the host's mount table: volume host sources cannot be mapped",
+                "/proc/1/mountinfo",
+            ),
+        }
+    }
+
+    /// Note a failed read; returns true if the process is gone (and has been reported).
+    fn miss(&mut self, pid: i32, what: &'static str, m: &Miss) -> bool {
+        match m {
+            Miss::Vanished => true,
+            Miss::Missing => !self.proc.alive(pid),
+            Miss::Denied => {
+                self.denied.entry(what).or_default().push(pid);
+                false
+            }
+            Miss::Other(e) => {
+                self.warn(
+                    "unreadable-proc-file",
+                    format!("cannot read {what}: {e}"),
+                    format!("/proc/{pid}/{what}"),
+                );
+                false
+            }
+        }
+    }
+
+    fn vanished(&mut self, pid: i32) {
+        self.warn(
+            "process-vanished",
+            "the process exited during the scan; it is left out",
+            format!("pid {pid}"),
+        );
+    }
+
+    fn process(&mut self, pid: i32) -> Option<Process> {
+        let mut p = Process {
+            pid,
+            ..Default::default()
+        };
+        let mut buf = std::mem::take(&mut self.buf);
+        let r = self.process_into(pid, &mut p, &mut buf);
+        self.buf = buf;
+        match r {
+            Some(()) => Some(p),
+            None => {
+                self.vanished(pid);
+                None
+            }
+        }
+    }
+
+    /// Fill `p`; `None` if the process vanished.
+    fn process_into(&mut self, pid: i32, p: &mut Process, buf: &mut Vec<u8>) -> Option<()> {
+        // stat: ppid, start time, kernel-thread flag
+        let mut kthread = false;
+        let mut zombie = false;
+        match self.proc.read_into(pid, "stat", buf, SMALL) {
+            Ok(()) => match procfs::parse_stat(buf) {
+                Ok(st) => {
+                    p.ppid = st.ppid;
+                    p.start_time = st.start_time;
+                    p.comm = HostStr(st.comm);
+                    kthread = st.flags & procfs::PF_KTHREAD != 0;
+                    zombie = st.state == b'Z' || st.state == b'X';
+                }
+                Err(e) => self.warn("malformed-proc-file", e, format!("/proc/{pid}/stat")),
+            },
+            Err(m) => {
+                if m == Miss::Missing || m == Miss::Vanished {
+                    return None;
+                }
+                self.miss(pid, "stat", &m);
+            }
+        }
+        match self.proc.read_into(pid, "comm", buf, SMALL) {
+            Ok(()) => {
+                while buf.last() == Some(&b'\n') {
+                    buf.pop();
+                }
+                p.comm = HostStr(buf.clone());
+            }
+            Err(m) => {
+                if self.miss(pid, "comm", &m) {
+                    return None;
+                }
+            }
+        }
+        match self.proc.read_into(pid, "cmdline", buf, CMDLINE_MAX) {
+            Ok(()) => {
+                p.cmdline = procfs::split_cmdline(buf)
+                    .into_iter()
+                    .map(HostStr)
+                    .collect()
+            }
+            Err(m) => {
+                if self.miss(pid, "cmdline", &m) {
+                    return None;
+                }
+            }
+        }
+        match self.proc.read_into(pid, "status", buf, SMALL) {
+            Ok(()) => {
+                p.uid = procfs::parse_status_uid(buf);
+                if p.uid.is_none() {
+                    self.warn(
+                        "malformed-proc-file",
+                        "no Uid line",
+                        format!("/proc/{pid}/status"),
+                    );
+                }
+            }
+            Err(m) => {
+                if self.miss(pid, "status", &m) {
+                    return None;
+                }
+            }
+        }
+        p.user = p.uid.and_then(|u| self.users.get(&u).cloned());
+        p.kernel_thread = kthread || (p.cmdline.is_empty() && (p.ppid == 2 || pid == 2) && !zombie);
+        if p.kernel_thread || zombie {
+            return Some(());
+        }
+
+        match self.proc.readlink(pid, "exe") {
+            Ok(t) => {
+                let (t, deleted) = strip_deleted(t);
+                p.exe = Some(HostStr(t));
+                p.exe_deleted = deleted;
+            }
+            Err(m) => {
+                if self.miss(pid, "exe", &m) {
+                    return None;
+                }
+            }
+        }
+        match self.proc.readlink(pid, "cwd") {
+            Ok(t) => p.cwd = Some(HostStr(strip_deleted(t).0)),
+            Err(m) => {
+                if self.miss(pid, "cwd", &m) {
+                    return None;
+                }
+            }
+        }
+        match self.proc.read_into(pid, "cgroup", buf, SMALL) {
+            Ok(()) => p.cgroup = container::cgroup_lines(buf),
+            Err(m) => {
+                if self.miss(pid, "cgroup", &m) {
+                    return None;
+                }
+            }
+        }
+
+        self.container(pid, p, buf);
+        p.exe_host = self.exe_host(p);
+
+        if let Ok(ns) = self.proc.readlink(pid, "ns/net")
+            && Some(&ns) != self.host_netns.as_ref()
+        {
+            self.netns_pid.entry(ns).or_insert(pid);
+        }
+        let mut socks = Vec::new();
+        match self.proc.socket_inodes(pid, &mut socks) {
+            Ok(()) => {
+                for s in socks {
+                    self.sock_owner.entry(s).or_default().push(pid);
+                }
+            }
+            Err(m) => {
+                if self.miss(pid, "fd", &m) {
+                    return None;
+                }
+            }
+        }
+        if self.opts.hash {
+            self.hash(p);
+        }
+        Some(())
+    }
+
+    /// Container context: from the cgroup, refined by the layers of the process's `/`.
+    fn container(&mut self, pid: i32, p: &mut Process, buf: &mut Vec<u8>) {
+        let cg = container::parse_cgroup(&p.cgroup);
+        let mntns = self.proc.readlink(pid, "ns/mnt").ok();
+        let other_ns = match (&mntns, &self.host_mntns) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        };
+        if cg.is_none() && !other_ns {
+            return;
+        }
+        let mnt = match mntns.as_ref().and_then(|k| self.mnt_cache.get(k)) {
+            Some(c) => c.clone(),
+            None => {
+                let v = self.read_mounts(pid, buf);
+                if let Some(k) = mntns {
+                    self.mnt_cache.insert(k, v.clone());
+                }
+                v
+            }
+        };
+        let (rootfs, mounts) = mnt.unwrap_or_default();
+        let layer_rt = rootfs.as_ref().and_then(container::runtime_of_layers);
+        if cg.is_none() && layer_rt.is_none() {
+            return; // its own mount namespace, but no container layers: not a container we know
+        }
+        let cg = cg.unwrap_or_default();
+        let runtime = match (layer_rt, cg.runtime) {
+            (Some(l), _) => Some(l),
+            (None, Some(c)) => Some(c),
+            (None, None) => Some(Runtime::Unknown),
+        };
+        let namespace = cg.pod_uid.as_ref().and_then(|u| self.pod_namespace(pid, u));
+        p.container = Some(ContainerCtx {
+            runtime,
+            container_id: cg.container_id,
+            pod_uid: cg.pod_uid,
+            namespace,
+            pod_name: None,
+            rootfs,
+            mounts,
+        });
+    }
+
+    fn read_mounts(&mut self, pid: i32, buf: &mut Vec<u8>) -> MntInfo {
+        match self.proc.read_into(pid, "mountinfo", buf, MOUNTINFO_MAX) {
+            Ok(()) => {
+                let (m, bad) = container::parse_mountinfo(buf);
+                if bad > 0 {
+                    self.warn(
+                        "malformed-proc-file",
+                        format!("{bad} malformed line(s) skipped"),
+                        format!("/proc/{pid}/mountinfo"),
+                    );
+                }
+                let ov = container::rootfs_overlay(&m);
+                let vols = container::volume_mounts(&m, &self.host_mounts);
+                Some((ov, vols))
+            }
+            Err(m) => {
+                self.miss(pid, "mountinfo", &m);
+                None
+            }
+        }
+    }
+
+    /// The pod's namespace: live from the service-account file in the container; otherwise (and
+    /// for `--root`) from the kubelet's copy of the projected volume on the host.
+    fn pod_namespace(&mut self, pid: i32, uid: &str) -> Option<String> {
+        if let Some(ns) = self.ns_cache.get(uid) {
+            return ns.clone();
+        }
+        let mut ns = None;
+        if self.root.live
+            && let Ok(b) = self.proc.read_in_root(
+                pid,
+                b"/var/run/secrets/kubernetes.io/serviceaccount/namespace",
+                4096,
+            )
+        {
+            ns = clean_name(&b);
+        }
+        if ns.is_none() {
+            'outer: for kubelet in [
+                "/var/lib/kubelet",
+                "/var/snap/microk8s/common/var/lib/kubelet",
+            ] {
+                for kind in ["kubernetes.io~projected", "kubernetes.io~secret"] {
+                    let dir = format!("{kubelet}/pods/{uid}/volumes/{kind}");
+                    let Some(mut vols) = self.root.list(dir.as_bytes()) else {
+                        continue;
+                    };
+                    vols.sort();
+                    for v in vols {
+                        let f = fs::join(&fs::join(dir.as_bytes(), &v), b"namespace");
+                        if let Some(b) = self.root.read(&f, 4096)
+                            && let Some(n) = clean_name(&b)
+                        {
+                            ns = Some(n);
+                            break 'outer;
+                        }
+                    }
+                }
+            }
+        }
+        self.ns_cache.insert(uid.to_string(), ns.clone());
+        ns
+    }
+
+    /// Where the executable is on the host.
+    fn exe_host(&self, p: &Process) -> Option<HostStr> {
+        let exe = p.exe.as_ref()?;
+        if p.exe_deleted {
+            return None;
+        }
+        match &p.container {
+            Some(c) => container::to_host(&self.root, c.rootfs.as_ref(), &c.mounts, &exe.0, true)
+                .map(|(h, _)| HostStr(h)),
+            None => self.root.resolve(&exe.0).map(HostStr),
+        }
+    }
+
+    fn hash(&mut self, p: &mut Process) {
+        let file = if self.root.live {
+            self.proc.open_exe(p.pid)
+        } else {
+            match &p.exe_host {
+                Some(h) => std::fs::File::open(self.root.at(&h.0)),
+                None => return,
+            }
+        };
+        match file.and_then(|f| self.hashes.hash(f)) {
+            Ok(h) => p.sha256 = Some(h),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                self.denied
+                    .entry("executable (for --hash)")
+                    .or_default()
+                    .push(p.pid);
+            }
+            Err(e) => {
+                if p.exe.is_some() {
+                    self.warn(
+                        "hash-failed",
+                        format!("cannot hash the executable: {e}"),
+                        format!("pid {}", p.pid),
+                    );
+                }
+            }
+        }
+    }
+
+    fn listeners(&mut self) -> Vec<Listener> {
+        let mut out: Vec<Listener> = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut sources: Vec<Option<i32>> = vec![None];
+        sources.extend(self.netns_pid.values().map(|&p| Some(p)));
+        let mut buf = Vec::new();
+        for src in sources {
+            for (file, proto, ver) in sockets::TABLES {
+                let subject = match src {
+                    None => format!("/proc/net/{file}"),
+                    Some(p) => format!("/proc/{p}/net/{file}"),
+                };
+                match self.proc.net_table(src, file, &mut buf) {
+                    Ok(()) => {
+                        let (ls, bad) = sockets::parse_table(&buf, proto, *ver);
+                        if bad > 0 {
+                            self.warn(
+                                "malformed-proc-file",
+                                format!("{bad} malformed line(s) skipped"),
+                                subject,
+                            );
+                        }
+                        for l in ls {
+                            if seen.insert((l.protocol.clone(), l.inode)) {
+                                out.push(l);
+                            }
+                        }
+                    }
+                    Err(Miss::Missing) if src.is_some() || *ver == 6 => {} // exited, or no IPv6
+                    Err(Miss::Missing) => self.warn(
+                        "proc-file-missing",
+                        "socket table missing: its listeners are not listed",
+                        subject,
+                    ),
+                    Err(m) => {
+                        let msg = format!("cannot read socket table: {m:?}");
+                        self.warn("unreadable-proc-file", msg, subject);
+                    }
+                }
+            }
+        }
+        for l in &mut out {
+            if let Some(p) = self.sock_owner.get(&l.inode) {
+                let mut p = p.clone();
+                p.sort_unstable();
+                p.dedup();
+                l.pids = p;
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.port, &a.protocol, a.ip_version, &a.address, a.inode).cmp(&(
+                b.port,
+                &b.protocol,
+                b.ip_version,
+                &b.address,
+                b.inode,
+            ))
+        });
+        out
+    }
+
+    fn filesystem(&mut self, procs: &[Process]) -> FsFacts {
+        let root = &self.root;
+        let snaps = fs::snaps(root);
+
+        // erts: the host's Erlang directories, then the same directories in every container layer.
+        let mut erts = Vec::new();
+        let mut seen = BTreeSet::new();
+        for dir in fs::ERLANG_DIRS {
+            for (v, path) in fs::erts_in(root, dir.as_bytes()) {
+                if seen.insert(path.clone()) {
+                    erts.push(ErtsFact {
+                        version: v,
+                        path: HostStr(path.clone()),
+                        container_path: None,
+                        evidence: Evidence {
+                            pid: None,
+                            file: Some(HostStr(path).display()),
+                            note: Some("host directory".into()),
+                        },
+                    });
+                }
+            }
+        }
+        let mut layers: Vec<(Vec<u8>, i32)> = Vec::new();
+        let mut layer_seen = BTreeSet::new();
+        for p in procs {
+            let Some(ov) = p.container.as_ref().and_then(|c| c.rootfs.as_ref()) else {
+                continue;
+            };
+            for l in ov.upperdir.iter().chain(ov.lowerdirs.iter()) {
+                if layer_seen.insert(l.0.clone()) {
+                    layers.push((l.0.clone(), p.pid));
+                }
+            }
+        }
+        for (layer, pid) in &layers {
+            let real = root.resolve(layer).unwrap_or_else(|| layer.clone());
+            for dir in fs::ERLANG_DIRS {
+                for (v, path) in fs::erts_in(root, &fs::join(&real, dir.as_bytes())) {
+                    if seen.insert(path.clone()) {
+                        let inside = fs::join(dir.as_bytes(), &path[path.len() - v.len() - 5..]);
+                        erts.push(ErtsFact {
+                            version: v,
+                            path: HostStr(path),
+                            container_path: Some(HostStr(inside)),
+                            evidence: Evidence {
+                                pid: Some(*pid),
+                                file: Some(format!("/proc/{pid}/mountinfo")),
+                                note: Some("in a layer of the container's root".into()),
+                            },
+                        });
+                    }
+                }
+            }
+        }
+
+        let layer_refs: Vec<&[u8]> = layers.iter().map(|(l, _)| l.as_slice()).collect();
+        let container_storage = fs::storage_roots(root, &layer_refs);
+
+        let mut paths = vec![root.path_fact(b"/opt/elma365")];
+        for t in &self.opts.probe_paths {
+            fs::probe(root, t, &mut paths);
+        }
+        let mut dedup = BTreeSet::new();
+        paths.retain(|p| dedup.insert(p.path.clone()));
+        paths.sort_by(|a, b| a.path.cmp(&b.path));
+        FsFacts {
+            snaps,
+            erts,
+            container_storage,
+            paths,
+        }
+    }
+}
+
+/// `/usr/bin/x (deleted)` → (`/usr/bin/x`, true).
+fn strip_deleted(mut t: Vec<u8>) -> (Vec<u8>, bool) {
+    const SUFFIX: &[u8] = b" (deleted)";
+    if t.ends_with(SUFFIX) {
+        t.truncate(t.len() - SUFFIX.len());
+        (t, true)
+    } else {
+        (t, false)
+    }
+}
+
+/// A Kubernetes namespace name from a file: trimmed, and only if it is a valid DNS label.
+fn clean_name(b: &[u8]) -> Option<String> {
+    let s = std::str::from_utf8(b).ok()?.trim();
+    let ok = !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+    ok.then(|| s.to_string())
+}

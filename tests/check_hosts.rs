@@ -1,0 +1,530 @@
+//! `check` on the fixture hosts: every entry's status as a reader of the fixture expects, drift
+//! with the right versions, unlisted findings, the state file, metrics and the exit status.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+use support::hosts;
+
+fn check(root: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = Command::new(support::bin())
+        .args(["check", "--format", "json", "--root"])
+        .arg(root)
+        .args(extra)
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    assert!(
+        code == 0 || code == 1,
+        "exit {code}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (code, serde_json::from_slice(&out.stdout).unwrap())
+}
+
+fn entry<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id)
+        .unwrap_or_else(|| panic!("no entry {id}"))
+}
+
+fn status(r: &Value, id: &str) -> String {
+    entry(r, id)["status"].as_str().unwrap().to_string()
+}
+
+fn found(r: &Value, id: &str) -> Vec<String> {
+    entry(r, id)["found"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_statuses(r: &Value, want: &str, ids: &[&str]) {
+    for id in ids {
+        assert_eq!(status(r, id), want, "{id}: {}", entry(r, id));
+    }
+}
+
+const MICROK8S_PRESENT: &[&str] = &[
+    "dir-opt-elma365",
+    "db-postgres-bitnami",
+    "db-mongod-bitnami",
+    "db-redis-server-name",
+    "db-redis-server-bitnami",
+    "db-rabbitmq-server-bitnami",
+    "db-minio-name",
+    "db-minio-bitnami",
+    "proc-bin-sh",
+    "proc-coredns",
+    "proc-hostpath-provisioner",
+    "proc-nginx-ingress-controller",
+    "proc-sbin-dinit",
+    "proc-elma365ctl-server",
+    "proc-dumb-init",
+    "proc-kube-controllers",
+    "proc-git-daemon-path",
+    "proc-node",
+    "proc-runsvdir",
+    "proc-calico-node",
+    "proc-git-daemon-name",
+    "proc-gpg-agent",
+    "proc-nginx-cache-manager",
+    "proc-nginx-master",
+    "proc-nginx-worker",
+    "proc-runsv",
+    "proc-sh",
+    "rule-elma365-internal",
+    "rule-database-files",
+    "dir-microk8s-containerd-snapshots",
+    "dir-microk8s-default-storage",
+    "port-5432-tcp",
+    "port-27017-tcp",
+    "port-6379-tcp",
+    "port-5672-tcp",
+    "port-15672-tcp",
+    "port-9000-tcp",
+];
+const MICROK8S_ABSENT: &[&str] = &[
+    "dir-docker-overlay2",
+    "dir-containerd-snapshots",
+    "db-mongo-bitnami",
+    "port-5000-tcp",
+    "port-5001-tcp",
+    "port-8008-tcp",
+    "port-26379-tcp",
+    "port-5671-tcp",
+    "port-15671-tcp",
+];
+const VERSIONED: &[&str] = &[
+    "db-beam-smp-bitnami",
+    "proc-epmd-bitnami",
+    "proc-microk8s-containerd",
+    "proc-microk8s-containerd-shim",
+    "proc-microk8s-kubelite",
+];
+
+#[test]
+fn microk8s_seed_host_matches_the_catalog_as_written() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::microk8s_seed(d.path());
+    let (_, r) = check(d.path(), &[]);
+    assert_statuses(&r, "present", MICROK8S_PRESENT);
+    assert_statuses(&r, "present", VERSIONED);
+    assert_statuses(&r, "absent", MICROK8S_ABSENT);
+    assert_eq!(r["summary"]["drifted"], 0);
+    // container binaries are reported as the container and the host see them
+    let pg = found(&r, "db-postgres-bitnami");
+    assert!(pg.contains(&"/opt/bitnami/postgresql/bin/postgres".to_string()));
+    assert!(pg.iter().any(|f| f.starts_with("/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/") && f.ends_with("/fs/opt/bitnami/postgresql/bin/postgres")), "{pg:?}");
+    // titles resolve to the real nginx executable
+    assert!(
+        found(&r, "proc-nginx-worker")
+            .iter()
+            .any(|f| f.ends_with("/nginx"))
+    );
+}
+
+#[test]
+fn upgraded_microk8s_host_drifts_with_the_right_versions() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::microk8s_upgraded(d.path());
+    let (code, r) = check(d.path(), &[]);
+    assert_eq!(code, 1, "drift is a finding");
+    assert_statuses(&r, "drifted", VERSIONED);
+    for id in ["db-beam-smp-bitnami", "proc-epmd-bitnami"] {
+        let drift = &entry(&r, id)["drift"];
+        assert_eq!(drift["kind"], "version", "{id}");
+        assert_eq!(drift["catalog"], "12.3.1");
+        assert_eq!(drift["host"], "13.2.2");
+        assert_eq!(drift["summary"], "erts 12.3.1 -> 13.2.2");
+    }
+    for id in [
+        "proc-microk8s-containerd",
+        "proc-microk8s-containerd-shim",
+        "proc-microk8s-kubelite",
+    ] {
+        let drift = &entry(&r, id)["drift"];
+        assert_eq!(
+            (
+                drift["kind"].as_str(),
+                drift["catalog"].as_str(),
+                drift["host"].as_str()
+            ),
+            (Some("revision"), Some("3410"), Some("7394")),
+            "{id}"
+        );
+    }
+    assert!(
+        found(&r, "proc-microk8s-kubelite").contains(&"/snap/microk8s/7394/kubelite".to_string())
+    );
+    assert!(
+        found(&r, "db-beam-smp-bitnami")
+            .contains(&"/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp".to_string())
+    );
+    assert_eq!(status(&r, "dir-docker-overlay2"), "absent");
+    // containerd's storage root and the databases' volume host paths
+    assert_eq!(
+        found(&r, "dir-microk8s-containerd-snapshots"),
+        vec![
+            "/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/"
+                .to_string()
+        ]
+    );
+    let data = found(&r, "rule-database-files");
+    for db in ["postgresql", "mongodb", "redis", "rabbitmq", "minio"] {
+        assert!(
+            data.iter().any(
+                |p| p.starts_with("/var/snap/microk8s/common/default-storage/") && p.contains(db)
+            ),
+            "{db}: {data:?}"
+        );
+    }
+    // everything not versioned is as on the seed host
+    assert_statuses(&r, "present", MICROK8S_PRESENT);
+}
+
+#[test]
+fn deckhouse_worker_uses_containerd_storage() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::deckhouse_worker(d.path());
+    let (_, r) = check(d.path(), &[]);
+    assert_statuses(
+        &r,
+        "present",
+        &[
+            "dir-containerd-snapshots",
+            "db-postgres-bitnami",
+            "proc-node",
+            "proc-nginx-master",
+            "proc-nginx-worker",
+            "proc-nginx-ingress-controller",
+            "rule-elma365-internal",
+            "rule-database-files",
+        ],
+    );
+    assert_statuses(
+        &r,
+        "absent",
+        &[
+            "dir-docker-overlay2",
+            "dir-microk8s-containerd-snapshots",
+            "proc-microk8s-kubelite",
+            "proc-microk8s-containerd",
+        ],
+    );
+    assert!(found(&r, "db-postgres-bitnami").iter().any(|f| {
+        f.starts_with("/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/")
+    }));
+}
+
+#[test]
+fn docker_host_uses_overlay2() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::docker_host(d.path());
+    let (_, r) = check(d.path(), &[]);
+    assert_eq!(status(&r, "dir-docker-overlay2"), "present");
+    assert_statuses(
+        &r,
+        "absent",
+        &[
+            "dir-containerd-snapshots",
+            "dir-microk8s-containerd-snapshots",
+            "proc-microk8s-kubelite",
+        ],
+    );
+    let present: Vec<&str> = r["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == "present" && e["kind"] == "process-path")
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert!(!present.is_empty());
+    for id in present {
+        assert!(
+            found(&r, id)
+                .iter()
+                .any(|f| f.starts_with("/var/lib/docker/overlay2/")),
+            "{id} should be seen in its overlay2 layer"
+        );
+    }
+}
+
+#[test]
+fn debian_db_host_drifts_to_package_locations() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::db_host(d.path());
+    let (code, r) = check(d.path(), &[]);
+    assert_eq!(code, 1);
+    let pg = &entry(&r, "db-postgres-bitnami")["drift"];
+    assert_eq!(pg["kind"], "location");
+    assert_eq!(pg["catalog"], "/opt/bitnami/postgresql/bin/postgres");
+    assert_eq!(pg["host"], "/usr/lib/postgresql/15/bin/postgres");
+    let beam = entry(&r, "db-beam-smp-bitnami");
+    assert_eq!(beam["status"], "drifted");
+    let kinds: Vec<&str> = beam["drift"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"location") && kinds.contains(&"version"),
+        "{kinds:?}"
+    );
+    assert!(
+        beam["drift"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("erts 12.3.1 -> 13.1.5")
+    );
+    assert_statuses(
+        &r,
+        "drifted",
+        &[
+            "db-rabbitmq-server-bitnami",
+            "proc-epmd-bitnami",
+            "db-redis-server-bitnami",
+            "db-mongod-bitnami",
+        ],
+    );
+    // Debian's redis-server runs as redis-check-rdb: the name entry finds the real executable
+    assert_eq!(status(&r, "db-redis-server-name"), "present");
+    assert!(found(&r, "db-redis-server-name").contains(&"/usr/bin/redis-check-rdb".to_string()));
+    // /bin/sh resolves to the shell that really runs
+    assert_eq!(
+        found(&r, "proc-bin-sh"),
+        vec!["/bin/sh".to_string(), "/usr/bin/dash".to_string()]
+    );
+    assert_statuses(
+        &r,
+        "present",
+        &[
+            "port-5432-tcp",
+            "port-6379-tcp",
+            "port-5672-tcp",
+            "port-15672-tcp",
+            "port-27017-tcp",
+            "rule-database-files",
+        ],
+    );
+    assert!(found(&r, "rule-database-files").contains(&"/var/lib/postgresql/15/main".to_string()));
+    assert_statuses(
+        &r,
+        "absent",
+        &[
+            "dir-opt-elma365",
+            "proc-microk8s-kubelite",
+            "dir-docker-overlay2",
+            "rule-elma365-internal",
+        ],
+    );
+    // epmd's 4369 is not in the vendor's tables: reported, not silently ignored
+    assert!(
+        r["unlisted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["kind"] == "port" && u["value"] == "4369/tcp")
+    );
+}
+
+#[test]
+fn hostile_host_checks_without_harm() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::hostile(d.path());
+    let out = Command::new(support::bin())
+        .args(["check", "--root"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !table.chars().any(|c| c.is_control() && c != '\n'),
+        "no raw control characters reach the terminal"
+    );
+    let (_, r) = check(d.path(), &[]);
+    assert!(r["summary"]["total"].as_u64().unwrap() > 47);
+}
+
+#[test]
+fn a_host_without_elma365_is_clean() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("proc")).unwrap();
+    let (code, r) = check(d.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(r["summary"]["present"], 0);
+    assert_eq!(r["summary"]["drifted"], 0);
+}
+
+#[test]
+fn state_file_reports_an_upgrade_once() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("host");
+    let state = d.path().join("state.json");
+    let st = state.to_str().unwrap();
+    hosts::microk8s_seed(&root);
+    let (_, first) = check(&root, &["--state", st]);
+    assert_eq!(
+        first["changes"].as_array().unwrap().len(),
+        0,
+        "the first run has nothing to compare with"
+    );
+    assert!(state.exists());
+    // the same host, upgraded in place
+    std::fs::remove_dir_all(&root).unwrap();
+    hosts::microk8s_upgraded(&root);
+    let (code, second) = check(&root, &["--state", st]);
+    assert_eq!(code, 1);
+    let changes = second["changes"].as_array().unwrap();
+    let has = |id: &str, action: &str| {
+        changes
+            .iter()
+            .any(|c| c["id"] == id && c["action"] == action)
+    };
+    assert!(has("proc-microk8s-kubelite", "status"), "{changes:?}");
+    assert!(has("proc-microk8s-kubelite", "changed"), "{changes:?}");
+    let k = changes
+        .iter()
+        .find(|c| c["id"] == "proc-microk8s-kubelite" && c["action"] == "changed")
+        .unwrap();
+    assert!(
+        k["before"]
+            .as_str()
+            .unwrap()
+            .contains("/snap/microk8s/3410/kubelite")
+    );
+    assert!(
+        k["after"]
+            .as_str()
+            .unwrap()
+            .contains("/snap/microk8s/7394/kubelite")
+    );
+    assert!(has("db-beam-smp-bitnami", "changed"));
+    // reported once: the next run compares with the upgraded state
+    let (_, third) = check(&root, &["--state", st]);
+    assert_eq!(
+        third["changes"].as_array().unwrap().len(),
+        0,
+        "{}",
+        third["changes"]
+    );
+}
+
+#[test]
+fn corrupt_state_file_is_an_error_naming_it() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::db_host(&d.path().join("host"));
+    let state = d.path().join("state.json");
+    std::fs::write(&state, b"{\"schema\": 1, \"entries\": [").unwrap();
+    let out = Command::new(support::bin())
+        .args(["check", "--format", "json", "--root"])
+        .arg(d.path().join("host"))
+        .arg("--state")
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(state.to_str().unwrap()) && err.contains("corrupt"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        b"{\"schema\": 1, \"entries\": [",
+        "never silently reset"
+    );
+}
+
+#[test]
+fn inventory_round_trip_gives_the_same_report() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("host");
+    hosts::microk8s_upgraded(&root);
+    for fmt in ["yaml", "json"] {
+        let inv = d.path().join(format!("inv.{fmt}"));
+        let st = Command::new(support::bin())
+            .args(["discover", "--format", fmt, "-o"])
+            .arg(&inv)
+            .arg("--root")
+            .arg(&root)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let (_, live) = check(&root, &[]);
+        let out = Command::new(support::bin())
+            .args(["check", "--format", "json", "--inventory"])
+            .arg(&inv)
+            .output()
+            .unwrap();
+        let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for key in ["entries", "unlisted", "summary", "host"] {
+            assert_eq!(live[key], offline[key], "{fmt}: {key} differs");
+        }
+    }
+}
+
+#[test]
+fn prometheus_metrics_are_written_atomically_for_the_textfile_collector() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("host");
+    hosts::microk8s_upgraded(&root);
+    let prom = d.path().join("avexclude.prom");
+    let out = Command::new(support::bin())
+        .args(["check", "--format", "prometheus", "--root"])
+        .arg(&root)
+        .arg("-o")
+        .arg(&prom)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let text = std::fs::read_to_string(&prom).unwrap();
+    assert!(text.contains("avexclude_entry_status{host=\"elma365-node-1\",id=\"proc-microk8s-kubelite\",component=\"microk8s\",risk=\"medium\",status=\"drifted\"} 1"), "{text}");
+    assert!(text.contains("avexclude_entry_status{host=\"elma365-node-1\",id=\"proc-microk8s-kubelite\",component=\"microk8s\",risk=\"medium\",status=\"present\"} 0"));
+    assert!(
+        text.contains("avexclude_drifted{host=\"elma365-node-1\"} 5\n"),
+        "{text}"
+    );
+    assert!(text.contains("# TYPE avexclude_scan_duration_seconds gauge"));
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let (_, v) = line.rsplit_once(' ').unwrap();
+        assert!(v.parse::<f64>().is_ok(), "{line}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn table_shows_drift_for_people() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::microk8s_upgraded(d.path());
+    let out = Command::new(support::bin())
+        .args(["check", "--root"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let t = String::from_utf8(out.stdout).unwrap();
+    assert!(t.starts_with("elma365-node-1: "), "summary first: {t}");
+    assert!(t.contains("erts 12.3.1 -> 13.2.2"));
+    assert!(t.contains("snap revision 3410 -> 7394"));
+    assert!(!t.contains("\x1b["), "no colour when not a terminal");
+}

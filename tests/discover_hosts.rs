@@ -1,0 +1,548 @@
+//! `avexclude discover --root` on each fixture host: the concrete facts a check relies on.
+
+mod support;
+
+use avexclude::model::{Inventory, Process, Runtime};
+use support::hosts;
+
+fn inv_of(
+    make: fn(&std::path::Path) -> support::fixture::Fixture,
+) -> (support::fixture::Fixture, Inventory, tempfile::TempDir) {
+    let d = tempfile::tempdir().unwrap();
+    let fx = make(d.path());
+    let inv = support::discover_inventory(&fx.root);
+    (fx, inv, d)
+}
+
+fn proc_of(inv: &Inventory, pid: i32) -> &Process {
+    inv.processes
+        .iter()
+        .find(|p| p.pid == pid)
+        .unwrap_or_else(|| panic!("pid {pid} missing from the inventory"))
+}
+
+fn s(h: &Option<avexclude::model::HostStr>) -> String {
+    h.as_ref()
+        .map(|x| String::from_utf8(x.0.clone()).unwrap())
+        .unwrap_or_default()
+}
+
+fn listener_pids(inv: &Inventory, proto: &str, port: u16) -> Vec<i32> {
+    let mut v: Vec<i32> = inv
+        .listeners
+        .iter()
+        .filter(|l| l.protocol == proto && l.port == port)
+        .flat_map(|l| l.pids.clone())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn microk8s_seed_bitnami_postgres_pod() {
+    let (fx, inv, _d) = inv_of(hosts::microk8s_seed);
+    assert_eq!(inv.host.hostname, "elma365-node-1");
+    assert_eq!(inv.host.os, "Ubuntu 22.04.4 LTS");
+    assert_eq!(inv.host.kernel, "5.15.0-105-generic");
+    assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
+
+    let pg = proc_of(&inv, fx.pid("postgres"));
+    let ctr = fx.ctr("postgresql");
+    assert_eq!(s(&pg.exe), "/opt/bitnami/postgresql/bin/postgres");
+    // the binary is in the image's top lower layer, as the host sees it
+    let want = format!(
+        "{}/opt/bitnami/postgresql/bin/postgres",
+        String::from_utf8(ctr.lowers[0].clone()).unwrap()
+    );
+    assert_eq!(s(&pg.exe_host), want);
+    assert!(want.starts_with("/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/"));
+    let c = pg.container.as_ref().expect("postgres is containerised");
+    assert_eq!(c.runtime, Some(Runtime::Microk8s));
+    assert_eq!(c.container_id.as_deref(), Some(ctr.id.as_str()));
+    assert_eq!(c.pod_uid, ctr.pod_uid);
+    assert_eq!(c.namespace.as_deref(), Some("elma365-dbs"));
+    let rootfs = c.rootfs.as_ref().unwrap();
+    assert_eq!(rootfs.upperdir.as_ref().unwrap().0, ctr.upper);
+    assert_eq!(rootfs.lowerdirs.len(), 4);
+    // the volume's host source
+    let vol = c
+        .mounts
+        .iter()
+        .find(|m| m.target.0 == b"/bitnami/postgresql")
+        .unwrap();
+    assert!(s(&vol.host_source).starts_with(
+        "/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgresql-0-pvc-"
+    ));
+    assert_eq!(listener_pids(&inv, "tcp", 5432), vec![fx.pid("postgres")]);
+    // children keep their titles, without the trailing padding
+    let ck = proc_of(&inv, fx.pid("postgres-checkpointer"));
+    assert_eq!(ck.cmdline.len(), 1);
+    assert_eq!(ck.cmdline[0].0, b"postgres: checkpointer");
+}
+
+#[test]
+fn microk8s_seed_snap_erts_storage_and_data() {
+    let (fx, inv, _d) = inv_of(hosts::microk8s_seed);
+    let snap = inv
+        .filesystem
+        .snaps
+        .iter()
+        .find(|s| s.name == "microk8s")
+        .unwrap();
+    assert_eq!(snap.revisions, vec!["3410"]);
+    assert_eq!(snap.current.as_deref(), Some("3410"));
+    let kl = proc_of(&inv, fx.pid("kubelite"));
+    assert_eq!(s(&kl.exe), "/snap/microk8s/3410/kubelite");
+    assert_eq!(s(&kl.exe_host), "/snap/microk8s/3410/kubelite");
+    assert!(kl.container.is_none());
+    assert_eq!(
+        s(&proc_of(&inv, fx.pid("shim-postgresql")).exe),
+        "/snap/microk8s/3410/bin/containerd-shim-runc-v1"
+    );
+
+    let erts: Vec<_> = inv
+        .filesystem
+        .erts
+        .iter()
+        .map(|e| (e.version.as_str(), s(&e.container_path)))
+        .collect();
+    assert_eq!(
+        erts,
+        vec![(
+            "12.3.1",
+            "/opt/bitnami/erlang/lib/erlang/erts-12.3.1".to_string()
+        )]
+    );
+    assert!(
+        inv.filesystem.erts[0]
+            .path
+            .as_str()
+            .unwrap()
+            .contains("/io.containerd.snapshotter.v1.overlayfs/snapshots/")
+    );
+
+    let kinds: Vec<_> = inv
+        .filesystem
+        .container_storage
+        .iter()
+        .map(|r| (r.kind.as_str(), r.in_use))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![("microk8s-containerd-overlayfs", true)],
+        "no Docker on a microk8s host"
+    );
+    let opt = inv
+        .filesystem
+        .paths
+        .iter()
+        .find(|p| p.path.0 == b"/opt/elma365")
+        .unwrap();
+    assert_eq!(opt.file_type, "directory");
+
+    let dp = |comp: &str| {
+        inv.data_paths
+            .iter()
+            .find(|d| d.component == comp)
+            .unwrap_or_else(|| panic!("no {comp} data path"))
+    };
+    let pg = dp("postgresql");
+    assert_eq!(s(&pg.container_path), "/bitnami/postgresql/data");
+    assert!(pg.path.as_str().unwrap().starts_with(
+        "/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgresql-0-pvc-"
+    ));
+    assert!(pg.path.as_str().unwrap().ends_with("/data"));
+    assert_eq!(pg.evidence.pid, Some(fx.pid("postgres")));
+    assert_eq!(pg.source, "cmdline -D");
+    let mg = dp("mongodb");
+    assert_eq!(s(&mg.container_path), "/bitnami/mongodb/data/db");
+    assert_eq!(mg.source, "config dbPath");
+    let rd = dp("redis");
+    assert_eq!(s(&rd.container_path), "/data");
+    let rq = dp("rabbitmq");
+    assert_eq!(s(&rq.container_path), "/bitnami/rabbitmq/mnesia");
+    assert_eq!(rq.evidence.pid, Some(fx.pid("beam.smp")));
+    let mn = dp("minio");
+    assert!(mn.path.as_str().unwrap().contains("elma365-dbs-minio-pvc-"));
+    assert_eq!(inv.data_paths.len(), 5, "{:#?}", inv.data_paths);
+}
+
+#[test]
+fn microk8s_seed_shells_titles_and_listeners() {
+    let (fx, inv, _d) = inv_of(hosts::microk8s_seed);
+    // /bin/sh in an Alpine image runs as busybox; in a Bitnami (Debian) image as dash
+    let sh = proc_of(&inv, fx.pid("sh-busybox"));
+    assert_eq!(sh.argv0().unwrap().0, b"/bin/sh");
+    assert_eq!(s(&sh.exe), "/bin/busybox");
+    assert!(s(&sh.exe_host).ends_with("/fs/bin/busybox"));
+    let rs = proc_of(&inv, fx.pid("rabbitmq-server-sh"));
+    assert_eq!(rs.argv0().unwrap().0, b"/bin/sh");
+    assert_eq!(s(&rs.exe), "/usr/bin/dash");
+    assert!(s(&rs.exe_host).ends_with("/fs/usr/bin/dash"));
+
+    let w = proc_of(&inv, fx.pid("nginx-worker-0"));
+    assert_eq!(w.cmdline.len(), 1);
+    assert_eq!(w.cmdline[0].0, b"nginx: worker process");
+    let cm = proc_of(&inv, fx.pid("nginx-cache-manager"));
+    assert_eq!(cm.cmdline_joined().0, b"nginx: cache manager process");
+    let redis = proc_of(&inv, fx.pid("redis"));
+    assert_eq!(
+        redis.cmdline_joined().0,
+        b"/opt/bitnami/redis/bin/redis-server *:6379"
+    );
+
+    // the listening socket is inherited by the workers
+    assert_eq!(
+        listener_pids(&inv, "tcp", 80),
+        vec![
+            fx.pid("nginx-master"),
+            fx.pid("nginx-worker-0"),
+            fx.pid("nginx-worker-1")
+        ]
+    );
+    assert_eq!(listener_pids(&inv, "tcp", 4369), vec![fx.pid("epmd")]);
+    assert_eq!(listener_pids(&inv, "udp", 53), vec![fx.pid("coredns")]);
+    assert!(
+        inv.listeners
+            .iter()
+            .any(|l| l.port == 4369 && l.ip_version == 6 && l.address == "::")
+    );
+    // calico-node uses the host network: its listener is in /proc/net/tcp
+    assert_eq!(
+        listener_pids(&inv, "tcp", 9099),
+        vec![fx.pid("calico-felix")]
+    );
+    assert_eq!(listener_pids(&inv, "tcp", 16443), vec![fx.pid("kubelite")]);
+    // a connected socket is not a listener
+    assert!(!inv.listeners.iter().any(|l| l.inode == 29999));
+
+    // the kernel marks a replaced binary
+    let sshd = proc_of(&inv, fx.pid("sshd-replaced"));
+    assert_eq!(s(&sshd.exe), "/usr/sbin/sshd");
+    assert!(sshd.exe_deleted);
+    assert!(sshd.exe_host.is_none());
+
+    // every process of the host is there, kernel threads flagged
+    assert!(inv.processes.iter().any(|p| p.pid == 2 && p.kernel_thread));
+    assert_eq!(proc_of(&inv, fx.pid("init")).user.as_deref(), Some("root"));
+    let names: Vec<_> = [
+        "/coredns",
+        "/hostpath-provisioner",
+        "/usr/bin/kube-controllers",
+        "/srv/elma365ctl-server",
+        "/usr/libexec/git-core/git-daemon",
+        "/usr/bin/gpg-agent",
+        "/sbin/dinit",
+        "/usr/local/bin/runsvdir",
+        "/usr/bin/dumb-init",
+        "/nginx-ingress-controller",
+    ]
+    .iter()
+    .filter(|e| {
+        !inv.processes
+            .iter()
+            .any(|p| p.exe.as_ref().is_some_and(|x| x.0 == e.as_bytes()) && p.exe_host.is_some())
+    })
+    .collect();
+    assert!(names.is_empty(), "not found with a host path: {names:?}");
+    assert_eq!(
+        proc_of(&inv, fx.pid("elma365-main"))
+            .container
+            .as_ref()
+            .unwrap()
+            .namespace
+            .as_deref(),
+        Some("elma365")
+    );
+    assert_eq!(
+        proc_of(&inv, fx.pid("coredns"))
+            .container
+            .as_ref()
+            .unwrap()
+            .namespace
+            .as_deref(),
+        Some("kube-system")
+    );
+}
+
+#[test]
+fn microk8s_upgraded_shows_the_new_revision_and_erts() {
+    let (fx, inv, _d) = inv_of(hosts::microk8s_upgraded);
+    let snap = inv
+        .filesystem
+        .snaps
+        .iter()
+        .find(|s| s.name == "microk8s")
+        .unwrap();
+    assert_eq!(snap.revisions, vec!["3410", "7394"]);
+    assert_eq!(snap.current.as_deref(), Some("7394"));
+    assert_eq!(
+        s(&proc_of(&inv, fx.pid("kubelite")).exe),
+        "/snap/microk8s/7394/kubelite"
+    );
+    let versions: Vec<_> = inv
+        .filesystem
+        .erts
+        .iter()
+        .map(|e| e.version.as_str())
+        .collect();
+    assert_eq!(versions, vec!["13.2.2"]);
+    let beam = proc_of(&inv, fx.pid("beam.smp"));
+    assert_eq!(
+        s(&beam.exe),
+        "/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp"
+    );
+    assert!(
+        s(&beam.exe_host).ends_with("/fs/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp")
+    );
+}
+
+#[test]
+fn catalog_templates_are_probed_on_the_host() {
+    let (_fx, inv, _d) = inv_of(hosts::microk8s_upgraded);
+    let fact = |p: &str| {
+        inv.filesystem
+            .paths
+            .iter()
+            .find(|f| f.path.0 == p.as_bytes())
+            .map(|f| f.file_type.clone())
+    };
+    // {revision} expanded by listing /snap/microk8s: both revision dirs hold the binaries
+    assert_eq!(
+        fact("/snap/microk8s/7394/bin/containerd").as_deref(),
+        Some("file")
+    );
+    assert_eq!(
+        fact("/snap/microk8s/3410/kubelite").as_deref(),
+        Some("file")
+    );
+    assert_eq!(
+        fact("/snap/microk8s/current/kubelite"),
+        None,
+        "`current` is not a revision"
+    );
+    // a fixed catalog directory that is missing is recorded as missing
+    assert_eq!(fact("/var/lib/docker/overlay2").as_deref(), Some("missing"));
+    assert_eq!(fact("/opt/elma365").as_deref(), Some("directory"));
+    // {erts} under a missing parent: the parent is recorded
+    assert_eq!(fact("/usr/lib/erlang").as_deref(), Some("missing"));
+}
+
+#[test]
+fn deckhouse_worker_systemd_cgroups_and_second_disk() {
+    let (fx, inv, _d) = inv_of(hosts::deckhouse_worker);
+    let pg = proc_of(&inv, fx.pid("postgres"));
+    let ctr = fx.ctr("postgresql");
+    let c = pg.container.as_ref().unwrap();
+    assert_eq!(c.runtime, Some(Runtime::Containerd));
+    assert_eq!(c.container_id.as_deref(), Some(ctr.id.as_str()));
+    // the systemd slice spells the uid with underscores; the inventory with dashes
+    assert_eq!(c.pod_uid, ctr.pod_uid);
+    assert!(pg.cgroup[0].contains("kubepods-burstable-pod") && pg.cgroup[0].contains('_'));
+    assert_eq!(c.namespace.as_deref(), Some("elma365-dbs"));
+    assert!(
+        s(&pg.exe_host)
+            .starts_with("/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/")
+    );
+    let dp = inv
+        .data_paths
+        .iter()
+        .find(|d| d.component == "postgresql")
+        .unwrap();
+    assert_eq!(
+        dp.path.as_str().unwrap(),
+        "/mnt/data/local-path-provisioner/pvc-3f1c9a2e-5b7d-4e8f-9a1b-2c3d4e5f6a7b_elma365-dbs_data-postgresql-0/data"
+    );
+    let kinds: Vec<_> = inv
+        .filesystem
+        .container_storage
+        .iter()
+        .map(|r| (r.kind.as_str(), r.in_use))
+        .collect();
+    assert_eq!(kinds, vec![("containerd-overlayfs", true)]);
+    assert!(inv.filesystem.snaps.is_empty());
+    assert_eq!(
+        listener_pids(&inv, "tcp", 80),
+        vec![fx.pid("nginx-master"), fx.pid("nginx-worker")]
+    );
+    assert_eq!(
+        proc_of(&inv, fx.pid("elma365-auth"))
+            .container
+            .as_ref()
+            .unwrap()
+            .namespace
+            .as_deref(),
+        Some("elma365")
+    );
+}
+
+#[test]
+fn docker_host_overlay2_and_cgroup_v1() {
+    let (fx, inv, _d) = inv_of(hosts::docker_host);
+    assert_eq!(inv.host.os, "CentOS Linux 7 (Core)");
+    let pg = proc_of(&inv, fx.pid("postgres"));
+    let ctr = fx.ctr("postgresql");
+    let c = pg.container.as_ref().unwrap();
+    assert_eq!(c.runtime, Some(Runtime::Docker));
+    assert_eq!(c.container_id.as_deref(), Some(ctr.id.as_str()));
+    assert_eq!(c.pod_uid, None);
+    // lowerdir names Docker's short l/ links; the inventory reports the real layer directory
+    let want = format!(
+        "{}/opt/bitnami/postgresql/bin/postgres",
+        String::from_utf8(ctr.lowers[0].clone()).unwrap()
+    );
+    assert_eq!(s(&pg.exe_host), want);
+    assert!(!want.contains("/l/"));
+    let dps: Vec<_> = inv
+        .data_paths
+        .iter()
+        .map(|d| {
+            (
+                d.component.as_str(),
+                d.path.as_str().unwrap(),
+                s(&d.container_path),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dps,
+        vec![
+            (
+                "postgresql",
+                "/var/lib/docker/volumes/elma365_pg_data/_data/data",
+                "/bitnami/postgresql/data".to_string()
+            ),
+            ("redis", "/srv/redis", "/bitnami/redis/data".to_string()),
+            ("minio", "/srv/minio", "/bitnami/minio/data".to_string()),
+        ]
+    );
+    let kinds: Vec<_> = inv
+        .filesystem
+        .container_storage
+        .iter()
+        .map(|r| (r.kind.as_str(), r.in_use))
+        .collect();
+    assert_eq!(kinds, vec![("docker-overlay2", true)]);
+    assert_eq!(listener_pids(&inv, "tcp", 6379), vec![fx.pid("redis")]);
+}
+
+#[test]
+fn db_host_debian_packages() {
+    let (fx, inv, _d) = inv_of(hosts::db_host);
+    assert_eq!(inv.host.os, "Debian GNU/Linux 12 (bookworm)");
+    let redis = proc_of(&inv, fx.pid("redis"));
+    assert_eq!(s(&redis.exe), "/usr/bin/redis-check-rdb");
+    assert_eq!(redis.comm.0, b"redis-server");
+    assert_eq!(
+        redis.cmdline,
+        vec![avexclude::model::HostStr::from(
+            "/usr/bin/redis-server 127.0.0.1:6379"
+        )]
+    );
+    assert_eq!(redis.user.as_deref(), Some("redis"));
+    let sh = proc_of(&inv, fx.pid("rabbitmq-server-sh"));
+    assert_eq!(s(&sh.exe), "/usr/bin/dash");
+    assert_eq!(sh.cmdline[1].0, b"/usr/lib/rabbitmq/bin/rabbitmq-server");
+    assert_eq!(
+        s(&proc_of(&inv, fx.pid("beam.smp")).exe_host),
+        "/usr/lib/erlang/erts-13.1.5/bin/beam.smp"
+    );
+    assert!(inv.processes.iter().all(|p| p.container.is_none()));
+    assert_eq!(inv.filesystem.erts.len(), 1);
+    assert_eq!(inv.filesystem.erts[0].version, "13.1.5");
+    assert_eq!(
+        inv.filesystem.erts[0].path.0,
+        b"/usr/lib/erlang/erts-13.1.5"
+    );
+    assert!(inv.filesystem.erts[0].container_path.is_none());
+    assert!(inv.filesystem.container_storage.is_empty());
+    let dps: Vec<_> = inv
+        .data_paths
+        .iter()
+        .map(|d| (d.component.as_str(), d.path.as_str().unwrap()))
+        .collect();
+    assert!(
+        dps.contains(&("postgresql", "/var/lib/postgresql/15/main")),
+        "{dps:?}"
+    );
+    assert!(dps.contains(&("redis", "/var/lib/redis")));
+    assert!(dps.contains(&("rabbitmq", "/var/lib/rabbitmq/mnesia")));
+    assert!(dps.contains(&("mongodb", "/var/lib/mongodb")));
+    assert_eq!(
+        dps.iter().filter(|d| d.0 == "postgresql").count(),
+        1,
+        "Patroni and -D name one directory"
+    );
+    for (port, role) in [
+        (5432, "postgres"),
+        (6379, "redis"),
+        (5672, "beam.smp"),
+        (15672, "beam.smp"),
+        (27017, "mongod"),
+        (4369, "epmd"),
+        (8008, "patroni"),
+    ] {
+        assert_eq!(
+            listener_pids(&inv, "tcp", port),
+            vec![fx.pid(role)],
+            "port {port}"
+        );
+    }
+    assert!(
+        inv.listeners
+            .iter()
+            .any(|l| l.port == 6379 && l.address == "::1")
+    );
+}
+
+#[test]
+fn hostile_paths_survive_byte_for_byte() {
+    let (fx, inv, _d) = inv_of(hosts::hostile);
+    let dps: Vec<_> = inv
+        .data_paths
+        .iter()
+        .map(|d| (d.component.as_str(), d.path.0.clone()))
+        .collect();
+    assert!(
+        dps.contains(&("postgresql", hosts::HOSTILE_DIR.as_bytes().to_vec())),
+        "{dps:?}"
+    );
+    assert!(dps.contains(&("redis", hosts::HOSTILE_NEWLINE.as_bytes().to_vec())));
+    assert!(dps.contains(&("mongodb", hosts::hostile_non_utf8())));
+    let e = proc_of(&inv, fx.pid("hostile-exe-newline"));
+    assert_eq!(
+        e.exe.as_ref().unwrap().0,
+        hosts::HOSTILE_EXE_NEWLINE.as_bytes()
+    );
+    assert_eq!(
+        e.exe_host.as_ref().unwrap().0,
+        hosts::HOSTILE_EXE_NEWLINE.as_bytes()
+    );
+    let pc = proc_of(&inv, fx.pid("postgres-container"));
+    assert!(
+        pc.exe_host
+            .as_ref()
+            .unwrap()
+            .0
+            .starts_with(hosts::HOSTILE_DOCKER_ROOT.as_bytes())
+    );
+    assert_eq!(
+        pc.container.as_ref().unwrap().runtime,
+        Some(Runtime::Docker)
+    );
+}
+
+#[test]
+fn deleted_and_vanished_fixture_processes() {
+    // A fixture process whose stat is gone (it exited between readdir and read) is left out with
+    // a warning; the scan goes on and exits 0.
+    let d = tempfile::tempdir().unwrap();
+    let fx = hosts::db_host(d.path());
+    std::fs::remove_file(fx.root.join(format!("proc/{}/stat", fx.pid("mongod")))).unwrap();
+    let inv = support::discover_inventory(&fx.root);
+    assert!(inv.processes.iter().all(|p| p.pid != fx.pid("mongod")));
+    assert!(inv.warnings.iter().any(|w| w.code == "process-vanished"
+        && w.subject.as_deref() == Some(&*format!("pid {}", fx.pid("mongod")))));
+    assert!(inv.processes.iter().any(|p| p.pid == fx.pid("redis")));
+}

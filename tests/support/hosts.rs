@@ -1,0 +1,1418 @@
+//! The fixture hosts every integration test uses, one function each. Each writes a tree under
+//! `dir` that looks like `/` of that kind of host (see `../../shared/research/elma365-hosts.md`
+//! and the lab's process table) and returns a [`Fixture`] naming its processes by role and its
+//! containers by name, so tests can assert against what the host holds.
+
+use std::path::Path;
+
+use super::fixture::{Container, Fixture, Flavor, Host, Node, Proc, Proto, b};
+
+/// uid of the Bitnami images' non-root user.
+pub const BITNAMI_UID: u32 = 1001;
+
+/// A Debian-based (Bitnami minideb) image: merged /usr, `/bin/sh` → dash.
+fn debian_base(h: &mut Host, c: usize) {
+    let last = h.ctrs[c].lowers.len() - 1;
+    h.image_file(c, last, "/bin", Node::Link(b("usr/bin")));
+    h.image_file(c, last, "/sbin", Node::Link(b("usr/sbin")));
+    h.image_exec(c, last, "/usr/bin/dash");
+    h.image_file(c, last, "/usr/bin/sh", Node::Link(b("dash")));
+}
+
+/// An Alpine-based image: `/bin/sh` → `/bin/busybox`.
+fn alpine_base(h: &mut Host, c: usize) {
+    let last = h.ctrs[c].lowers.len() - 1;
+    h.image_exec(c, last, "/bin/busybox");
+    h.image_file(c, last, "/bin/sh", Node::Link(b("/bin/busybox")));
+}
+
+/// A host network container (calico-node): shares the host's network namespace.
+fn host_network(h: &mut Host, c: usize) {
+    h.ctrs[c].netns = super::fixture::HOST_NETNS;
+}
+
+fn ctr(h: &Host, c: usize) -> &Container {
+    &h.ctrs[c]
+}
+
+/// The usual base of every host: init, kernel threads, sshd, journald, cron.
+fn base_host(h: &mut Host) {
+    h.add(
+        Proc::new(1, 0, "systemd")
+            .exe("/usr/lib/systemd/systemd")
+            .args(&["/sbin/init", "splash"])
+            .role("init"),
+    );
+    h.add(Proc::kthread(2, "kthreadd"));
+    for (pid, name) in [
+        (3, "rcu_gp"),
+        (4, "rcu_par_gp"),
+        (12, "ksoftirqd/0"),
+        (13, "rcu_sched"),
+        (14, "migration/0"),
+        (97, "kworker/0:1H-kblockd"),
+    ] {
+        h.add(Proc::kthread(pid, name));
+    }
+    h.exec("/usr/lib/systemd/systemd-journald");
+    h.add(
+        Proc::new(310, 1, "systemd-journal")
+            .exe("/usr/lib/systemd/systemd-journald")
+            .args(&["/lib/systemd/systemd-journald"]),
+    );
+    h.exec("/usr/sbin/cron");
+    h.add(
+        Proc::new(640, 1, "cron")
+            .exe("/usr/sbin/cron")
+            .args(&["/usr/sbin/cron", "-f", "-P"]),
+    );
+    // sshd was upgraded by unattended-upgrades and not restarted: the kernel shows " (deleted)"
+    h.exec("/usr/sbin/sshd");
+    h.add(
+        Proc::new(702, 1, "sshd")
+            .exe("/usr/sbin/sshd")
+            .deleted()
+            .args(&["sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"])
+            .listen(Proto::Tcp4, "0.0.0.0", 22)
+            .listen(Proto::Tcp6, "::", 22)
+            .role("sshd-replaced"),
+    );
+}
+
+/// What differs between the microk8s hosts.
+struct Mk8s {
+    rev: &'static str,
+    old_rev: Option<&'static str>,
+    erts: &'static str,
+    rabbit_image: &'static str,
+}
+
+/// Single-node microk8s as installed for ELMA365, snap revision 3410 (`current` → 3410), Ubuntu
+/// 22.04 with cgroup v2 (cgroupfs driver). Bitnami PostgreSQL, MongoDB, Redis, RabbitMQ (erts
+/// 12.3.1) and MinIO run in pods of namespace `elma365-dbs`, data on hostpath-provisioner volumes
+/// under `/var/snap/microk8s/common/default-storage/`; ELMA365 services (Node.js, dinit, git
+/// daemon, gpg-agent, `/srv/elma365ctl-server`) in namespace `elma365`; ingress-nginx, calico,
+/// coredns, hostpath-provisioner in kube-system/ingress. `/opt/elma365` exists; no Docker.
+pub fn microk8s_seed(dir: &Path) -> Fixture {
+    microk8s(
+        dir,
+        "elma365-node-1",
+        Mk8s {
+            rev: "3410",
+            old_rev: None,
+            erts: "12.3.1",
+            rabbit_image: "3.10.7-debian-11-r1",
+        },
+    )
+}
+
+/// The seed host after upgrades: microk8s refreshed to revision 7394 (`current` → 7394; snapd
+/// keeps the previous revision 3410 as an inactive directory), and the RabbitMQ image upgraded to
+/// one with erts 13.2.2 (OTP 25.3). Everything else as [`microk8s_seed`].
+pub fn microk8s_upgraded(dir: &Path) -> Fixture {
+    microk8s(
+        dir,
+        "elma365-node-1",
+        Mk8s {
+            rev: "7394",
+            old_rev: Some("3410"),
+            erts: "13.2.2",
+            rabbit_image: "3.12.13-debian-12-r2",
+        },
+    )
+}
+
+fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
+    let mut h = Host::new(name);
+    base_host(&mut h);
+    let rev = v.rev;
+    let snap = format!("/snap/microk8s/{rev}");
+    for f in [
+        "kubelite",
+        "bin/containerd",
+        "bin/containerd-shim-runc-v1",
+        "bin/k8s-dqlite",
+        "bin/cluster-agent",
+    ] {
+        h.exec(format!("{snap}/{f}"));
+        if let Some(old) = v.old_rev {
+            h.exec(format!("/snap/microk8s/{old}/{f}"));
+        }
+    }
+    h.link("/snap/microk8s/current", rev);
+    h.exec("/snap/core20/2264/usr/bin/python3");
+    h.link("/snap/core20/current", "2264");
+    h.dir(format!("/var/snap/microk8s/{rev}/args"));
+    h.link("/var/snap/microk8s/current", rev);
+    h.mount("7:3", b"/", snap.as_bytes(), "squashfs", b"/dev/loop3");
+    if let Some(old) = v.old_rev {
+        h.mount(
+            "7:1",
+            b"/",
+            format!("/snap/microk8s/{old}").as_bytes(),
+            "squashfs",
+            b"/dev/loop1",
+        );
+    }
+    h.mount("7:2", b"/", b"/snap/core20/2264", "squashfs", b"/dev/loop2");
+    h.file("/opt/elma365/elma365ctl", "#!/bin/sh\n");
+    h.file(
+        "/opt/elma365/config/values.yaml",
+        "global:\n  edition: enterprise\n",
+    );
+    h.dir("/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots");
+
+    let c = "/var/snap/microk8s/current/args";
+    h.add(
+        Proc::new(1210, 1, "kubelite")
+            .exe(format!("{snap}/kubelite"))
+            .args(&[
+                &format!("{snap}/kubelite"),
+                &format!("--scheduler-args-file={c}/kube-scheduler"),
+                &format!("--controller-manager-args-file={c}/kube-controller-manager"),
+                &format!("--proxy-args-file={c}/kube-proxy"),
+                &format!("--kubelet-args-file={c}/kubelet"),
+                &format!("--apiserver-args-file={c}/kube-apiserver"),
+                &format!("--kubeconfig-file={c}/../credentials/client.config"),
+                "--start-control-plane=true",
+            ])
+            .listen(Proto::Tcp6, "::", 16443)
+            .listen(Proto::Tcp6, "::", 10250)
+            .listen(Proto::Tcp4, "127.0.0.1", 10248)
+            .role("kubelite"),
+    );
+    h.add(
+        Proc::new(1105, 1, "containerd")
+            .exe(format!("{snap}/bin/containerd"))
+            .args(&[
+                &format!("{snap}/bin/containerd"),
+                "--config",
+                &format!("{c}/containerd.toml"),
+                "--root",
+                "/var/snap/microk8s/common/var/lib/containerd",
+                "--state",
+                "/var/snap/microk8s/common/run/containerd",
+                "--address",
+                "/var/snap/microk8s/common/run/containerd.sock",
+            ])
+            .role("containerd"),
+    );
+    h.add(
+        Proc::new(1090, 1, "k8s-dqlite")
+            .exe(format!("{snap}/bin/k8s-dqlite"))
+            .args(&[
+                &format!("{snap}/bin/k8s-dqlite"),
+                "--storage-dir=/var/snap/microk8s/current/var/kubernetes/backend/",
+                "--listen=unix:///var/snap/microk8s/current/var/kubernetes/backend/kine.sock:12379",
+            ])
+            .listen(Proto::Tcp6, "::", 19001),
+    );
+    h.add(
+        Proc::new(1095, 1, "python3")
+            .exe("/snap/core20/2264/usr/bin/python3")
+            .args(&[
+                &format!("{snap}/usr/bin/python3"),
+                &format!("{snap}/bin/cluster-agent"),
+                "cluster-agent",
+                "--bind",
+                "0.0.0.0:25000",
+            ])
+            .listen(Proto::Tcp4, "0.0.0.0", 25000),
+    );
+
+    let mut pid = 2000;
+    let shim = |h: &mut Host, pid: &mut i32, role: &str| -> i32 {
+        *pid += 100;
+        let sid = format!("{:064x}", *pid as u64 * 7919);
+        h.add(
+            Proc::new(*pid, 1, "containerd-shim")
+                .exe(format!("{snap}/bin/containerd-shim-runc-v1"))
+                .args(&[
+                    &format!("{snap}/bin/containerd-shim-runc-v1"),
+                    "-namespace",
+                    "k8s.io",
+                    "-id",
+                    &sid,
+                    "-address",
+                    "/var/snap/microk8s/common/run/containerd.sock",
+                ])
+                .role(&format!("shim-{role}")),
+        );
+        *pid
+    };
+
+    // ---- kube-system: calico-node (host network, runit), kube-controllers, coredns, hostpath
+    let p = shim(&mut h, &mut pid, "calico-node");
+    let k = h.container(
+        Flavor::Microk8s,
+        "calico-node",
+        Some(("calico-node-x7k2p", "kube-system")),
+        3,
+    );
+    host_network(&mut h, k);
+    h.image_exec(k, 0, "/usr/local/bin/runsvdir");
+    h.image_exec(k, 0, "/usr/local/bin/runsv");
+    h.image_exec(k, 0, "/usr/bin/calico-node");
+    h.add(
+        Proc::new(p + 1, p, "runsvdir")
+            .exe("/usr/local/bin/runsvdir")
+            .args(&["/usr/local/bin/runsvdir", "-P", "/etc/service/enabled"])
+            .in_ctr(k)
+            .role("runsvdir"),
+    );
+    for (i, svc) in [
+        "felix",
+        "monitor-addresses",
+        "allocate-tunnel-addrs",
+        "bird",
+        "confd",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let rp = p + 2 + 2 * i as i32;
+        h.add(
+            Proc::new(rp, p + 1, "runsv")
+                .exe("/usr/local/bin/runsv")
+                .args(&["runsv", svc])
+                .in_ctr(k)
+                .role(&format!("runsv-{svc}")),
+        );
+        let mut cp = Proc::new(rp + 1, rp, "calico-node")
+            .exe("/usr/bin/calico-node")
+            .args(&["calico-node", &format!("-{svc}")])
+            .in_ctr(k);
+        if *svc == "felix" {
+            cp = cp
+                .listen(Proto::Tcp4, "127.0.0.1", 9099)
+                .role("calico-felix");
+        }
+        h.add(cp);
+    }
+
+    let p = shim(&mut h, &mut pid, "kube-controllers");
+    let k = h.container(
+        Flavor::Microk8s,
+        "calico-kube-controllers",
+        Some(("calico-kube-controllers-77bd7c5b-2kq9s", "kube-system")),
+        2,
+    );
+    h.image_exec(k, 0, "/usr/bin/kube-controllers");
+    h.add(
+        Proc::new(p + 1, p, "kube-controller")
+            .exe("/usr/bin/kube-controllers")
+            .args(&["/usr/bin/kube-controllers"])
+            .uid(999)
+            .in_ctr(k)
+            .role("kube-controllers"),
+    );
+
+    let p = shim(&mut h, &mut pid, "coredns");
+    let k = h.container(
+        Flavor::Microk8s,
+        "coredns",
+        Some(("coredns-864597b5fd-pq7xw", "kube-system")),
+        2,
+    );
+    h.image_exec(k, 0, "/coredns");
+    h.add(
+        Proc::new(p + 1, p, "coredns")
+            .exe("/coredns")
+            .args(&["/coredns", "-conf", "/etc/coredns/Corefile"])
+            .uid(65532)
+            .in_ctr(k)
+            .listen(Proto::Tcp6, "::", 53)
+            .listen(Proto::Udp6, "::", 53)
+            .listen(Proto::Tcp6, "::", 8080)
+            .role("coredns"),
+    );
+
+    let p = shim(&mut h, &mut pid, "hostpath");
+    let k = h.container(
+        Flavor::Microk8s,
+        "hostpath-provisioner",
+        Some(("hostpath-provisioner-7df77bc496-5xz8m", "kube-system")),
+        1,
+    );
+    h.image_exec(k, 0, "/hostpath-provisioner");
+    h.volume(
+        k,
+        "/var/snap/microk8s/common/default-storage",
+        "/var/snap/microk8s/common/default-storage",
+    );
+    h.add(
+        Proc::new(p + 1, p, "hostpath-provis")
+            .exe("/hostpath-provisioner")
+            .args(&["/hostpath-provisioner"])
+            .in_ctr(k)
+            .role("hostpath-provisioner"),
+    );
+
+    // ---- ingress: dumb-init → /nginx-ingress-controller → nginx master/workers/cache manager
+    let p = shim(&mut h, &mut pid, "ingress");
+    let k = h.container(
+        Flavor::Microk8s,
+        "nginx-ingress-microk8s",
+        Some(("nginx-ingress-microk8s-controller-4bnzv", "ingress")),
+        3,
+    );
+    alpine_base(&mut h, k);
+    h.image_exec(k, 0, "/usr/bin/dumb-init");
+    h.image_exec(k, 0, "/nginx-ingress-controller");
+    h.image_exec(k, 1, "/usr/bin/nginx");
+    h.add(
+        Proc::new(p + 1, p, "dumb-init")
+            .exe("/usr/bin/dumb-init")
+            .args(&[
+                "/usr/bin/dumb-init",
+                "--",
+                "/nginx-ingress-controller",
+                "--configmap=ingress/nginx-load-balancer-microk8s-conf",
+                "--publish-status-address=127.0.0.1",
+            ])
+            .uid(101)
+            .in_ctr(k)
+            .role("dumb-init"),
+    );
+    h.add(
+        Proc::new(p + 2, p + 1, "nginx-ingress-c")
+            .exe("/nginx-ingress-controller")
+            .args(&[
+                "/nginx-ingress-controller",
+                "--configmap=ingress/nginx-load-balancer-microk8s-conf",
+                "--publish-status-address=127.0.0.1",
+            ])
+            .uid(101)
+            .in_ctr(k)
+            .listen(Proto::Tcp6, "::", 10254)
+            .role("ingress-controller"),
+    );
+    h.add(
+        Proc::new(p + 3, p + 2, "nginx")
+            .exe("/usr/bin/nginx")
+            .args(&["nginx: master process /usr/bin/nginx -c /etc/nginx/nginx.conf"])
+            .uid(101)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 80)
+            .listen(Proto::Tcp4, "0.0.0.0", 443)
+            .role("nginx-master"),
+    );
+    for i in 0..2 {
+        h.add(
+            Proc::new(p + 4 + i, p + 3, "nginx")
+                .exe("/usr/bin/nginx")
+                .title("nginx: worker process", 48)
+                .uid(101)
+                .in_ctr(k)
+                .listen(Proto::Tcp4, "0.0.0.0", 80)
+                .listen(Proto::Tcp4, "0.0.0.0", 443)
+                .role(&format!("nginx-worker-{i}")),
+        );
+    }
+    h.add(
+        Proc::new(p + 6, p + 3, "nginx")
+            .exe("/usr/bin/nginx")
+            .title("nginx: cache manager process", 41)
+            .uid(101)
+            .in_ctr(k)
+            .role("nginx-cache-manager"),
+    );
+
+    // ---- ELMA365 services (namespace elma365)
+    for (svc, port) in [("auth", 3000), ("main", 3001), ("worker", 3002)] {
+        let p = shim(&mut h, &mut pid, svc);
+        let k = h.container(
+            Flavor::Microk8s,
+            svc,
+            Some((&format!("{svc}-6d9f7c8b4-{port}"), "elma365")),
+            3,
+        );
+        alpine_base(&mut h, k);
+        h.image_exec(k, 1, "/usr/local/bin/node");
+        h.image_exec(k, 0, "/sbin/dinit");
+        h.image_file(
+            k,
+            0,
+            "/app/dist/main.js",
+            Node::File(b("require('./server')\n")),
+        );
+        h.add(
+            Proc::new(p + 1, p, "dinit")
+                .exe("/sbin/dinit")
+                .args(&["/sbin/dinit", "--container", "-d", "/etc/dinit.d"])
+                .in_ctr(k)
+                .role(&format!("dinit-{svc}")),
+        );
+        h.add(
+            Proc::new(p + 2, p + 1, "node")
+                .exe("/usr/local/bin/node")
+                .args(&["node", "--max-old-space-size=1536", "/app/dist/main.js"])
+                .cwd("/app")
+                .in_ctr(k)
+                .listen(Proto::Tcp6, "::", port)
+                .role(&format!("elma365-{svc}")),
+        );
+    }
+    let p = shim(&mut h, &mut pid, "elma365ctl");
+    let k = h.container(
+        Flavor::Microk8s,
+        "elma365ctl",
+        Some(("elma365ctl-server-5c4f9d7b6-zt2lm", "elma365")),
+        2,
+    );
+    alpine_base(&mut h, k);
+    h.image_exec(k, 0, "/srv/elma365ctl-server");
+    h.add(
+        Proc::new(p + 1, p, "elma365ctl-serv")
+            .exe("/srv/elma365ctl-server")
+            .args(&["/srv/elma365ctl-server", "--listen=:8080"])
+            .in_ctr(k)
+            .listen(Proto::Tcp6, "::", 8080)
+            .role("elma365ctl-server"),
+    );
+    let p = shim(&mut h, &mut pid, "git");
+    let k = h.container(
+        Flavor::Microk8s,
+        "git-server",
+        Some(("git-server-0", "elma365")),
+        2,
+    );
+    alpine_base(&mut h, k);
+    h.image_exec(k, 0, "/usr/libexec/git-core/git-daemon");
+    h.image_exec(k, 0, "/usr/bin/gpg-agent");
+    h.add(Proc::new(p + 1, p, "sh").exe("/bin/busybox").args(&["/bin/sh", "-c", "gpg-agent --daemon; exec git daemon --reuseaddr --base-path=/data/repos /data/repos"]).in_ctr(k).role("sh-busybox"));
+    h.add(
+        Proc::new(p + 2, p + 1, "git-daemon")
+            .exe("/usr/libexec/git-core/git-daemon")
+            .args(&[
+                "/usr/libexec/git-core/git-daemon",
+                "--reuseaddr",
+                "--base-path=/data/repos",
+                "/data/repos",
+            ])
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 9418)
+            .role("git-daemon"),
+    );
+    h.add(
+        Proc::new(p + 3, 1, "gpg-agent")
+            .exe("/usr/bin/gpg-agent")
+            .args(&[
+                "gpg-agent",
+                "--homedir",
+                "/data/gnupg",
+                "--use-standard-socket",
+                "--daemon",
+            ])
+            .in_ctr(k)
+            .role("gpg-agent"),
+    );
+
+    // ---- databases (namespace elma365-dbs), Bitnami images, hostpath volumes
+    let pv = |claim: &str| {
+        format!(
+            "/var/snap/microk8s/common/default-storage/elma365-dbs-{claim}-pvc-{}",
+            &super::fixture::pod_uid(claim)[..23]
+        )
+    };
+
+    let p = shim(&mut h, &mut pid, "postgresql");
+    let k = h.container(
+        Flavor::Microk8s,
+        "postgresql",
+        Some(("postgresql-0", "elma365-dbs")),
+        4,
+    );
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/postgresql/bin/postgres");
+    let pg_pv = pv("data-postgresql-0");
+    h.volume(k, "/bitnami/postgresql", &pg_pv);
+    h.dir(format!("{pg_pv}/data"));
+    let pg_args = [
+        "/opt/bitnami/postgresql/bin/postgres",
+        "-D",
+        "/bitnami/postgresql/data",
+        "--config-file=/opt/bitnami/postgresql/conf/postgresql.conf",
+        "--external_pid_file=/opt/bitnami/postgresql/tmp/postgresql.pid",
+        "--hba_file=/opt/bitnami/postgresql/conf/pg_hba.conf",
+    ];
+    h.add(
+        Proc::new(p + 1, p, "postgres")
+            .exe("/opt/bitnami/postgresql/bin/postgres")
+            .args(&pg_args)
+            .cwd("/bitnami/postgresql/data")
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 5432)
+            .listen(Proto::Tcp6, "::", 5432)
+            .role("postgres"),
+    );
+    for (i, t) in [
+        "checkpointer",
+        "background writer",
+        "walwriter",
+        "autovacuum launcher",
+        "logical replication launcher",
+    ]
+    .iter()
+    .enumerate()
+    {
+        h.add(
+            Proc::new(p + 2 + i as i32, p + 1, "postgres")
+                .exe("/opt/bitnami/postgresql/bin/postgres")
+                .title(&format!("postgres: {t} "), 0)
+                .cwd("/bitnami/postgresql/data")
+                .uid(BITNAMI_UID)
+                .in_ctr(k)
+                .role(&format!("postgres-{}", t.replace(' ', "-"))),
+        );
+    }
+
+    let p = shim(&mut h, &mut pid, "mongodb");
+    let k = h.container(
+        Flavor::Microk8s,
+        "mongodb",
+        Some(("mongodb-0", "elma365-dbs")),
+        3,
+    );
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/mongodb/bin/mongod");
+    h.image_exec(k, 0, "/opt/bitnami/mongodb/bin/mongo");
+    h.image_file(k, 0, "/opt/bitnami/mongodb/conf/mongodb.conf", Node::File(b("# mongod.conf\nsystemLog:\n  destination: file\n  path: /opt/bitnami/mongodb/logs/mongodb.log\nstorage:\n  dbPath: /bitnami/mongodb/data/db\n  directoryPerDB: false\nnet:\n  port: 27017\n  bindIpAll: true\n")));
+    let mg_pv = pv("datadir-mongodb-0");
+    h.volume(k, "/bitnami/mongodb", &mg_pv);
+    h.dir(format!("{mg_pv}/data/db"));
+    h.add(
+        Proc::new(p + 1, p, "mongod")
+            .exe("/opt/bitnami/mongodb/bin/mongod")
+            .args(&[
+                "/opt/bitnami/mongodb/bin/mongod",
+                "--config=/opt/bitnami/mongodb/conf/mongodb.conf",
+            ])
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 27017)
+            .role("mongod"),
+    );
+
+    let p = shim(&mut h, &mut pid, "redis");
+    let k = h.container(
+        Flavor::Microk8s,
+        "redis",
+        Some(("redis-master-0", "elma365-dbs")),
+        3,
+    );
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/redis/bin/redis-server");
+    let rd_pv = pv("redis-data-redis-master-0");
+    h.volume(k, "/data", &rd_pv);
+    h.add(
+        Proc::new(p + 1, p, "redis-server")
+            .exe("/opt/bitnami/redis/bin/redis-server")
+            .title("/opt/bitnami/redis/bin/redis-server *:6379", 37)
+            .cwd("/data")
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 6379)
+            .listen(Proto::Tcp6, "::", 6379)
+            .role("redis"),
+    );
+
+    let p = shim(&mut h, &mut pid, "rabbitmq");
+    let k = h.container(
+        Flavor::Microk8s,
+        "rabbitmq",
+        Some(("rabbitmq-0", "elma365-dbs")),
+        4,
+    );
+    debian_base(&mut h, k);
+    let erts = format!("/opt/bitnami/erlang/lib/erlang/erts-{}", v.erts);
+    h.image_exec(k, 1, &format!("{erts}/bin/beam.smp"));
+    h.image_exec(k, 1, &format!("{erts}/bin/epmd"));
+    h.image_exec(k, 1, &format!("{erts}/bin/erl_child_setup"));
+    h.image_exec(k, 1, &format!("{erts}/bin/inet_gethost"));
+    h.image_exec(k, 0, "/opt/bitnami/rabbitmq/sbin/rabbitmq-server");
+    h.image_file(
+        k,
+        0,
+        "/opt/bitnami/rabbitmq/VERSION",
+        Node::File(b(v.rabbit_image)),
+    );
+    let rq_pv = pv("data-rabbitmq-0");
+    h.volume(k, "/bitnami/rabbitmq/mnesia", &rq_pv);
+    h.add(
+        Proc::new(p + 1, p, "rabbitmq-server")
+            .exe("/usr/bin/dash")
+            .args(&["/bin/sh", "/opt/bitnami/rabbitmq/sbin/rabbitmq-server"])
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .env("RABBITMQ_MNESIA_BASE", "/bitnami/rabbitmq/mnesia")
+            .role("rabbitmq-server-sh"),
+    );
+    let beam = format!("{erts}/bin/beam.smp");
+    h.add(
+        Proc::new(p + 2, p + 1, "beam.smp")
+            .exe(&beam)
+            .args(&[
+                &beam,
+                "-W",
+                "w",
+                "-MBas",
+                "ageffcbf",
+                "-MHas",
+                "ageffcbf",
+                "-MBlmbcs",
+                "512",
+                "-MHlmbcs",
+                "512",
+                "-MMmcs",
+                "30",
+                "-P",
+                "1048576",
+                "-t",
+                "5000000",
+                "-stbt",
+                "db",
+                "-zdbbl",
+                "128000",
+                "-sbwt",
+                "none",
+                "-sbwtdcpu",
+                "none",
+                "-sbwtdio",
+                "none",
+                "-B",
+                "i",
+                "--",
+                "-root",
+                "/opt/bitnami/erlang/lib/erlang",
+                "-bindir",
+                &format!("{erts}/bin"),
+                "-progname",
+                "erl",
+                "--",
+                "-home",
+                "/opt/bitnami/rabbitmq/.rabbitmq",
+                "--",
+                "-pa",
+                "",
+                "-noshell",
+                "-noinput",
+                "-s",
+                "rabbit",
+                "boot",
+                "-boot",
+                "start_sasl",
+                "-syslog",
+                "logger",
+                "[]",
+                "-syslog",
+                "syslog_error_logger",
+                "false",
+                "-kernel",
+                "prevent_overlapping_partitions",
+                "false",
+            ])
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .env("RABBITMQ_MNESIA_BASE", "/bitnami/rabbitmq/mnesia")
+            .listen(Proto::Tcp6, "::", 5672)
+            .listen(Proto::Tcp6, "::", 15672)
+            .listen(Proto::Tcp4, "0.0.0.0", 25672)
+            .role("beam.smp"),
+    );
+    h.add(
+        Proc::new(p + 3, p + 2, "erl_child_setup")
+            .exe(format!("{erts}/bin/erl_child_setup"))
+            .args(&["erl_child_setup", "1048576"])
+            .uid(BITNAMI_UID)
+            .in_ctr(k),
+    );
+    h.add(
+        Proc::new(p + 4, p + 3, "inet_gethost")
+            .exe(format!("{erts}/bin/inet_gethost"))
+            .args(&["inet_gethost", "4"])
+            .uid(BITNAMI_UID)
+            .in_ctr(k),
+    );
+    h.add(
+        Proc::new(p + 5, p, "epmd")
+            .exe(format!("{erts}/bin/epmd"))
+            .args(&[&format!("{erts}/bin/epmd"), "-daemon"])
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 4369)
+            .listen(Proto::Tcp6, "::", 4369)
+            .role("epmd"),
+    );
+
+    let p = shim(&mut h, &mut pid, "minio");
+    let k = h.container(
+        Flavor::Microk8s,
+        "minio",
+        Some(("minio-6b8f9c7d5-hx2vq", "elma365-dbs")),
+        2,
+    );
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/minio/bin/minio");
+    let mn_pv = pv("minio");
+    h.volume(k, "/bitnami/minio/data", &mn_pv);
+    h.add(
+        Proc::new(p + 1, p, "minio")
+            .exe("/opt/bitnami/minio/bin/minio")
+            .args(&[
+                "minio",
+                "server",
+                "/bitnami/minio/data",
+                "--console-address",
+                ":9001",
+                "--address",
+                ":9000",
+            ])
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp6, "::", 9000)
+            .listen(Proto::Tcp6, "::", 9001)
+            .role("minio"),
+    );
+
+    let _ = ctr(&h, 0);
+    h.write(dir)
+}
+
+/// A Deckhouse worker node (Ubuntu 22.04, cgroup v2, systemd driver): containerd and kubelet from
+/// `/opt/deckhouse/bin`, containerd state under `/var/lib/containerd`, kubelet under
+/// `/var/lib/kubelet`, pod cgroups `kubepods.slice/.../cri-containerd-<id>.scope`. ELMA365 pods
+/// and a Bitnami PostgreSQL whose local-path volume sits on a second disk (`/dev/sdb1`, 8:17,
+/// mounted at `/mnt/data`). No microk8s, no Docker.
+pub fn deckhouse_worker(dir: &Path) -> Fixture {
+    let mut h = Host::new("dkp-worker-2");
+    base_host(&mut h);
+    h.mount("8:17", b"/", b"/mnt/data", "ext4", b"/dev/sdb1");
+    h.dir("/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots");
+    h.dir("/var/lib/kubelet/pods");
+    for f in ["containerd", "containerd-shim-runc-v2", "kubelet"] {
+        h.exec(format!("/opt/deckhouse/bin/{f}"));
+    }
+    h.add(
+        Proc::new(900, 1, "containerd")
+            .exe("/opt/deckhouse/bin/containerd")
+            .args(&["/opt/deckhouse/bin/containerd"])
+            .role("containerd"),
+    );
+    h.add(
+        Proc::new(950, 1, "kubelet")
+            .exe("/opt/deckhouse/bin/kubelet")
+            .args(&[
+                "/opt/deckhouse/bin/kubelet",
+                "--config=/var/lib/kubelet/config.yaml",
+                "--kubeconfig=/etc/kubernetes/kubelet.conf",
+                "--root-dir=/var/lib/kubelet",
+                "--container-runtime-endpoint=unix:/var/run/containerd/containerd.sock",
+            ])
+            .listen(Proto::Tcp6, "::", 10250)
+            .role("kubelet"),
+    );
+    let mut pid = 3000;
+    let mut shim = |h: &mut Host| -> i32 {
+        pid += 100;
+        h.add(
+            Proc::new(pid, 1, "containerd-shim")
+                .exe("/opt/deckhouse/bin/containerd-shim-runc-v2")
+                .args(&[
+                    "/opt/deckhouse/bin/containerd-shim-runc-v2",
+                    "-namespace",
+                    "k8s.io",
+                    "-id",
+                    &format!("{:064x}", pid as u64 * 104729),
+                    "-address",
+                    "/run/containerd/containerd.sock",
+                ]),
+        );
+        pid
+    };
+    for (svc, port) in [("auth", 3000), ("main", 3001)] {
+        let p = shim(&mut h);
+        let k = h.container(
+            Flavor::Deckhouse,
+            svc,
+            Some((&format!("{svc}-7f8d9c6b5-{port}"), "elma365")),
+            3,
+        );
+        alpine_base(&mut h, k);
+        h.image_exec(k, 1, "/usr/local/bin/node");
+        h.add(
+            Proc::new(p + 1, p, "node")
+                .exe("/usr/local/bin/node")
+                .args(&["node", "/app/dist/main.js"])
+                .cwd("/app")
+                .in_ctr(k)
+                .listen(Proto::Tcp6, "::", port)
+                .role(&format!("elma365-{svc}")),
+        );
+    }
+    let p = shim(&mut h);
+    let k = h.container(
+        Flavor::Deckhouse,
+        "controller",
+        Some(("controller-nginx-8pz4w", "d8-ingress-nginx")),
+        3,
+    );
+    alpine_base(&mut h, k);
+    h.image_exec(k, 0, "/nginx-ingress-controller");
+    h.image_exec(k, 1, "/usr/bin/nginx");
+    h.add(
+        Proc::new(p + 1, p, "nginx-ingress-c")
+            .exe("/nginx-ingress-controller")
+            .args(&[
+                "/nginx-ingress-controller",
+                "--configmap=d8-ingress-nginx/nginx-config",
+            ])
+            .uid(101)
+            .in_ctr(k)
+            .role("ingress-controller"),
+    );
+    h.add(
+        Proc::new(p + 2, p + 1, "nginx")
+            .exe("/usr/bin/nginx")
+            .args(&["nginx: master process /usr/bin/nginx -c /etc/nginx/nginx.conf"])
+            .uid(101)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 80)
+            .role("nginx-master"),
+    );
+    h.add(
+        Proc::new(p + 3, p + 2, "nginx")
+            .exe("/usr/bin/nginx")
+            .title("nginx: worker process", 32)
+            .uid(101)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 80)
+            .role("nginx-worker"),
+    );
+
+    let p = shim(&mut h);
+    let k = h.container(
+        Flavor::Deckhouse,
+        "postgresql",
+        Some(("postgresql-0", "elma365-dbs")),
+        4,
+    );
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/postgresql/bin/postgres");
+    let claim = "/local-path-provisioner/pvc-3f1c9a2e-5b7d-4e8f-9a1b-2c3d4e5f6a7b_elma365-dbs_data-postgresql-0";
+    h.volume_on(k, "/bitnami/postgresql", "8:17", claim);
+    h.dir(format!("/mnt/data{claim}/data"));
+    h.add(
+        Proc::new(p + 1, p, "postgres")
+            .exe("/opt/bitnami/postgresql/bin/postgres")
+            .args(&[
+                "/opt/bitnami/postgresql/bin/postgres",
+                "-D",
+                "/bitnami/postgresql/data",
+                "--config-file=/opt/bitnami/postgresql/conf/postgresql.conf",
+            ])
+            .cwd("/bitnami/postgresql/data")
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 5432)
+            .role("postgres"),
+    );
+    h.write(dir)
+}
+
+/// A Docker host (CentOS-7-style cgroup v1, cgroupfs driver: `/docker/<id>` on every controller),
+/// overlay2 storage with Docker's short `l/` layer links. Bitnami PostgreSQL (named volume),
+/// Redis (bind mount of `/srv/redis`) and MinIO (bind mount of `/srv/minio`).
+pub fn docker_host(dir: &Path) -> Fixture {
+    let mut h = Host::new("docker-db-1")
+        .os("CentOS Linux 7 (Core)", "centos", "7")
+        .kernel("3.10.0-1160.119.1.el7.x86_64");
+    base_host(&mut h);
+    h.exec("/usr/bin/dockerd");
+    h.exec("/usr/bin/containerd");
+    h.exec("/usr/bin/containerd-shim-runc-v2");
+    h.dir("/var/lib/docker/overlay2/l");
+    h.add(
+        Proc::new(880, 1, "containerd")
+            .exe("/usr/bin/containerd")
+            .args(&["/usr/bin/containerd"]),
+    );
+    h.add(
+        Proc::new(890, 1, "dockerd")
+            .exe("/usr/bin/dockerd")
+            .args(&[
+                "/usr/bin/dockerd",
+                "-H",
+                "fd://",
+                "--containerd=/run/containerd/containerd.sock",
+            ])
+            .role("dockerd"),
+    );
+    let mut pid = 4000;
+    let mut shim = |h: &mut Host, name: &str| -> i32 {
+        pid += 100;
+        h.add(
+            Proc::new(pid, 1, "containerd-shim")
+                .exe("/usr/bin/containerd-shim-runc-v2")
+                .args(&[
+                    "/usr/bin/containerd-shim-runc-v2",
+                    "-namespace",
+                    "moby",
+                    "-id",
+                    name,
+                    "-address",
+                    "/run/containerd/containerd.sock",
+                ]),
+        );
+        pid
+    };
+    let p = shim(&mut h, "pg");
+    let k = h.container(Flavor::DockerV1, "postgresql", None, 4);
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/postgresql/bin/postgres");
+    h.volume(
+        k,
+        "/bitnami/postgresql",
+        "/var/lib/docker/volumes/elma365_pg_data/_data",
+    );
+    h.dir("/var/lib/docker/volumes/elma365_pg_data/_data/data");
+    h.add(
+        Proc::new(p + 1, p, "postgres")
+            .exe("/opt/bitnami/postgresql/bin/postgres")
+            .args(&[
+                "/opt/bitnami/postgresql/bin/postgres",
+                "-D",
+                "/bitnami/postgresql/data",
+                "--config-file=/opt/bitnami/postgresql/conf/postgresql.conf",
+            ])
+            .cwd("/bitnami/postgresql/data")
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 5432)
+            .role("postgres"),
+    );
+    h.add(
+        Proc::new(p + 2, p + 1, "postgres")
+            .exe("/opt/bitnami/postgresql/bin/postgres")
+            .title("postgres: checkpointer ", 0)
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .role("postgres-checkpointer"),
+    );
+
+    let p = shim(&mut h, "redis");
+    let k = h.container(Flavor::DockerV1, "redis", None, 3);
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/redis/bin/redis-server");
+    h.volume(k, "/bitnami/redis/data", "/srv/redis");
+    h.add(
+        Proc::new(p + 1, p, "redis-server")
+            .exe("/opt/bitnami/redis/bin/redis-server")
+            .title("/opt/bitnami/redis/bin/redis-server 0.0.0.0:6379", 29)
+            .cwd("/bitnami/redis/data")
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 6379)
+            .role("redis"),
+    );
+
+    let p = shim(&mut h, "minio");
+    let k = h.container(Flavor::DockerV1, "minio", None, 2);
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/minio/bin/minio");
+    h.volume(k, "/bitnami/minio/data", "/srv/minio");
+    h.add(
+        Proc::new(p + 1, p, "minio")
+            .exe("/opt/bitnami/minio/bin/minio")
+            .args(&[
+                "minio",
+                "server",
+                "/bitnami/minio/data",
+                "--address",
+                ":9000",
+            ])
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp6, "::", 9000)
+            .role("minio"),
+    );
+    h.write(dir)
+}
+
+/// A dedicated database host, Debian 12 packages: PostgreSQL 15 (`-D /var/lib/postgresql/15/main`
+/// and its `postgres: 15/main: ...` children) under Patroni (REST API 8008), Redis running as
+/// `/usr/bin/redis-check-rdb` with title `/usr/bin/redis-server 127.0.0.1:6379`, RabbitMQ
+/// (`/bin/sh /usr/lib/rabbitmq/bin/rabbitmq-server` as dash, beam.smp and epmd from erts-13.1.5),
+/// MongoDB (`--config /etc/mongod.conf`). Ports 5432, 6379, 5672, 15672, 27017, 4369, 8008.
+pub fn db_host(dir: &Path) -> Fixture {
+    let mut h = Host::new("elma365-db-1")
+        .os("Debian GNU/Linux 12 (bookworm)", "debian", "12")
+        .kernel("6.1.0-21-amd64");
+    base_host(&mut h);
+    for (u, id) in [
+        ("postgres", 104),
+        ("redis", 105),
+        ("rabbitmq", 106),
+        ("mongodb", 107),
+    ] {
+        h.user(u, id);
+    }
+    h.exec("/usr/lib/postgresql/15/bin/postgres");
+    h.dir("/var/lib/postgresql/15/main/base");
+    h.file(
+        "/etc/postgresql/15/main/postgresql.conf",
+        "data_directory = '/var/lib/postgresql/15/main'\nport = 5432\n",
+    );
+    h.file("/etc/patroni/config.yml", "scope: elma365\nname: elma365-db-1\nrestapi:\n  listen: 0.0.0.0:8008\npostgresql:\n  listen: 0.0.0.0:5432\n  data_dir: /var/lib/postgresql/15/main\n  bin_dir: /usr/lib/postgresql/15/bin\n");
+    h.exec("/usr/bin/python3.11");
+    h.file("/usr/bin/patroni", "#!/usr/bin/python3\n");
+    h.exec("/usr/bin/redis-check-rdb");
+    h.link("/usr/bin/redis-server", "redis-check-rdb");
+    h.dir("/var/lib/redis");
+    h.exec("/usr/lib/erlang/erts-13.1.5/bin/beam.smp");
+    h.exec("/usr/lib/erlang/erts-13.1.5/bin/epmd");
+    h.exec("/usr/lib/erlang/erts-13.1.5/bin/erl_child_setup");
+    h.file(
+        "/usr/lib/rabbitmq/lib/rabbitmq_server-3.10.8/sbin/rabbitmq-server",
+        "#!/bin/sh\n",
+    );
+    h.link(
+        "/usr/lib/rabbitmq/bin/rabbitmq-server",
+        "../lib/rabbitmq_server-3.10.8/sbin/rabbitmq-server",
+    );
+    h.dir("/var/lib/rabbitmq/mnesia/rabbit@elma365-db-1");
+    h.exec("/usr/bin/mongod");
+    h.file("/etc/mongod.conf", "# mongod.conf\nstorage:\n  dbPath: /var/lib/mongodb\n  journal:\n    enabled: true\nnet:\n  port: 27017\n  bindIp: 127.0.0.1\n");
+    h.dir("/var/lib/mongodb");
+
+    h.add(
+        Proc::new(800, 1, "patroni")
+            .exe("/usr/bin/python3.11")
+            .args(&[
+                "/usr/bin/python3",
+                "/usr/bin/patroni",
+                "/etc/patroni/config.yml",
+            ])
+            .uid(104)
+            .listen(Proto::Tcp4, "0.0.0.0", 8008)
+            .role("patroni"),
+    );
+    h.add(
+        Proc::new(812, 800, "postgres")
+            .exe("/usr/lib/postgresql/15/bin/postgres")
+            .args(&[
+                "/usr/lib/postgresql/15/bin/postgres",
+                "-D",
+                "/var/lib/postgresql/15/main",
+                "--config-file=/etc/postgresql/15/main/postgresql.conf",
+                "--listen_addresses=0.0.0.0",
+                "--port=5432",
+                "--cluster_name=15/main",
+            ])
+            .cwd("/var/lib/postgresql/15/main")
+            .uid(104)
+            .listen(Proto::Tcp4, "0.0.0.0", 5432)
+            .listen(Proto::Tcp6, "::", 5432)
+            .role("postgres"),
+    );
+    for (i, t) in [
+        "checkpointer",
+        "background writer",
+        "walwriter",
+        "autovacuum launcher",
+        "logical replication launcher",
+    ]
+    .iter()
+    .enumerate()
+    {
+        h.add(
+            Proc::new(813 + i as i32, 812, "postgres")
+                .exe("/usr/lib/postgresql/15/bin/postgres")
+                .title(&format!("postgres: 15/main: {t} "), 0)
+                .cwd("/var/lib/postgresql/15/main")
+                .uid(104)
+                .role(&format!("postgres-{}", t.replace(' ', "-"))),
+        );
+    }
+    h.add(
+        Proc::new(830, 1, "redis-server")
+            .exe("/usr/bin/redis-check-rdb")
+            .title("/usr/bin/redis-server 127.0.0.1:6379", 35)
+            .cwd("/var/lib/redis")
+            .uid(105)
+            .listen(Proto::Tcp4, "127.0.0.1", 6379)
+            .listen(Proto::Tcp6, "::1", 6379)
+            .role("redis"),
+    );
+    h.add(
+        Proc::new(850, 1, "rabbitmq-server")
+            .exe("/usr/bin/dash")
+            .args(&["/bin/sh", "/usr/lib/rabbitmq/bin/rabbitmq-server"])
+            .cwd("/var/lib/rabbitmq")
+            .uid(106)
+            .role("rabbitmq-server-sh"),
+    );
+    let erts = "/usr/lib/erlang/erts-13.1.5";
+    h.add(
+        Proc::new(860, 850, "beam.smp")
+            .exe(format!("{erts}/bin/beam.smp"))
+            .args(&[
+                &format!("{erts}/bin/beam.smp"),
+                "-W",
+                "w",
+                "-MBas",
+                "ageffcbf",
+                "-MHas",
+                "ageffcbf",
+                "-MBlmbcs",
+                "512",
+                "-MHlmbcs",
+                "512",
+                "-MMmcs",
+                "30",
+                "-P",
+                "1048576",
+                "-t",
+                "5000000",
+                "-stbt",
+                "db",
+                "-zdbbl",
+                "128000",
+                "-sbwt",
+                "none",
+                "-sbwtdcpu",
+                "none",
+                "-sbwtdio",
+                "none",
+                "--",
+                "-root",
+                "/usr/lib/erlang",
+                "-bindir",
+                &format!("{erts}/bin"),
+                "-progname",
+                "erl",
+                "--",
+                "-home",
+                "/var/lib/rabbitmq",
+                "--",
+                "-pa",
+                "",
+                "-noshell",
+                "-noinput",
+                "-s",
+                "rabbit",
+                "boot",
+                "-boot",
+                "start_sasl",
+                "-syslog",
+                "logger",
+                "[]",
+            ])
+            .cwd("/var/lib/rabbitmq")
+            .uid(106)
+            .listen(Proto::Tcp6, "::", 5672)
+            .listen(Proto::Tcp4, "0.0.0.0", 15672)
+            .listen(Proto::Tcp4, "0.0.0.0", 25672)
+            .role("beam.smp"),
+    );
+    h.add(
+        Proc::new(861, 860, "erl_child_setup")
+            .exe(format!("{erts}/bin/erl_child_setup"))
+            .args(&["erl_child_setup", "65536"])
+            .uid(106),
+    );
+    h.add(
+        Proc::new(870, 1, "epmd")
+            .exe(format!("{erts}/bin/epmd"))
+            .args(&[&format!("{erts}/bin/epmd"), "-daemon"])
+            .uid(106)
+            .listen(Proto::Tcp4, "0.0.0.0", 4369)
+            .listen(Proto::Tcp6, "::", 4369)
+            .role("epmd"),
+    );
+    h.add(
+        Proc::new(880, 1, "mongod")
+            .exe("/usr/bin/mongod")
+            .args(&["/usr/bin/mongod", "--config", "/etc/mongod.conf"])
+            .cwd("/")
+            .uid(107)
+            .listen(Proto::Tcp4, "127.0.0.1", 27017)
+            .role("mongod"),
+    );
+    h.write(dir)
+}
+
+/// Strings a hostile or merely odd host puts into discovered paths.
+pub const HOSTILE_DIR: &str = "/srv/pg data/it's \"main\" $(touch /tmp/pwned) `id`";
+pub const HOSTILE_NEWLINE: &str = "/srv/redis\nExcludePath ^/";
+pub const HOSTILE_DOCKER_ROOT: &str = "/srv/docker root $(touch /tmp/pwned)";
+pub const HOSTILE_EXE: &str = "/opt/elma365/bin/svc \"x\" 'y' $(touch /tmp/pwned) `id`";
+pub const HOSTILE_EXE_NEWLINE: &str = "/opt/elma365/bin/evil\nExcludePath ^.*";
+/// A MongoDB dbpath that is not valid UTF-8 (bytes 0xff 0xfe).
+pub fn hostile_non_utf8() -> Vec<u8> {
+    b"/srv/mongo-\xff\xfe-data".to_vec()
+}
+
+/// A host whose discovered paths hold spaces, quotes, `$()`, backticks, a newline followed by a
+/// directive, and invalid UTF-8: PostgreSQL's data directory, Redis's cwd, MongoDB's dbpath,
+/// processes under `/opt/elma365`, and a Docker data root (so container layer paths) moved to a
+/// hostile directory. For the render injection tests: nothing of these may become a line or a
+/// command of any output.
+pub fn hostile(dir: &Path) -> Fixture {
+    let mut h = Host::new("hostile-1").os("Debian GNU/Linux 12 (bookworm)", "debian", "12");
+    base_host(&mut h);
+    h.user("postgres", 104);
+    h.exec("/usr/lib/postgresql/15/bin/postgres");
+    h.dir(HOSTILE_DIR);
+    h.dir(HOSTILE_NEWLINE);
+    h.dir(hostile_non_utf8());
+    h.exec(HOSTILE_EXE);
+    h.exec(HOSTILE_EXE_NEWLINE);
+    h.exec("/usr/bin/redis-check-rdb");
+    h.exec("/usr/bin/mongod");
+    h.file("/opt/elma365/data dir \"q\" 'q' $(touch /tmp/pwned) `id`/x\nExcludePath ^\\/ \u{1b}[31m/file", "x");
+    h.add(
+        Proc::new(500, 1, "postgres")
+            .exe("/usr/lib/postgresql/15/bin/postgres")
+            .args(&["/usr/lib/postgresql/15/bin/postgres", "-D", HOSTILE_DIR])
+            .cwd(HOSTILE_DIR)
+            .uid(104)
+            .listen(Proto::Tcp4, "127.0.0.1", 5432)
+            .role("postgres"),
+    );
+    h.add(
+        Proc::new(510, 1, "redis-server")
+            .exe("/usr/bin/redis-check-rdb")
+            .title("/usr/bin/redis-server 127.0.0.1:6379", 20)
+            .cwd(HOSTILE_NEWLINE)
+            .role("redis"),
+    );
+    let mut mongo = b"/usr/bin/mongod\0--dbpath\0".to_vec();
+    mongo.extend_from_slice(&hostile_non_utf8());
+    let argv: Vec<Vec<u8>> = mongo.split(|&c| c == 0).map(<[u8]>::to_vec).collect();
+    h.add(
+        Proc::new(520, 1, "mongod")
+            .exe("/usr/bin/mongod")
+            .argv_bytes(argv)
+            .role("mongod"),
+    );
+    h.add(
+        Proc::new(530, 1, "svc \"x\" 'y' $(")
+            .exe(HOSTILE_EXE)
+            .args(&[HOSTILE_EXE, "--data", HOSTILE_DIR])
+            .role("hostile-exe"),
+    );
+    h.add(
+        Proc::new(531, 1, "evil")
+            .exe(HOSTILE_EXE_NEWLINE)
+            .args(&[HOSTILE_EXE_NEWLINE])
+            .role("hostile-exe-newline"),
+    );
+
+    h.docker_root = b(HOSTILE_DOCKER_ROOT);
+    h.exec("/usr/bin/dockerd");
+    h.add(Proc::new(600, 1, "dockerd").exe("/usr/bin/dockerd").args(&[
+        "/usr/bin/dockerd",
+        "--data-root",
+        HOSTILE_DOCKER_ROOT,
+    ]));
+    let k = h.container(Flavor::DockerSystemd, "postgresql", None, 2);
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/postgresql/bin/postgres");
+    h.volume(
+        k,
+        "/bitnami/postgresql",
+        format!("{HOSTILE_DOCKER_ROOT}/volumes/pg/_data"),
+    );
+    h.add(
+        Proc::new(610, 600, "postgres")
+            .exe("/opt/bitnami/postgresql/bin/postgres")
+            .args(&[
+                "/opt/bitnami/postgresql/bin/postgres",
+                "-D",
+                "/bitnami/postgresql/data",
+            ])
+            .cwd("/bitnami/postgresql/data")
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .role("postgres-container"),
+    );
+    h.write(dir)
+}
+
+/// A synthetic big node for the benchmark: `n` processes, nine in ten in containers (microk8s
+/// flavor, 25 processes per container), and `extra_files` junk files spread over the container
+/// layers (which a scan must never walk).
+pub fn big_node(dir: &Path, n: usize, extra_files: usize) -> Fixture {
+    let mut h = Host::new("bench-node");
+    base_host(&mut h);
+    let mut pid = 10_000;
+    let host_procs = n / 10;
+    for i in 0..host_procs {
+        h.exec(format!("/usr/local/bin/agent-{}", i % 20));
+        h.add(
+            Proc::new(pid, 1, &format!("agent-{}", i % 20))
+                .exe(format!("/usr/local/bin/agent-{}", i % 20))
+                .args(&[
+                    &format!("/usr/local/bin/agent-{}", i % 20),
+                    "--worker",
+                    &i.to_string(),
+                ]),
+        );
+        pid += 1;
+    }
+    let per = 25;
+    let n_ctr = (n - host_procs).div_ceil(per);
+    let mut ctrs = Vec::new();
+    for c in 0..n_ctr {
+        let k = h.container(
+            Flavor::Microk8s,
+            &format!("svc-{c}"),
+            Some((&format!("svc-{c}-0"), "elma365")),
+            3,
+        );
+        alpine_base(&mut h, k);
+        h.image_exec(k, 1, "/usr/local/bin/node");
+        ctrs.push(k);
+    }
+    let mut left = n - host_procs;
+    for (ci, k) in ctrs.iter().enumerate() {
+        let m = left.min(per);
+        left -= m;
+        let first = pid;
+        for j in 0..m {
+            let mut p = Proc::new(pid, if j == 0 { 1 } else { first }, "node")
+                .exe("/usr/local/bin/node")
+                .args(&["node", "/app/dist/main.js", "--shard", &j.to_string()])
+                .cwd("/app")
+                .in_ctr(*k);
+            if j == 0 {
+                p = p.listen(Proto::Tcp6, "::", 3000 + (ci % 1000) as u16);
+            }
+            h.add(p);
+            pid += 1;
+        }
+    }
+    let fx = h.write(dir);
+    // junk in the layers: what a full walk of container storage would have to read
+    let layers: Vec<Vec<u8>> = fx
+        .containers
+        .values()
+        .flat_map(|c| c.lowers.clone())
+        .collect();
+    if extra_files > 0 && !layers.is_empty() {
+        use std::os::unix::ffi::OsStrExt;
+        for i in 0..extra_files {
+            let l = &layers[i % layers.len()];
+            let rel = l.strip_prefix(b"/").unwrap_or(l);
+            let d = dir
+                .join(std::ffi::OsStr::from_bytes(rel))
+                .join(format!("usr/lib/node_modules/pkg{}", i / 500 % 40));
+            std::fs::create_dir_all(&d).expect("mkdir junk");
+            std::fs::write(d.join(format!("f{i}.js")), b"module.exports = 1;\n")
+                .expect("write junk");
+        }
+    }
+    fx
+}
