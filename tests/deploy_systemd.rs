@@ -1,6 +1,8 @@
 //! deploy/systemd: the check service writes node_exporter metrics with a state file, under tight
 //! hardening; the timer runs it on a calendar and catches up. `systemd-analyze verify` when present.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -183,4 +185,52 @@ fn systemd_analyze_verify_accepts_the_units() {
     ] {
         assert!(!err.contains(bad), "systemd-analyze: {err}");
     }
+}
+
+#[test]
+fn alert_rules_use_metrics_that_check_writes_and_fire_on_the_upgraded_host() {
+    let text = std::fs::read_to_string(dir().join("avexclude-alerts.yml")).unwrap();
+    let v: serde_json::Value = avexclude::yaml::from_str(&text).unwrap();
+    let rules = v["groups"][0]["rules"].as_array().unwrap();
+    assert!(rules.len() >= 3);
+    // The metrics of a real check of the upgraded fixture host (drifted erts and snap revision).
+    let host = tempfile::tempdir().unwrap();
+    support::hosts::microk8s_upgraded(host.path());
+    let out = std::process::Command::new(support::bin())
+        .args(["check", "--format", "prometheus", "--root"])
+        .arg(host.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "drift is a finding");
+    let metrics = String::from_utf8(out.stdout).unwrap();
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find(|l| l.starts_with(&format!("{name}{{")))
+            .and_then(|l| l.rsplit(' ').next())
+            .unwrap_or_else(|| panic!("check writes no {name}"))
+            .parse()
+            .unwrap()
+    };
+    for r in rules {
+        let name = r["alert"].as_str().unwrap();
+        assert!(r["labels"]["severity"].is_string(), "{name}");
+        assert!(r["annotations"]["summary"].is_string(), "{name}");
+        let expr = r["expr"].as_str().unwrap();
+        let used: Vec<&str> = expr
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|t| t.starts_with("avexclude_"))
+            .collect();
+        assert!(!used.is_empty(), "{name}: {expr}");
+        for m in used {
+            value(m);
+        }
+    }
+    // The drift alert's condition holds on the upgraded host.
+    let drift = rules
+        .iter()
+        .find(|r| r["alert"] == "AvexcludeExclusionDrift")
+        .unwrap();
+    assert_eq!(drift["expr"], "avexclude_drifted > 0");
+    assert!(value("avexclude_drifted") > 0.0);
 }
