@@ -55,7 +55,8 @@ tr.differs td:first-child{box-shadow:inset 5px 0 0 #7b3fc4}
 tr.differs td{border-top:2px solid #7b3fc4;border-bottom:2px solid #7b3fc4}
 table.rows td{font-size:12px}
 td.val,td.mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11.5px}
-td.nw{white-space:nowrap}td.val{min-width:18em}td.dr{min-width:10em}td.st{min-width:11em}
+td.nw{white-space:nowrap}td.val{min-width:16em}td.can{min-width:11em}td.src{min-width:9em}
+div.scroll{overflow-x:auto}td.dr{min-width:10em}td.st{min-width:11em}
 details summary{cursor:pointer}td.ev{min-width:16em;max-width:30em}td.txt{min-width:12em;max-width:22em}
 .badge{display:inline-block;padding:0 4px;border-radius:3px;font-size:11px;font-weight:600}
 .b-high{background:#c62828;color:#fff}.b-drifted{background:#e0a000;color:#000}
@@ -178,7 +179,7 @@ fn rows_table(
     let c = &l.col;
     let _ = write!(
         out,
-        "<table class=\"rows sortable\" id=\"{}\"><thead><tr>",
+        "<div class=\"scroll\"><table class=\"rows sortable\" id=\"{}\"><thead><tr>",
         esc(id)
     );
     out.push_str(&th("order", "#", true));
@@ -245,9 +246,9 @@ fn rows_table(
         };
         let _ = write!(
             out,
-            "<td class=\"nw\">{}</td><td class=\"mono nw\">{}</td><td class=\"mono\">{}</td><td class=\"val\">{}</td>\
+            "<td class=\"nw\">{}</td><td class=\"mono nw\">{}</td><td class=\"mono can\">{}</td><td class=\"val\">{}</td>\
 <td class=\"nw\">{}</td><td>{}</td><td class=\"st\">{}</td><td class=\"dr\">{}</td><td>{}</td><td class=\"txt\">{}</td><td class=\"txt\">{}</td>\
-<td class=\"mono ev\">{}</td><td>{}</td>",
+<td class=\"mono ev\">{}</td><td class=\"src\">{}</td>",
             esc(&r.host),
             esc(&r.entry_id),
             esc(&r.canonical),
@@ -275,7 +276,7 @@ fn rows_table(
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
 }
 
 /// Evidence folded: pid, short hash and how found in the summary; the full record inside.
