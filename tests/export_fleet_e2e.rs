@@ -344,3 +344,81 @@ fn export_state_across_an_upgrade_of_one_node_marks_what_moved() {
         .unwrap();
     assert!(pg["change"].is_null(), "{pg}");
 }
+
+#[test]
+fn hostile_fixture_host_exports_safely_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    hosts::hostile(&root);
+    let inv = dir.path().join("hostile.json");
+    discover(&root, &inv, None);
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let f = Fleet {
+        _dir: dir,
+        inventories: vec![inv],
+        out,
+    };
+
+    let j = json(&export(&f, "json", &[]));
+    let rows = j["rows"].as_array().unwrap();
+    let displays: Vec<&str> = rows
+        .iter()
+        .map(|r| r["value_display"].as_str().unwrap())
+        .collect();
+    // The discovered hostile values reach the export (newline escaped in the display form).
+    assert!(
+        displays
+            .iter()
+            .any(|v| v.contains("/srv/redis\\x0aExcludePath ^/")),
+        "{displays:?}"
+    );
+    assert!(displays.iter().any(|v| v.contains("$(touch /tmp/pwned)")));
+
+    let csv = export(&f, "csv", &[]);
+    let table = parse_csv(std::str::from_utf8(&csv[3..]).unwrap());
+    assert_eq!(table.len(), rows.len() + 1, "no value split a record");
+    assert!(table.iter().all(|r| r.len() == table[0].len()));
+    assert!(
+        table
+            .iter()
+            .flatten()
+            .all(|c| !c.contains('\n') && !matches!(c.chars().next(), Some('=' | '+' | '-' | '@')))
+    );
+
+    let md = String::from_utf8(export(&f, "markdown", &[])).unwrap();
+    let pipes = |l: &str| {
+        let (mut n, mut esc) = (0, false);
+        for c in l.chars() {
+            if esc {
+                esc = false
+            } else if c == '\\' {
+                esc = true
+            } else if c == '|' {
+                n += 1
+            }
+        }
+        n
+    };
+    for sec in md.split("\n## ").skip(1) {
+        let lines: Vec<&str> = sec.lines().filter(|l| l.starts_with('|')).collect();
+        if let Some(first) = lines.first() {
+            assert!(
+                lines.iter().all(|l| pipes(l) == pipes(first)),
+                "a value broke a table row in {}",
+                &sec[..40]
+            );
+        }
+    }
+    assert!(
+        !md.contains("\nExcludePath"),
+        "a newline in a value started a line"
+    );
+
+    let html = String::from_utf8(export(&f, "html", &[])).unwrap();
+    assert!(!html.contains("\nExcludePath"));
+    assert_eq!(html.matches("<script").count(), 1);
+    let trs = html.matches("<tr class=").count();
+    assert_eq!(trs, rows.len(), "one marked-up row per export row");
+}
