@@ -9,6 +9,8 @@ pub mod common;
 pub mod completions;
 pub mod discover;
 pub mod export;
+pub mod render;
+pub mod vendors;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -90,9 +92,9 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Catalog(c) => catalog::run(c),
         Command::Discover(a) => discover::run(a),
         Command::Check(a) => check::run(a),
-        Command::Render(_) => Err(CliError::NotBuilt("render")),
+        Command::Render(a) => render::run(a),
         Command::Export(a) => export::run(a),
-        Command::Vendors(_) => Err(CliError::NotBuilt("vendors")),
+        Command::Vendors(a) => vendors::run(a),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man { command } => completions::man(command.as_deref()),
     }

@@ -13,4 +13,5 @@ pub mod cli;
 pub mod discovery;
 pub mod export;
 pub mod model;
+pub mod render;
 pub mod yaml;

@@ -1,0 +1,102 @@
+//! `avexclude render`: check the host (or an inventory), then write each requested vendor's files
+//! under `OUT/<vendor>/`, atomically, listing every written path on stdout and every warning
+//! (not expressible, refused, held back) on stderr.
+
+use std::path::Path;
+
+use super::args::RenderArgs;
+use super::common::{load_catalog, print_warnings};
+use super::{CliError, CliResult, Outcome};
+use crate::model::Warning;
+use crate::render::{self, RenderOptions};
+
+pub fn run(args: RenderArgs) -> CliResult {
+    let vendors = super::vendors::load(args.vendors_dir.as_deref())?;
+    let mut chosen = Vec::new();
+    for name in &args.vendors {
+        match vendors.iter().find(|v| v.name() == name) {
+            Some(v) => {
+                if !chosen
+                    .iter()
+                    .any(|c: &&render::Vendor| c.name() == v.name())
+                {
+                    chosen.push(v);
+                }
+            }
+            None => {
+                let known: Vec<&str> = vendors.iter().map(|v| v.name()).collect();
+                return Err(CliError::Input(format!(
+                    "unknown vendor '{}'; known vendors: {}",
+                    name.escape_debug(),
+                    known.join(", ")
+                )));
+            }
+        }
+    }
+    let catalog = load_catalog(&args.catalogs)?;
+    let inv = super::common::load_inventory(&args.source, &args.catalogs)?;
+    let report = crate::check::check(&catalog, &inv);
+    let opts = RenderOptions {
+        wildcards: args.wildcards,
+        allow_risk: args.allow_risk.clone(),
+    };
+    // Render everything first: a template error leaves no half-written output behind.
+    let mut rendered = Vec::new();
+    for v in &chosen {
+        let r = render::render_with(&report, &catalog, v, &opts, Some(&inv))
+            .map_err(|e| CliError::Input(format!("rendering {}: {e}", v.name())))?;
+        rendered.push((v.name().to_string(), r));
+    }
+    // the inventory's own warnings were printed when it was loaded
+    let mut warnings: Vec<Warning> = Vec::new();
+    let mut out = std::io::stdout().lock();
+    for (name, r) in rendered {
+        let dir = args.out.join(&name);
+        prepare_dir(&dir)?;
+        for f in &r.files {
+            let path = args.out.join(&f.path);
+            crate::atomic::write_mode(&path, &f.bytes, f.mode)
+                .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
+            use std::io::Write;
+            writeln!(out, "{}", path.display()).map_err(|e| CliError::Other(e.into()))?;
+        }
+        for mut w in r.warnings {
+            // an unknown --allow-risk id is the same mistake for every vendor: say it once
+            if w.code == "unknown-id" {
+                if warnings
+                    .iter()
+                    .any(|x| x.code == w.code && x.subject == w.subject)
+                {
+                    continue;
+                }
+            } else {
+                w.message = format!("{name}: {}", w.message);
+            }
+            warnings.push(w);
+        }
+    }
+    drop(out);
+    print_warnings(&warnings);
+    Ok(Outcome::Clean)
+}
+
+/// Create `OUT/<vendor>/`; refuse a symbolic link there, which could send root's writes elsewhere.
+fn prepare_dir(dir: &Path) -> Result<(), CliError> {
+    if let Ok(m) = std::fs::symlink_metadata(dir) {
+        if m.file_type().is_symlink() {
+            return Err(CliError::Input(format!(
+                "{} is a symbolic link; refusing to write through it",
+                dir.display()
+            )));
+        }
+        if !m.is_dir() {
+            return Err(CliError::Input(format!(
+                "{} exists and is not a directory",
+                dir.display()
+            )));
+        }
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::Input(format!("cannot create {}: {e}", dir.display())))
+}

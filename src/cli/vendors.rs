@@ -1,0 +1,125 @@
+//! `avexclude vendors`: the products known (built in, plus `--vendors-dir`), with what each
+//! accepts, its wildcard and escaping rules, the files it gets, and where its syntax comes from.
+
+use serde::Serialize;
+
+use super::args::{ListFormat, VendorsArgs};
+use super::common::{emit, to_json};
+use super::{CliError, CliResult, Outcome};
+use crate::render::vendor::{Accepts, FileSpec, WildcardStyle};
+use crate::render::{Vendor, load_vendors};
+
+#[derive(Serialize)]
+struct Row<'a> {
+    name: &'a str,
+    display_name: &'a str,
+    versions: &'a str,
+    origin: &'a str,
+    accepts: &'a Accepts,
+    wildcards: WildcardStyle,
+    escaping: &'a str,
+    files: &'a [FileSpec],
+    sources: &'a [String],
+    unverified: &'a [String],
+}
+
+/// Load the vendors or end with exit 2, the problem placed at file:line:column.
+pub fn load(dir: Option<&std::path::Path>) -> Result<Vec<Vendor>, CliError> {
+    load_vendors(dir).map_err(|e| CliError::Input(format!("vendor definition error: {e}")))
+}
+
+pub fn run(args: VendorsArgs) -> CliResult {
+    let vendors = load(args.vendors_dir.as_deref())?;
+    let text = match args.format {
+        ListFormat::Json => {
+            let rows: Vec<Row> = vendors
+                .iter()
+                .map(|v| {
+                    let d = &v.descriptor;
+                    Row {
+                        name: &d.name,
+                        display_name: &d.display_name,
+                        versions: &d.versions,
+                        origin: &v.origin,
+                        accepts: &d.accepts,
+                        wildcards: d.wildcards,
+                        escaping: &d.escaping,
+                        files: &d.files,
+                        sources: &d.sources,
+                        unverified: &d.unverified,
+                    }
+                })
+                .collect();
+            to_json(&rows)?
+        }
+        ListFormat::Table => table(&vendors),
+    };
+    emit(None, text.as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "-" }
+}
+
+fn table(vendors: &[Vendor]) -> String {
+    let head = [
+        "NAME",
+        "DIR",
+        "FILE",
+        "GLOB",
+        "REGEX",
+        "PROC-PATH",
+        "PROC-NAME",
+        "PORT",
+        "USER",
+        "WILDCARDS",
+        "FILES",
+        "PRODUCT",
+    ];
+    let mut rows: Vec<Vec<String>> = vec![head.iter().map(|s| s.to_string()).collect()];
+    for v in vendors {
+        let d = &v.descriptor;
+        let a = &d.accepts;
+        let wild = match d.wildcards {
+            WildcardStyle::None => "none",
+            WildcardStyle::Segment => "segment",
+            WildcardStyle::WholeSegment => "whole-segment",
+        };
+        rows.push(vec![
+            d.name.clone(),
+            yes(a.directory).into(),
+            yes(a.file).into(),
+            yes(a.glob).into(),
+            yes(a.regex).into(),
+            yes(a.process_path).into(),
+            yes(a.process_name).into(),
+            yes(a.port).into(),
+            yes(a.user).into(),
+            wild.into(),
+            d.files
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            d.display_name.clone(),
+        ]);
+    }
+    let n = head.len();
+    let widths: Vec<usize> = (0..n)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        for (i, cell) in r.iter().enumerate() {
+            if i + 1 == n {
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                out.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}

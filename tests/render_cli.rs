@@ -1,0 +1,226 @@
+//! `avexclude render` end to end on an inventory: files under OUT/<vendor>/, each path listed on
+//! stdout, scripts executable, warnings on stderr, unknown vendors refused with exit 2.
+
+use std::os::unix::fs::PermissionsExt;
+
+use assert_cmd::Command;
+use avexclude::model::*;
+
+fn proc(pid: i32, comm: &str, exe: &str, argv: &[&str], uid: u32, user: &str) -> Process {
+    Process {
+        pid,
+        ppid: 1,
+        comm: comm.into(),
+        cmdline: argv.iter().map(|a| HostStr::from(*a)).collect(),
+        exe: Some(exe.into()),
+        exe_host: Some(exe.into()),
+        uid: Some(uid),
+        user: Some(user.into()),
+        start_time: 1000 + pid as u64,
+        ..Default::default()
+    }
+}
+
+/// A Debian database host as `discover` would write it (shared/lab/README.md).
+fn db_inventory() -> Inventory {
+    Inventory {
+        schema: SCHEMA_VERSION,
+        tool: ToolInfo::default(),
+        generated_at: "2026-11-24T18:00:00Z".into(),
+        root: "/".into(),
+        host: HostFacts {
+            hostname: "db-01".into(),
+            os: "Debian GNU/Linux 12 (bookworm)".into(),
+            kernel: "6.1.0".into(),
+            machine_id: None,
+            scanned_as_root: true,
+        },
+        processes: vec![
+            proc(
+                2101,
+                "postgres",
+                "/usr/lib/postgresql/15/bin/postgres",
+                &[
+                    "/usr/lib/postgresql/15/bin/postgres",
+                    "-D",
+                    "/var/lib/postgresql/15/main",
+                ],
+                105,
+                "postgres",
+            ),
+            proc(
+                2201,
+                "redis-server",
+                "/usr/bin/redis-check-rdb",
+                &["/usr/bin/redis-server 127.0.0.1:6379"],
+                106,
+                "redis",
+            ),
+            proc(
+                2300,
+                "sh",
+                "/usr/bin/dash",
+                &["/bin/sh", "/usr/lib/rabbitmq/bin/rabbitmq-server"],
+                107,
+                "rabbitmq",
+            ),
+        ],
+        listeners: vec![Listener {
+            protocol: "tcp".into(),
+            ip_version: 4,
+            address: "0.0.0.0".into(),
+            port: 5432,
+            inode: 1,
+            pids: vec![2101],
+        }],
+        filesystem: FsFacts::default(),
+        data_paths: vec![DataPath {
+            component: "postgresql".into(),
+            path: "/var/lib/postgresql/15/main".into(),
+            container_path: None,
+            pid: Some(2101),
+            source: "cmdline -D".into(),
+            evidence: Evidence::default(),
+        }],
+        warnings: Vec::new(),
+    }
+}
+
+#[test]
+fn renders_files_under_out_vendor_and_lists_them() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = d.path().join("inv.json");
+    std::fs::write(&inv, serde_json::to_vec(&db_inventory()).unwrap()).unwrap();
+    let out_dir = d.path().join("out");
+    let out = Command::cargo_bin("avexclude")
+        .unwrap()
+        .args([
+            "render",
+            "--vendor",
+            "clamav",
+            "--vendor",
+            "kesl",
+            "--vendor",
+            "clamav",
+            "--inventory",
+        ])
+        .arg(&inv)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let listed: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let want: Vec<String> = [
+        "clamav/clamd.conf",
+        "clamav/clamonacc.conf",
+        "clamav/clamscan.args",
+        "kesl/apply.sh",
+        "kesl/file-threat-protection.ini",
+        "kesl/behavior-detection.ini",
+        "kesl/bypass-ports.sh",
+    ]
+    .iter()
+    .map(|p| out_dir.join(p).display().to_string())
+    .collect();
+    assert_eq!(listed, want);
+    for p in &want {
+        assert!(std::path::Path::new(p).is_file(), "{p}");
+    }
+    let mode = |p: &str| {
+        std::fs::metadata(out_dir.join(p))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("kesl/apply.sh"), 0o755);
+    assert_eq!(mode("clamav/clamd.conf"), 0o644);
+    let clamd = std::fs::read_to_string(out_dir.join("clamav/clamd.conf")).unwrap();
+    assert!(
+        clamd.contains("\nExcludePath ^/var/lib/postgresql/15/main/\n"),
+        "{clamd}"
+    );
+    let onacc = std::fs::read_to_string(out_dir.join("clamav/clamonacc.conf")).unwrap();
+    assert!(
+        onacc.contains("\nOnAccessExcludeUname postgres\n"),
+        "{onacc}"
+    );
+    // warnings say what was not written, per vendor
+    assert!(
+        stderr.contains("warning[not-expressible]") && stderr.contains("clamav: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning[held-back]") && stderr.contains("/usr/bin/dash"),
+        "{stderr}"
+    );
+    // no temporary files left behind
+    for v in ["clamav", "kesl"] {
+        for e in std::fs::read_dir(out_dir.join(v)).unwrap() {
+            assert!(
+                !e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".avexclude-")
+            );
+        }
+    }
+}
+
+#[test]
+fn unknown_vendor_is_exit_2_listing_the_known_ones() {
+    let d = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("avexclude")
+        .unwrap()
+        .args([
+            "render",
+            "--vendor",
+            "norton",
+            "--inventory",
+            "/nonexistent",
+            "--out",
+        ])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("unknown vendor 'norton'")
+            && e.contains("clamav, drweb, eset, generic, kesl, mdatp"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn refuses_to_write_through_a_symlinked_vendor_dir() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = d.path().join("inv.json");
+    std::fs::write(&inv, serde_json::to_vec(&db_inventory()).unwrap()).unwrap();
+    let out_dir = d.path().join("out");
+    let elsewhere = d.path().join("elsewhere");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out_dir.join("clamav")).unwrap();
+    let out = Command::cargo_bin("avexclude")
+        .unwrap()
+        .args(["render", "--vendor", "clamav", "--inventory"])
+        .arg(&inv)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}

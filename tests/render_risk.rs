@@ -1,0 +1,253 @@
+//! The risk gate: shells, interpreters and system directories are held back unless
+//! `--allow-risk ID`, or written in a narrower form (the container's own copy of the executable).
+
+#[path = "support/render_reports.rs"]
+mod reports;
+
+use avexclude::model::{Match, Status};
+use avexclude::render::{self, RenderOptions};
+
+fn vendor(name: &str) -> render::Vendor {
+    render::load_vendors(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name() == name)
+        .unwrap()
+}
+
+fn file(out: &render::Rendered, name: &str) -> String {
+    let f = out
+        .files
+        .iter()
+        .find(|f| f.path.ends_with(name))
+        .unwrap_or_else(|| panic!("no {name}"));
+    String::from_utf8(f.bytes.clone()).unwrap()
+}
+
+fn opts(allow: &[&str]) -> RenderOptions {
+    RenderOptions {
+        wildcards: false,
+        allow_risk: allow.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[test]
+fn a_host_shell_is_held_back_without_allow_risk_and_written_with_it() {
+    let cat = reports::catalog();
+    let (r, inv) = reports::db_host();
+    let v = vendor("drweb");
+    let out = render::render_with(&r, &cat, &v, &opts(&[]), Some(&inv)).unwrap();
+    let ini = file(&out, "drweb.ini");
+    assert!(!ini.contains("ExcludedProc = \"/usr/bin/dash\""), "{ini}");
+    assert!(
+        ini.contains("#   proc-sh: /usr/bin/dash: high risk"),
+        "{ini}"
+    );
+    assert!(
+        out.held_back
+            .iter()
+            .any(|(id, why)| id == "proc-sh" && why.contains("shell"))
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.code == "held-back" && w.subject.as_deref() == Some("proc-sh"))
+    );
+
+    let out = render::render_with(&r, &cat, &v, &opts(&["proc-sh"]), Some(&inv)).unwrap();
+    let ini = file(&out, "drweb.ini");
+    assert!(ini.contains("ExcludedProc = \"/usr/bin/dash\""), "{ini}");
+    assert!(out.held_back.is_empty());
+}
+
+#[test]
+fn a_container_shell_or_node_is_narrowed_to_its_own_copy() {
+    let cat = reports::catalog();
+    let (r, inv) = reports::microk8s();
+    for name in ["drweb", "kesl", "mdatp", "eset", "generic"] {
+        let v = vendor(name);
+        let out = render::render_with(&r, &cat, &v, &opts(&[]), Some(&inv)).unwrap();
+        let all: String = out
+            .files
+            .iter()
+            .map(|f| String::from_utf8(f.bytes.clone()).unwrap())
+            .collect();
+        // The host copy of the container's busybox and node is written...
+        assert!(all.contains("snapshots/415/fs/bin/busybox"), "{name}");
+        assert!(
+            all.contains("snapshots/420/fs/usr/local/bin/node"),
+            "{name}"
+        );
+        // ...but never the bare in-container path, which would exempt every shell and node.
+        if name == "generic" {
+            let j: serde_json::Value =
+                serde_json::from_str(&file(&out, "exclusions.json")).unwrap();
+            let vals: Vec<&str> = j["exclusions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["value"].as_str().unwrap())
+                .collect();
+            assert!(
+                !vals.contains(&"/bin/sh") && !vals.contains(&"/usr/local/bin/node"),
+                "{vals:?}"
+            );
+        }
+        for bad in [
+            "\"/bin/sh\"",
+            "'/bin/sh'",
+            "=/bin/sh\n",
+            "\n/bin/sh\n",
+            "\"/usr/local/bin/node\"",
+            "'/usr/local/bin/node'",
+            "=/usr/local/bin/node\n",
+            "\n/usr/local/bin/node\n",
+        ] {
+            let written = all
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with(';') && !l.contains("<!--"))
+                .filter(|_| name != "generic")
+                .any(|l| format!("\n{l}\n").contains(bad) || l.contains(bad));
+            assert!(!written, "{name}: {bad} written");
+        }
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.code == "narrowed" && w.subject.as_deref() == Some("proc-bin-sh")),
+            "{name}"
+        );
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.code == "narrowed" && w.subject.as_deref() == Some("proc-node")),
+            "{name}"
+        );
+        // The container storage root itself has no narrower form: held back.
+        assert!(
+            out.held_back
+                .iter()
+                .any(|(id, _)| id == "dir-microk8s-containerd-snapshots"),
+            "{name}"
+        );
+
+        let out = render::render_with(
+            &r,
+            &cat,
+            &v,
+            &opts(&[
+                "proc-bin-sh",
+                "proc-node",
+                "dir-microk8s-containerd-snapshots",
+            ]),
+            Some(&inv),
+        )
+        .unwrap();
+        let all: String = out
+            .files
+            .iter()
+            .map(|f| String::from_utf8(f.bytes.clone()).unwrap())
+            .collect();
+        if name == "generic" {
+            let j: serde_json::Value =
+                serde_json::from_str(&file(&out, "exclusions.json")).unwrap();
+            let vals: Vec<&str> = j["exclusions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["value"].as_str().unwrap())
+                .collect();
+            assert!(
+                vals.contains(&"/bin/sh") && vals.contains(&"/usr/local/bin/node"),
+                "{vals:?}"
+            );
+        } else if name != "eset" {
+            assert!(
+                all.contains("/bin/sh'") || all.contains("/bin/sh\"") || all.contains("=/bin/sh"),
+                "{name}:\n{all}"
+            );
+        } else {
+            assert!(all.lines().any(|l| l == "/bin/sh"), "{name}");
+        }
+        assert!(
+            all.contains("io.containerd.snapshotter.v1.overlayfs"),
+            "{name}"
+        );
+        assert!(out.held_back.is_empty(), "{name}: {:?}", out.held_back);
+    }
+}
+
+#[test]
+fn a_value_riskier_than_its_entry_is_held_back() {
+    // "internal ELMA365 processes" is rated medium, but one of them resolves to node on the host.
+    let cat = reports::catalog();
+    let (mut r, inv) = reports::db_host();
+    r.entries.retain(|e| e.id != "rule-elma365-internal");
+    r.entries.push(reports::result(
+        &cat,
+        "rule-elma365-internal",
+        Status::Present,
+        None,
+        vec![
+            reports::host_proc("/usr/bin/node", 3001),
+            reports::host_proc("/opt/elma365/bin/elma365ctl", 3002),
+        ],
+    ));
+    let v = vendor("mdatp");
+    let out = render::render_with(&r, &cat, &v, &opts(&[]), Some(&inv)).unwrap();
+    let sh = file(&out, "apply.sh");
+    assert!(!sh.contains("--path '/usr/bin/node'"), "{sh}");
+    assert!(sh.contains("--path '/opt/elma365/bin/elma365ctl'"), "{sh}");
+    assert!(
+        out.held_back
+            .iter()
+            .any(|(id, why)| id == "rule-elma365-internal" && why.contains("interpreter"))
+    );
+}
+
+#[test]
+fn a_system_directory_is_held_back() {
+    let cat = reports::catalog();
+    let (mut r, inv) = reports::db_host();
+    r.entries.retain(|e| e.id != "rule-database-files");
+    r.entries.push(reports::result(
+        &cat,
+        "rule-database-files",
+        Status::Present,
+        None,
+        vec![
+            reports::path_match("/usr/bin"),
+            reports::path_match("/var/lib/postgresql/15/main"),
+        ],
+    ));
+    let v = vendor("clamav");
+    let out = render::render_with(&r, &cat, &v, &opts(&[]), Some(&inv)).unwrap();
+    let conf = file(&out, "clamd.conf");
+    assert!(!conf.contains("ExcludePath ^/usr/bin/"), "{conf}");
+    assert!(
+        conf.contains("ExcludePath ^/var/lib/postgresql/15/main/"),
+        "{conf}"
+    );
+    assert!(
+        out.held_back
+            .iter()
+            .any(|(_, why)| why.contains("system directory"))
+    );
+}
+
+#[test]
+fn unknown_allow_risk_id_is_a_warning() {
+    let cat = reports::catalog();
+    let (r, inv) = reports::db_host();
+    let out = render::render_with(
+        &r,
+        &cat,
+        &vendor("generic"),
+        &opts(&["no-such-id"]),
+        Some(&inv),
+    )
+    .unwrap();
+    assert!(out.warnings.iter().any(|w| w.code == "unknown-id"));
+}
+
+#[allow(dead_code)]
+fn _unused(_: Match) {}
