@@ -1,7 +1,6 @@
 //! Export of a large fleet: 200 hosts (the five fixture host kinds, renamed), every format.
 
 #[path = "../tests/support/export_fleet.rs"]
-#[allow(dead_code)]
 mod fleet;
 
 use avexclude::export::{ExportFormat, ExportState, Lang, export_with_catalog};
