@@ -160,3 +160,21 @@ pub fn write(m: &Model, meta: &Meta) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn formula_like_fields_are_neutralised_and_quotes_doubled() {
+        assert_eq!(field("=1+1"), "\"'=1+1\"");
+        assert_eq!(field("+1"), "\"'+1\"");
+        assert_eq!(field("-1"), "\"'-1\"");
+        assert_eq!(field("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(field("\t=1"), "\"'\t=1\"");
+        assert_eq!(field("＝1"), "\"'＝1\"");
+        assert_eq!(field("a \"b\", c"), "\"a \"\"b\"\", c\"");
+        assert_eq!(field("/opt/elma365/"), "\"/opt/elma365/\"");
+        assert_eq!(field(""), "\"\"");
+    }
+}

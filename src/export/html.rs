@@ -509,3 +509,34 @@ style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action '
     let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(super::b64(i.as_bytes()), o);
+        }
+        // sha256("") in CSP form.
+        assert_eq!(
+            super::csp_hash(""),
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+        );
+    }
+
+    #[test]
+    fn escapes_every_markup_character() {
+        assert_eq!(
+            super::esc("<a href=\"x\" onclick='y'>&</a>\n"),
+            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;\\x0a"
+        );
+    }
+}
