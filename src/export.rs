@@ -232,10 +232,10 @@ fn mark_changes(m: &mut Model, prev: &ExportState) {
         match before.get_mut(&key).and_then(|vals| vals.remove(&value)) {
             Some(old) => {
                 if old != facts {
-                    r.change = Some(RowChange {
-                        action: ChangeAction::Changed,
-                        detail: describe(&old, &facts, None),
-                    });
+                    r.change = Some(RowChange::new(
+                        ChangeAction::Changed,
+                        describe(&old, &facts, None),
+                    ));
                 }
                 matched.insert(full, r.change.clone());
             }
@@ -258,14 +258,11 @@ fn mark_changes(m: &mut Model, prev: &ExportState) {
                 continue;
             }
             let ch = match olds.next() {
-                Some((old_value, old)) => RowChange {
-                    action: ChangeAction::Changed,
-                    detail: describe(&old, &r.state_facts(), Some((&old_value, &new_value))),
-                },
-                None => RowChange {
-                    action: ChangeAction::Added,
-                    detail: String::new(),
-                },
+                Some((old_value, old)) => RowChange::new(
+                    ChangeAction::Changed,
+                    describe(&old, &r.state_facts(), Some((&old_value, &new_value))),
+                ),
+                None => RowChange::new(ChangeAction::Added, Vec::new()),
             };
             by_value.insert(new_value, ch.clone());
             r.change = Some(ch);
@@ -309,55 +306,61 @@ fn removed_row(
     r.via = String::new();
     r.differs = false;
     r.fleet_baseline = None;
-    r.change = Some(RowChange {
-        action: ChangeAction::Removed,
-        detail: format!("was {}", facts.status),
-    });
+    r.change = Some(RowChange::new(
+        ChangeAction::Removed,
+        vec![rows::ChangePart {
+            what: "status".into(),
+            before: facts.status.clone(),
+            after: String::new(),
+        }],
+    ));
     Some(r)
 }
 
-fn describe(old: &StateFacts, new: &StateFacts, value: Option<(&str, &str)>) -> String {
-    let mut parts = Vec::new();
-    let show = |v: &str| {
-        if v.is_empty() {
-            "-".to_string()
-        } else {
-            v.to_string()
-        }
+fn describe(
+    old: &StateFacts,
+    new: &StateFacts,
+    value: Option<(&str, &str)>,
+) -> Vec<rows::ChangePart> {
+    let show = |v: Option<&str>| match v {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => "-".to_string(),
     };
+    let short = |h: &Option<String>| {
+        h.as_deref()
+            .map(|s| s.get(..12).unwrap_or(s).to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let part = |what: &str, before: String, after: String| rows::ChangePart {
+        what: what.into(),
+        before,
+        after,
+    };
+    let mut parts = Vec::new();
     if let Some((a, b)) = value {
-        parts.push(format!("value {} -> {}", show(a), show(b)));
+        parts.push(part("value", show(Some(a)), show(Some(b))));
     }
     if old.status != new.status {
-        parts.push(format!("status {} -> {}", old.status, new.status));
+        parts.push(part("status", old.status.clone(), new.status.clone()));
     }
     if old.drift != new.drift {
-        parts.push(format!(
-            "drift {} -> {}",
-            show(old.drift.as_deref().unwrap_or("")),
-            show(new.drift.as_deref().unwrap_or(""))
+        parts.push(part(
+            "drift",
+            show(old.drift.as_deref()),
+            show(new.drift.as_deref()),
         ));
     }
     if old.sha256 != new.sha256 {
-        let short = |h: &Option<String>| {
-            h.as_deref()
-                .map(|s| s.get(..12).unwrap_or(s).to_string())
-                .unwrap_or_else(|| "-".into())
-        };
-        parts.push(format!(
-            "sha256 {} -> {}",
-            short(&old.sha256),
-            short(&new.sha256)
-        ));
+        parts.push(part("sha256", short(&old.sha256), short(&new.sha256)));
     }
     if old.risk != new.risk {
-        parts.push(format!(
-            "risk {} -> {}",
-            show(old.risk.as_deref().unwrap_or("")),
-            show(new.risk.as_deref().unwrap_or(""))
+        parts.push(part(
+            "risk",
+            show(old.risk.as_deref()),
+            show(new.risk.as_deref()),
         ));
     }
-    parts.join("; ")
+    parts
 }
 
 /// Text of a host value for a single-line cell: the escaped display form.

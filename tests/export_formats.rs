@@ -642,6 +642,20 @@ fn state_marks_added_removed_and_changed_rows_after_an_upgrade() {
             ),
         "{ch}"
     );
+    // In Russian the same changes are told in Russian.
+    let ru = String::from_utf8(
+        export_with_catalog(
+            &later,
+            Some(&cat),
+            ExportFormat::Markdown,
+            Lang::Ru,
+            Some(&st2),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(ru.contains("- изменено · elma-mk8s-01 · proc-nginx-worker ·  — значение nginx: worker process -&gt; -; статус present -&gt; absent"), "{ru}");
+    assert!(ru.contains("- удалено · elma-mk8s-01 · proc-microk8s-containerd-shim · /snap/microk8s/3410/bin/containerd-shim-runc-v1 — было: drifted"));
     // The removed row is in the table too, marked.
     let (head, rows) = md_table(section(&md, "Exclusions, one row per value per host"));
     let c = head.iter().position(|h| h == "Change").unwrap();

@@ -85,7 +85,7 @@ pub fn cell(r: &Row, key: &str, lang: Lang) -> String {
         "change_detail" => r
             .change
             .as_ref()
-            .map(|c| one_line(&c.detail))
+            .map(|c| one_line(&i18n::change_detail(c, lang)))
             .unwrap_or_default(),
         "disabled" => s(&r.disabled),
         _ => String::new(),

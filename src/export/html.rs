@@ -268,7 +268,7 @@ fn rows_table(
                 Some(c) => format!(
                     "{} {}",
                     badge(c.action.as_str(), i18n::change(c.action, lang)),
-                    esc(&c.detail)
+                    esc(&i18n::change_detail(c, lang))
                 ),
                 None => String::new(),
             };
@@ -450,7 +450,7 @@ style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action '
                         esc(&r.host),
                         esc(&r.entry_id),
                         esc(&cell(r, "value", lang)),
-                        esc(&c.detail)
+                        esc(&i18n::change_detail(c, lang))
                     );
                 }
             }

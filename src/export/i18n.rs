@@ -3,7 +3,7 @@
 //! (status, kind, risk in CSV and JSON) stay English so filters and SIEM rules do not depend on
 //! the language of the document.
 
-use super::rows::{ChangeAction, RowStatus, Section};
+use super::rows::{ChangeAction, RowChange, RowStatus, Section};
 use crate::cli::args::Lang;
 use crate::model::{Risk, Text};
 
@@ -246,5 +246,36 @@ pub fn section(s: Section, lang: Lang) -> &'static str {
         (Lang::Ru, Section::Exclusion) => "исключение",
         (Lang::Ru, Section::Unlisted) => "вне каталога",
         (Lang::Ru, Section::AuditOnly) => "только аудит",
+    }
+}
+
+/// What changed, in the reader's language (`значение A -> B; статус present -> drifted`).
+pub fn change_detail(c: &RowChange, lang: Lang) -> String {
+    match lang {
+        Lang::En => c.detail.clone(),
+        Lang::Ru => {
+            if c.action == ChangeAction::Removed {
+                return c
+                    .parts
+                    .iter()
+                    .find(|p| p.what == "status")
+                    .map(|p| format!("было: {}", p.before))
+                    .unwrap_or_default();
+            }
+            c.parts
+                .iter()
+                .map(|p| {
+                    let what = match p.what.as_str() {
+                        "value" => "значение",
+                        "status" => "статус",
+                        "drift" => "дрейф",
+                        "risk" => "риск",
+                        other => other,
+                    };
+                    format!("{what} {} -> {}", p.before, p.after)
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
     }
 }

@@ -157,7 +157,11 @@ fn row_cells(r: &Row, lang: Lang, with_state: bool) -> Vec<String> {
     if with_state {
         v.push(match &r.change {
             Some(c) if c.detail.is_empty() => esc(i18n::change(c.action, lang)),
-            Some(c) => esc(&format!("{}: {}", i18n::change(c.action, lang), c.detail)),
+            Some(c) => esc(&format!(
+                "{}: {}",
+                i18n::change(c.action, lang),
+                i18n::change_detail(c, lang)
+            )),
             None => String::new(),
         });
     }
@@ -316,7 +320,7 @@ pub fn write(m: &Model, meta: &Meta) -> String {
                         if c.detail.is_empty() {
                             String::new()
                         } else {
-                            format!(" — {}", esc(&c.detail))
+                            format!(" — {}", esc(&i18n::change_detail(c, lang)))
                         }
                     );
                 }

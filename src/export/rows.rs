@@ -95,8 +95,40 @@ impl ChangeAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowChange {
     pub action: ChangeAction,
-    /// `status present -> drifted; value A -> B`, empty for added and removed rows.
+    /// `value A -> B; status present -> drifted` (English); empty for an added row.
     pub detail: String,
+    /// The same, one item per changed fact, for other languages and for machines.
+    pub parts: Vec<ChangePart>,
+}
+
+/// One fact of a row that changed: `value`, `status`, `drift`, `sha256` or `risk`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangePart {
+    pub what: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl RowChange {
+    pub fn new(action: ChangeAction, parts: Vec<ChangePart>) -> RowChange {
+        let detail = match action {
+            ChangeAction::Removed => parts
+                .iter()
+                .find(|p| p.what == "status")
+                .map(|p| format!("was {}", p.before))
+                .unwrap_or_default(),
+            _ => parts
+                .iter()
+                .map(|p| format!("{} {} -> {}", p.what, p.before, p.after))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        RowChange {
+            action,
+            detail,
+            parts,
+        }
+    }
 }
 
 /// One exclusion (or finding) on one host with one concrete value.
