@@ -231,15 +231,19 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
     )
     .unwrap();
     let fleet = d.join("fleet");
+    // A private copy of the binary under test: the playbook runs it many times over several
+    // seconds, and the shared build directory may be relinked meanwhile.
+    let avexclude = d.join("avexclude");
+    std::fs::copy(support::bin(), &avexclude).unwrap();
     // Render runs when this build has vendors; it is skipped with an empty vendor list.
-    let has_render = std::process::Command::new(support::bin())
+    let has_render = std::process::Command::new(&avexclude)
         .arg("vendors")
         .output()
         .is_ok_and(|o| o.status.success());
     let vendors = if has_render { "[\"clamav\"]" } else { "[]" };
     let extra = format!(
         "{{\"avexclude_binary\": \"{}\", \"avexclude_fleet_dir\": \"{}\", \"avexclude_become\": false, \"avexclude_vendors\": {vendors}}}",
-        support::bin().display(),
+        avexclude.display(),
         fleet.display()
     );
     let out = std::process::Command::new(&bin)
