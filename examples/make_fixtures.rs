@@ -1,7 +1,9 @@
 //! Writes the fixture hosts of `tests/support` as directory trees, for demos and the README:
 //! `cargo run --example make_fixtures -- OUTDIR [HOST...]` (hosts: microk8s-seed,
 //! microk8s-upgraded, deckhouse-worker, docker-host, db-host, hostile; default: all).
-//! `examples/hosts/microk8s-upgraded` in the repository was written by this.
+//! `examples/hosts/microk8s-upgraded` in the repository was written by this
+//! (`cargo run --example make_fixtures -- examples/hosts microk8s-upgraded`); empty directories
+//! get a `.keep` file so that git keeps them.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -36,6 +38,7 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
         let fx = make(&dir);
+        support::fixture::keep_empty_dirs(&dir);
         println!(
             "{}: {} processes by role, {} containers",
             dir.display(),

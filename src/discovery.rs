@@ -162,6 +162,26 @@ impl<'a> Scan<'a> {
             }
         }
 
+        let lost: Vec<i32> = processes
+            .iter()
+            .filter(|p| {
+                p.container.is_some() && p.exe.is_some() && !p.exe_deleted && p.exe_host.is_none()
+            })
+            .map(|p| p.pid)
+            .collect();
+        if !lost.is_empty() {
+            let shown: Vec<String> = lost.iter().take(20).map(|p| p.to_string()).collect();
+            self.warnings.push(Warning::new(
+                "exe-host-unresolved",
+                format!(
+                    "the executable of {} containerised process(es) was not found in their overlay \
+                     layers or volumes; no host path to exclude (pids {}{})",
+                    lost.len(),
+                    shown.join(", "),
+                    if lost.len() > 20 { ", ..." } else { "" }
+                ),
+            ));
+        }
         let listeners = self.listeners();
         let filesystem = self.filesystem(&processes);
         let finder = datapaths::Finder {
@@ -228,8 +248,19 @@ impl<'a> Scan<'a> {
                     );
                 }
                 self.host_mounts = m;
-                self.host_mntns = self.proc.readlink(pid, "ns/mnt").ok();
-                self.host_netns = self.proc.readlink(pid, "ns/net").ok();
+                // pid 1's namespaces; live, ours if pid 1's links are not readable (a sandboxed
+                // init), since a scanner runs in the host's namespaces
+                let me = std::process::id() as i32;
+                let ns = |kind: &str| {
+                    self.proc.readlink(pid, kind).ok().or_else(|| {
+                        self.root
+                            .live
+                            .then(|| self.proc.readlink(me, kind).ok())
+                            .flatten()
+                    })
+                };
+                self.host_mntns = ns("ns/mnt");
+                self.host_netns = ns("ns/net");
             }
             None => self.warn(
                 "host-mounts-unreadable",
@@ -423,11 +454,17 @@ impl<'a> Scan<'a> {
         if cg.is_none() && !other_ns {
             return;
         }
-        let mnt = match mntns.as_ref().and_then(|k| self.mnt_cache.get(k)) {
+        // mountinfo is relative to the process's root: key the cache by namespace and root
+        let key = mntns.map(|mut k| {
+            k.push(0);
+            k.extend(self.proc.readlink(pid, "root").unwrap_or_default());
+            k
+        });
+        let mnt = match key.as_ref().and_then(|k| self.mnt_cache.get(k)) {
             Some(c) => c.clone(),
             None => {
                 let v = self.read_mounts(pid, buf);
-                if let Some(k) = mntns {
+                if let Some(k) = key {
                     self.mnt_cache.insert(k, v.clone());
                 }
                 v
@@ -435,8 +472,8 @@ impl<'a> Scan<'a> {
         };
         let (rootfs, mounts) = mnt.unwrap_or_default();
         let layer_rt = rootfs.as_ref().and_then(container::runtime_of_layers);
-        if cg.is_none() && layer_rt.is_none() {
-            return; // its own mount namespace, but no container layers: not a container we know
+        if cg.is_none() && rootfs.is_none() {
+            return; // its own mount namespace (systemd sandboxing, snap confinement), no image
         }
         let cg = cg.unwrap_or_default();
         let runtime = match (layer_rt, cg.runtime) {
@@ -444,7 +481,10 @@ impl<'a> Scan<'a> {
             (None, Some(c)) => Some(c),
             (None, None) => Some(Runtime::Unknown),
         };
-        let namespace = cg.pod_uid.as_ref().and_then(|u| self.pod_namespace(pid, u));
+        let namespace = match &cg.pod_uid {
+            Some(u) => self.pod_namespace(pid, u, &mounts),
+            None => None,
+        };
         p.container = Some(ContainerCtx {
             runtime,
             container_id: cg.container_id,
@@ -478,22 +518,23 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The pod's namespace: live from the service-account file in the container; otherwise (and
-    /// for `--root`) from the kubelet's copy of the projected volume on the host.
-    fn pod_namespace(&mut self, pid: i32, uid: &str) -> Option<String> {
+    /// The pod's namespace, from the service-account token volume: through the container's
+    /// mount of it (its host source is the kubelet's copy), else the kubelet's pod directory
+    /// (`/var/lib/kubelet` or microk8s's), else, live only, inside the container's root.
+    fn pod_namespace(&mut self, pid: i32, uid: &str, mounts: &[VolumeMount]) -> Option<String> {
         if let Some(ns) = self.ns_cache.get(uid) {
             return ns.clone();
         }
-        let mut ns = None;
-        if self.root.live
-            && let Ok(b) = self.proc.read_in_root(
-                pid,
-                b"/var/run/secrets/kubernetes.io/serviceaccount/namespace",
-                4096,
-            )
-        {
-            ns = clean_name(&b);
-        }
+        let mut ns = mounts
+            .iter()
+            .filter(|m| {
+                m.target
+                    .0
+                    .ends_with(b"/secrets/kubernetes.io/serviceaccount")
+            })
+            .filter_map(|m| m.host_source.as_ref())
+            .find_map(|src| self.root.read(&fs::join(&src.0, b"namespace"), 4096))
+            .and_then(|b| clean_name(&b));
         if ns.is_none() {
             'outer: for kubelet in [
                 "/var/lib/kubelet",
@@ -517,6 +558,19 @@ impl<'a> Scan<'a> {
                 }
             }
         }
+        if ns.is_none() && self.root.live {
+            for p in [
+                &b"/run/secrets/kubernetes.io/serviceaccount/namespace"[..],
+                b"/var/run/secrets/kubernetes.io/serviceaccount/namespace",
+            ] {
+                if let Ok(b) = self.proc.read_in_root(pid, p, 4096)
+                    && let Some(n) = clean_name(&b)
+                {
+                    ns = Some(n);
+                    break;
+                }
+            }
+        }
         self.ns_cache.insert(uid.to_string(), ns.clone());
         ns
     }
@@ -528,8 +582,20 @@ impl<'a> Scan<'a> {
             return None;
         }
         match &p.container {
-            Some(c) => container::to_host(&self.root, c.rootfs.as_ref(), &c.mounts, &exe.0, true)
-                .map(|(h, _)| HostStr(h)),
+            Some(c) => {
+                let find = |path: &[u8]| {
+                    container::to_host(&self.root, c.rootfs.as_ref(), &c.mounts, path, true)
+                };
+                find(&exe.0)
+                    .or_else(|| {
+                        // chroot-style: the kernel shows the exe with the process's root in front
+                        let r = self.proc.readlink(p.pid, "root").ok()?;
+                        let inner = exe.0.strip_prefix(r.as_slice())?;
+                        (r.len() > 1 && inner.first() == Some(&b'/')).then_some(())?;
+                        find(inner)
+                    })
+                    .map(|(h, _)| HostStr(h))
+            }
             None => self.root.resolve(&exe.0).map(HostStr),
         }
     }
@@ -539,7 +605,7 @@ impl<'a> Scan<'a> {
             self.proc.open_exe(p.pid)
         } else {
             match &p.exe_host {
-                Some(h) => std::fs::File::open(self.root.at(&h.0)),
+                Some(h) => self.root.open(&h.0),
                 None => return,
             }
         };
@@ -566,9 +632,16 @@ impl<'a> Scan<'a> {
     fn listeners(&mut self) -> Vec<Listener> {
         let mut out: Vec<Listener> = Vec::new();
         let mut seen = BTreeSet::new();
-        let mut sources: Vec<Option<i32>> = vec![None];
-        sources.extend(self.netns_pid.values().map(|&p| Some(p)));
+        // The root's own namespace is pid 1's (`/proc/net` is the reader's, which differs when
+        // the scan runs in a pod with the host's /proc mounted); then one pid per other namespace.
         let mut buf = Vec::new();
+        let first = if self.proc.net_table(Some(1), "tcp", &mut buf).is_ok() {
+            Some(1)
+        } else {
+            None
+        };
+        let mut sources: Vec<Option<i32>> = vec![first];
+        sources.extend(self.netns_pid.values().map(|&p| Some(p)));
         for src in sources {
             for (file, proto, ver) in sockets::TABLES {
                 let subject = match src {
@@ -591,7 +664,7 @@ impl<'a> Scan<'a> {
                             }
                         }
                     }
-                    Err(Miss::Missing) if src.is_some() || *ver == 6 => {} // exited, or no IPv6
+                    Err(Miss::Missing) if src != first || *ver == 6 => {} // exited, or no IPv6
                     Err(Miss::Missing) => self.warn(
                         "proc-file-missing",
                         "socket table missing: its listeners are not listed",

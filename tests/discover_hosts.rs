@@ -74,6 +74,21 @@ fn microk8s_seed_bitnami_postgres_pod() {
     assert!(s(&vol.host_source).starts_with(
         "/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgresql-0-pvc-"
     ));
+    // the service-account token volume maps to the kubelet's copy on the host
+    let sa = c
+        .mounts
+        .iter()
+        .find(|m| m.target.0 == b"/run/secrets/kubernetes.io/serviceaccount")
+        .unwrap();
+    let kubelet = format!(
+        "/var/snap/microk8s/common/var/lib/kubelet/pods/{}/volumes/kubernetes.io~projected/kube-api-access-",
+        ctr.pod_uid.as_deref().unwrap()
+    );
+    assert!(
+        s(&sa.host_source).starts_with(&kubelet),
+        "{:?}",
+        sa.host_source
+    );
     assert_eq!(listener_pids(&inv, "tcp", 5432), vec![fx.pid("postgres")]);
     // children keep their titles, without the trailing padding
     let ck = proc_of(&inv, fx.pid("postgres-checkpointer"));

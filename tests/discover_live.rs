@@ -120,3 +120,128 @@ fn scans_survive_processes_that_come_and_go() {
     assert!(spawned.load(Ordering::Relaxed) > 30, "the churn did run");
     eprintln!("30 scans ok; {vanished} process-vanished warnings seen");
 }
+
+/// A real process whose root is a real overlayfs in its own mount namespace, as a container's
+/// is: discovery must find the file's host location in the overlay's lower layer.
+#[test]
+fn a_real_overlay_container_process() {
+    let require = std::env::var("AVEXCLUDE_REQUIRE_REAL").is_ok_and(|v| v == "1");
+    let have = |c: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {c}"))
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let root = unsafe { libc::geteuid() } == 0;
+    if !(root && have("unshare") && have("cc") && have("chroot")) {
+        assert!(
+            !require,
+            "needs root, unshare, chroot and cc (AVEXCLUDE_REQUIRE_REAL=1)"
+        );
+        eprintln!("note: skipped: needs root, unshare, chroot and cc");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    let bin = p.join("lower/opt/bitnami/postgresql/bin");
+    for d in [
+        bin.clone(),
+        p.join("upper"),
+        p.join("work"),
+        p.join("merged"),
+    ] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(
+        p.join("pause.c"),
+        "#include <unistd.h>\nint main(void){pause();return 0;}\n",
+    )
+    .unwrap();
+    let st = Command::new("cc")
+        .args(["-static", "-O1", "-o"])
+        .arg(bin.join("postgres"))
+        .arg(p.join("pause.c"))
+        .status()
+        .unwrap();
+    if !st.success() {
+        assert!(!require, "cc -static failed");
+        eprintln!("note: skipped: cc -static failed (no static libc?)");
+        return;
+    }
+    let pd = p.display();
+    let script = format!(
+        "mount -t overlay overlay -o lowerdir={pd}/lower,upperdir={pd}/upper,workdir={pd}/work {pd}/merged && exec chroot {pd}/merged /opt/bitnami/postgresql/bin/postgres -D /bitnami/postgresql/data"
+    );
+    let mut child = Command::new("unshare")
+        .args([
+            "--mount",
+            "--propagation",
+            "private",
+            "--fork",
+            "--kill-child",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .spawn()
+        .unwrap();
+    struct Kill<'a>(&'a mut std::process::Child);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let guard = Kill(&mut child);
+    let unshare_pid = guard.0.id() as i32;
+    // wait for the exec: the grandchild's exe turns into the overlay's postgres
+    let mut pid = None;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let kids =
+            std::fs::read_to_string(format!("/proc/{unshare_pid}/task/{unshare_pid}/children"))
+                .unwrap_or_default();
+        if let Some(k) = kids
+            .split_whitespace()
+            .next()
+            .and_then(|k| k.parse::<i32>().ok())
+            && std::fs::read_link(format!("/proc/{k}/exe"))
+                .is_ok_and(|e| e.ends_with("opt/bitnami/postgresql/bin/postgres"))
+        {
+            pid = Some(k);
+            break;
+        }
+    }
+    let pid = pid.expect("the overlay process started");
+    let (out, inv) = discover_live();
+    drop(guard);
+    assert!(out.status.success());
+    let inv = inv.unwrap();
+    let pr = inv.processes.iter().find(|x| x.pid == pid).expect("listed");
+    let c = pr
+        .container
+        .as_ref()
+        .expect("an overlay root in its own mount namespace is a container");
+    let ov = c.rootfs.as_ref().unwrap();
+    assert_eq!(ov.lowerdirs[0].to_path_buf(), p.join("lower"));
+    assert_eq!(ov.upperdir.as_ref().unwrap().to_path_buf(), p.join("upper"));
+    assert_eq!(
+        pr.exe_host.as_ref().unwrap().to_path_buf(),
+        bin.join("postgres")
+    );
+    let dp = inv
+        .data_paths
+        .iter()
+        .find(|d| d.pid == Some(pid))
+        .expect("postgres data path");
+    assert_eq!(
+        dp.container_path.as_ref().unwrap().0,
+        b"/bitnami/postgresql/data"
+    );
+    assert_eq!(
+        dp.path.to_path_buf(),
+        p.join("upper/bitnami/postgresql/data")
+    );
+}

@@ -39,7 +39,7 @@ fn malformed_stat_cgroup_mountinfo_and_net() {
     )
     .unwrap();
     std::fs::write(
-        fx.root.join("proc/net/tcp"),
+        fx.root.join("proc/1/net/tcp"),
         b"header\n  0: ZZZZ:00 broken\n",
     )
     .unwrap();
@@ -60,12 +60,9 @@ fn malformed_stat_cgroup_mountinfo_and_net() {
     );
     assert!(inv.warnings.iter().any(|w| w.code == "malformed-proc-file"
         && w.subject.as_deref() == Some(&*format!("/proc/{mongod}/mountinfo"))));
-    assert!(
-        inv.warnings
-            .iter()
-            .any(|w| w.code == "malformed-proc-file"
-                && w.subject.as_deref() == Some("/proc/net/tcp"))
-    );
+    assert!(inv.warnings.iter().any(
+        |w| w.code == "malformed-proc-file" && w.subject.as_deref() == Some("/proc/1/net/tcp")
+    ));
     assert!(inv.warnings.iter().any(|w| w.code == "malformed-proc-file"
         && w.subject.as_deref() == Some(&*format!("/proc/{}/status", fx.pid("minio")))));
     // partial results: the processes are still listed with what could be read
@@ -264,7 +261,7 @@ fn random_proc_files_never_break_a_scan() {
                 {
                     std::fs::write(fx.root.join(format!("proc/{pid}/{f}")), b).unwrap();
                 }
-                std::fs::write(fx.root.join("proc/net/tcp6"), &blobs[7]).unwrap();
+                std::fs::write(fx.root.join("proc/1/net/tcp6"), &blobs[7]).unwrap();
                 let inv = scan(&fx.root);
                 prop_assert!(!codes(&inv).contains(&"internal-error".to_string()));
                 prop_assert!(inv.processes.iter().any(|p| p.pid == pid));
@@ -308,4 +305,87 @@ proptest! {
         let _ = sockets::parse_table(format!("hdr\n{net}").as_bytes(), "tcp", 6);
         let _ = sockets::parse_table(format!("hdr\n{net}").as_bytes(), "tcp", 4);
     }
+}
+
+#[test]
+fn root_scan_never_reads_outside_the_root() {
+    // Links in a --root tree that point out of it (absolute targets are taken relative to the
+    // root, as the host would see them) must not make the scan read the machine it runs on.
+    let d = tempfile::tempdir().unwrap();
+    let outside = d.path().join("outside");
+    std::fs::create_dir_all(outside.join("microk8s/999")).unwrap();
+    std::fs::write(
+        outside.join("mongod.conf"),
+        "storage:\n  dbPath: /LEAKED-CONFIG\n",
+    )
+    .unwrap();
+    std::fs::write(outside.join("environ"), b"PGDATA=/LEAKED-ENV\0").unwrap();
+    let fx = hosts::microk8s_seed(&d.path().join("host"));
+    let abs = |p: &std::path::Path| p.canonicalize().unwrap();
+    // a config file in an image layer that is an absolute link to the real machine
+    let mg = fx.ctr("mongodb");
+    let conf = fx.root.join(format!(
+        "{}/opt/bitnami/mongodb/conf/mongodb.conf",
+        String::from_utf8(mg.lowers[0].clone())
+            .unwrap()
+            .trim_start_matches('/')
+    ));
+    std::fs::remove_file(&conf).unwrap();
+    std::os::unix::fs::symlink(abs(&outside).join("mongod.conf"), &conf).unwrap();
+    // a /proc file that is a link
+    let env = fx.root.join(format!("proc/{}/environ", fx.pid("beam.smp")));
+    std::fs::remove_file(&env).unwrap();
+    std::os::unix::fs::symlink(abs(&outside).join("environ"), &env).unwrap();
+    // /snap as a link out of the root
+    std::fs::rename(fx.root.join("snap"), fx.root.join("snap.real")).unwrap();
+    std::os::unix::fs::symlink(abs(&outside), fx.root.join("snap")).unwrap();
+
+    let inv = scan(&fx.root);
+    let text = serde_json::to_string(&inv).unwrap();
+    assert!(!text.contains("LEAKED"), "read outside the root");
+    assert!(
+        !text.contains("\"999\""),
+        "listed a directory outside the root"
+    );
+    assert!(inv.filesystem.snaps.iter().all(|s| s.name != "microk8s"));
+    // the environ link was refused, so RabbitMQ's data path falls back to its -home
+    let rq = inv
+        .data_paths
+        .iter()
+        .find(|d| d.component == "rabbitmq")
+        .unwrap();
+    assert_eq!(rq.source, "cmdline -home + /mnesia");
+    // the link in the layer was not followed: mongod's data path is not from its config
+    assert!(inv.data_paths.iter().all(|d| d.source != "config dbPath"));
+}
+
+#[test]
+fn a_container_exe_missing_from_its_layers_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let fx = hosts::docker_host(d.path());
+    let ctr = fx.ctr("redis");
+    let layer = String::from_utf8(ctr.lowers[0].clone()).unwrap();
+    std::fs::remove_file(fx.root.join(format!(
+        "{}/opt/bitnami/redis/bin/redis-server",
+        layer.trim_start_matches('/')
+    )))
+    .unwrap();
+    let inv = scan(&fx.root);
+    let r = inv
+        .processes
+        .iter()
+        .find(|p| p.pid == fx.pid("redis"))
+        .unwrap();
+    assert!(r.exe_host.is_none());
+    let w = inv
+        .warnings
+        .iter()
+        .find(|w| w.code == "exe-host-unresolved")
+        .expect("a warning");
+    assert!(
+        w.message.contains(&fx.pid("redis").to_string()),
+        "{}",
+        w.message
+    );
+    assert!(!w.message.contains(&fx.pid("postgres").to_string()));
 }

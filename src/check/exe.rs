@@ -53,6 +53,7 @@ impl Matcher for ExeMatcher {
                     if *via == "script" {
                         // the script sits in the same root as the interpreter that runs it
                         m.host_path = same_root(p, path);
+                        m.container_path = p.container.is_some().then(|| m.value.clone());
                     } else if *via != "exe" && m.host_path.is_none() {
                         // the file really run is the executable, not the invoked name
                         m.host_path = p.exe_host.clone().or_else(|| p.exe.clone());

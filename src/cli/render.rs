@@ -60,7 +60,33 @@ pub fn run(args: RenderArgs) -> CliResult {
             use std::io::Write;
             writeln!(out, "{}", path.display()).map_err(|e| CliError::Other(e.into()))?;
         }
-        for mut w in r.warnings {
+        // what a product cannot express is listed in its files' comments: one line per vendor
+        let mut inexpressible: Vec<String> = Vec::new();
+        for w in r.warnings.iter().filter(|w| w.code == "not-expressible") {
+            let id = w.subject.clone().unwrap_or_default();
+            if !inexpressible.contains(&id) {
+                inexpressible.push(id);
+            }
+        }
+        if !inexpressible.is_empty() {
+            warnings.push(
+                Warning::new(
+                    "not-expressible",
+                    format!(
+                        "{name}: {} entries have values this product cannot express (process or port exclusions); \
+                         not written, listed in the output's comments: {}",
+                        inexpressible.len(),
+                        inexpressible.join(", ")
+                    ),
+                )
+                .about(name.clone()),
+            );
+        }
+        for mut w in r
+            .warnings
+            .into_iter()
+            .filter(|w| w.code != "not-expressible")
+        {
             // an unknown --allow-risk id is the same mistake for every vendor: say it once
             if w.code == "unknown-id" {
                 if warnings

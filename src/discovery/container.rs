@@ -191,10 +191,11 @@ pub fn overlay_from_opts(opts: &[u8]) -> Overlay {
     let mut ov = Overlay::default();
     for opt in opts.split(|&c| c == b',') {
         if let Some(v) = opt.strip_prefix(b"lowerdir=") {
+            // split on unescaped ':' first, then undo the octal escapes of each path
             ov.lowerdirs.extend(
-                split_lower(&unescape(v))
-                    .into_iter()
-                    .map(crate::model::HostStr),
+                split_lower(v)
+                    .iter()
+                    .map(|l| crate::model::HostStr(unescape(l))),
             );
         } else if let Some(v) = opt.strip_prefix(b"lowerdir+=") {
             ov.lowerdirs.push(crate::model::HostStr(unescape(v)));
@@ -210,9 +211,9 @@ fn split_lower(v: &[u8]) -> Vec<Vec<u8>> {
     let mut i = 0;
     while i < v.len() {
         match v[i] {
-            b'\\' if i + 1 < v.len() => {
+            b'\\' if v.get(i + 1) == Some(&b':') => {
                 if let Some(l) = out.last_mut() {
-                    l.push(v[i + 1]);
+                    l.push(b':');
                 }
                 i += 2;
                 continue;
@@ -394,6 +395,46 @@ mod tests {
         assert_eq!(parse_cgroup(&l).unwrap().runtime, Some(Runtime::Docker));
         let h = vec!["0::/system.slice/snap.microk8s.daemon-kubelite.service".to_string()];
         assert_eq!(parse_cgroup(&h), None);
+    }
+
+    #[test]
+    fn cgroup_v1_kubepods_cgroupfs_and_others() {
+        let id = "b".repeat(64);
+        let l = vec![
+            format!("11:memory:/kubepods/burstable/pod0a1b2c3d-0000-4000-8000-000000000001/{id}"),
+            "0::/".to_string(),
+        ];
+        let i = parse_cgroup(&l).unwrap();
+        assert_eq!(i.runtime, Some(Runtime::Containerd));
+        assert_eq!(
+            i.pod_uid.as_deref(),
+            Some("0a1b2c3d-0000-4000-8000-000000000001")
+        );
+        assert_eq!(i.container_id.as_deref(), Some(id.as_str()));
+        let crio = vec![format!(
+            "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0a1b2c3d_0000_4000_8000_000000000002.slice/crio-{id}.scope"
+        )];
+        assert_eq!(parse_cgroup(&crio).unwrap().runtime, Some(Runtime::Unknown));
+        let podman = vec![format!("0::/machine.slice/libpod-{id}.scope/container")];
+        assert_eq!(
+            parse_cgroup(&podman).unwrap().runtime,
+            Some(Runtime::Podman)
+        );
+        // a 32-hex session id outside kubepods and docker is not a container
+        let sandbox = vec!["4:memory:/process_api/a5c7a032771d4b88e5d7915acc6b2009".to_string()];
+        assert_eq!(parse_cgroup(&sandbox), None);
+    }
+
+    #[test]
+    fn overlay_lowerdir_plus_and_escaped_colon() {
+        let ov = overlay_from_opts(b"rw,lowerdir+=/l/1,lowerdir+=/l/2,upperdir=/u");
+        assert_eq!(ov.lowerdirs.len(), 2);
+        let ov = overlay_from_opts(b"rw,lowerdir=/a\\:b:/c,upperdir=/u\\054x");
+        assert_eq!(ov.lowerdirs[0].0, b"/a:b");
+        assert_eq!(ov.upperdir.unwrap().0, b"/u,x");
+        let ov = overlay_from_opts(b"lowerdir=/a\\134b:/c\\072d");
+        assert_eq!(ov.lowerdirs[0].0, b"/a\\b");
+        assert_eq!(ov.lowerdirs[1].0, b"/c:d");
     }
 
     #[test]

@@ -84,6 +84,36 @@ fn flag(args: &[HostStr], names: &[&str]) -> Option<Vec<u8>> {
     None
 }
 
+/// A PostgreSQL setting given on the command line: `-c NAME=VALUE`, `-cNAME=VALUE` or
+/// `--NAME=VALUE` (`-` and `_` alike in the name).
+fn guc(args: &[HostStr], name: &str) -> Option<Vec<u8>> {
+    let dashed = name.replace('_', "-");
+    let mut it = args.iter().skip(1);
+    while let Some(a) = it.next() {
+        let kv: &[u8] = if a.0 == b"-c" {
+            match it.next() {
+                Some(v) => &v.0,
+                None => break,
+            }
+        } else if let Some(v) = a.0.strip_prefix(b"-c") {
+            v
+        } else if let Some(v) = a.0.strip_prefix(b"--") {
+            v
+        } else {
+            continue;
+        };
+        for n in [name, dashed.as_str()] {
+            if let Some(v) = kv
+                .strip_prefix(n.as_bytes())
+                .and_then(|r| r.strip_prefix(b"="))
+            {
+                return Some(strip_quotes(v).to_vec());
+            }
+        }
+    }
+    None
+}
+
 /// First value of `key` in a simple config file: `key: v` (YAML), `key = 'v'` (postgresql.conf),
 /// `key v` (redis.conf); comments and quotes removed.
 pub fn config_value(text: &[u8], key: &str) -> Option<Vec<u8>> {
@@ -168,7 +198,10 @@ impl Finder<'_> {
         let path = self.absolute(p, path);
         match &p.container {
             Some(c) => {
+                // a config file in a layer or volume is read only if it is a regular file: a
+                // symlink there means something inside the container, not on the host
                 let via_layers = to_host(self.root, c.rootfs.as_ref(), &c.mounts, &path, true)
+                    .filter(|(h, _)| self.root.lstat(h).is_some_and(|m| m.is_file()))
                     .and_then(|(h, _)| self.root.read(&h, 4 << 20));
                 via_layers.or_else(|| {
                     if self.root.live {
@@ -214,10 +247,12 @@ impl Finder<'_> {
             "postgresql" => {
                 if let Some(d) = flag(args, &["-D", "--pgdata"]) {
                     out.push(f(d, "cmdline -D", &cmd));
+                } else if let Some(d) = guc(args, "data_directory") {
+                    out.push(f(d, "cmdline data_directory", &cmd));
                 } else if let Some(d) = environ_get(&self.environ(p), "PGDATA") {
                     out.push(f(d.to_vec(), "environ PGDATA", &envf));
-                } else if let Some(conf) =
-                    flag(args, &["--config-file", "--config_file", "-c config_file"])
+                } else if let Some(conf) = flag(args, &["--config-file", "--config_file"])
+                    .or_else(|| guc(args, "config_file"))
                     && let Some(d) = self
                         .read_as(p, &conf)
                         .and_then(|t| config_value(&t, "data_directory"))
@@ -249,8 +284,15 @@ impl Finder<'_> {
                     let d = text.as_ref().and_then(|t| {
                         config_value(t, "dbPath").or_else(|| config_value(t, "dbpath"))
                     });
-                    if let Some(d) = d {
-                        out.push(f(d, "config dbPath", &String::from_utf8_lossy(&conf)));
+                    match d {
+                        Some(d) => out.push(f(d, "config dbPath", &String::from_utf8_lossy(&conf))),
+                        // a readable config without storage.dbPath: mongod's default
+                        None if text.is_some() => out.push(f(
+                            b"/data/db".to_vec(),
+                            "mongod default dbpath (config sets none)",
+                            &String::from_utf8_lossy(&conf),
+                        )),
+                        None => {}
                     }
                 } else {
                     out.push(f(b"/data/db".to_vec(), "mongod default dbpath", &cmd));
@@ -398,6 +440,25 @@ mod tests {
             b"/var/lib/postgresql/15/main"
         );
         assert_eq!(config_value(b"directory x\n", "dir"), None);
+    }
+
+    #[test]
+    fn postgres_settings_on_the_command_line() {
+        let a: Vec<HostStr> = [
+            "postgres",
+            "-c",
+            "config_file=/etc/postgresql/15/main/postgresql.conf",
+            "--data-directory=/srv/pg",
+        ]
+        .iter()
+        .map(|s| HostStr::from(*s))
+        .collect();
+        assert_eq!(
+            guc(&a, "config_file").unwrap(),
+            b"/etc/postgresql/15/main/postgresql.conf"
+        );
+        assert_eq!(guc(&a, "data_directory").unwrap(), b"/srv/pg");
+        assert_eq!(guc(&a, "port"), None);
     }
 
     #[test]

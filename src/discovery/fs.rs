@@ -6,6 +6,8 @@
 //! Symlinks are resolved inside the root: an absolute target restarts at the root, so a fixture's
 //! links (written as the kernel shows them) never lead out of it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::FileTypeExt;
@@ -14,11 +16,16 @@ use std::path::{Path, PathBuf};
 use crate::model::{HostStr, PathFact, SnapFact, StorageRoot};
 
 /// The scanned root.
+///
+/// With `--root DIR`, every access resolves symlinks inside DIR first (an absolute link restarts
+/// at DIR), so nothing outside DIR is ever read, not even through a hostile or dangling link.
+/// Resolved directories are cached: the targeted walks ask about the same layer directories often.
 #[derive(Debug, Clone)]
 pub struct Root {
     pub dir: PathBuf,
     /// The root is the running system's `/`: `/proc/PID/root` may be used.
     pub live: bool,
+    dirs: RefCell<HashMap<Vec<u8>, Option<Vec<u8>>>>,
 }
 
 impl Root {
@@ -27,10 +34,11 @@ impl Root {
         Root {
             dir: dir.to_path_buf(),
             live,
+            dirs: RefCell::new(HashMap::new()),
         }
     }
 
-    /// Where the host path `p` is under the root.
+    /// Where the host path `p` is under the root, as written (no resolution).
     pub fn at(&self, p: &[u8]) -> PathBuf {
         let rel = trim_slashes(p);
         if rel.is_empty() {
@@ -39,13 +47,43 @@ impl Root {
         self.dir.join(OsStr::from_bytes(rel))
     }
 
+    /// A path under the root that is safe to hand to a call that follows symlinks.
+    fn real(&self, p: &[u8]) -> Option<PathBuf> {
+        if self.live {
+            return Some(self.at(p));
+        }
+        Some(self.at(&self.resolve_cached(p)?))
+    }
+
+    /// As [`Root::real`], but the last component is left alone (for lstat and readlink).
+    fn real_parent(&self, p: &[u8]) -> Option<PathBuf> {
+        if self.live {
+            return Some(self.at(p));
+        }
+        let t = trim_trailing(p);
+        let cut = t.iter().rposition(|&c| c == b'/')?;
+        let parent = if cut == 0 { &b"/"[..] } else { &t[..cut] };
+        let mut real = self.resolve_cached(parent)?;
+        real = join(&real, &t[cut + 1..]);
+        Some(self.at(&real))
+    }
+
+    fn resolve_cached(&self, p: &[u8]) -> Option<Vec<u8>> {
+        if let Some(r) = self.dirs.borrow().get(p) {
+            return r.clone();
+        }
+        let r = self.resolve(p);
+        self.dirs.borrow_mut().insert(p.to_vec(), r.clone());
+        r
+    }
+
     pub fn lstat(&self, p: &[u8]) -> Option<std::fs::Metadata> {
-        std::fs::symlink_metadata(self.at(p)).ok()
+        std::fs::symlink_metadata(self.real_parent(p)?).ok()
     }
 
     /// Names in a host directory (unsorted); `None` if it cannot be listed.
     pub fn list(&self, p: &[u8]) -> Option<Vec<Vec<u8>>> {
-        let rd = std::fs::read_dir(self.at(p)).ok()?;
+        let rd = std::fs::read_dir(self.real(p)?).ok()?;
         Some(
             rd.filter_map(|e| e.ok())
                 .map(|e| e.file_name().into_vec())
@@ -54,15 +92,23 @@ impl Root {
     }
 
     pub fn readlink(&self, p: &[u8]) -> Option<Vec<u8>> {
-        std::fs::read_link(self.at(p))
+        std::fs::read_link(self.real_parent(p)?)
             .ok()
             .map(|t| t.into_os_string().into_vec())
     }
 
     pub fn read(&self, p: &[u8], limit: u64) -> Option<Vec<u8>> {
         let mut buf = Vec::new();
-        super::procfs::read_file_into(&self.at(p), &mut buf, limit).ok()?;
+        super::procfs::read_file_into(&self.real(p)?, &mut buf, limit).ok()?;
         Some(buf)
+    }
+
+    /// Open a host file (for hashing), symlinks resolved inside the root.
+    pub fn open(&self, p: &[u8]) -> std::io::Result<std::fs::File> {
+        match self.real(p) {
+            Some(r) => std::fs::File::open(r),
+            None => Err(std::io::ErrorKind::NotFound.into()),
+        }
     }
 
     /// The host path `p` with every symlink resolved inside the root; `None` if a component is
@@ -80,14 +126,15 @@ impl Root {
                 continue;
             }
             cur.push(c);
-            let here = join_components(&cur);
-            let md = self.lstat(&here)?;
+            // `cur` is resolved, so these raw calls stay inside the root
+            let here = self.at(&join_components(&cur));
+            let md = std::fs::symlink_metadata(&here).ok()?;
             if md.file_type().is_symlink() {
                 hops += 1;
                 if hops > 40 {
                     return None;
                 }
-                let target = self.readlink(&here)?;
+                let target = std::fs::read_link(&here).ok()?.into_os_string().into_vec();
                 cur.pop();
                 if target.first() == Some(&b'/') {
                     cur.clear();
@@ -120,6 +167,14 @@ impl Root {
             resolved,
         }
     }
+}
+
+fn trim_trailing(p: &[u8]) -> &[u8] {
+    let mut s = p;
+    while s.len() > 1 && s.ends_with(b"/") {
+        s = &s[..s.len() - 1];
+    }
+    s
 }
 
 fn trim_slashes(p: &[u8]) -> &[u8] {
@@ -346,14 +401,6 @@ pub fn probe(root: &Root, template: &str, out: &mut Vec<PathFact>) {
     }
 }
 
-/// `true` if a host directory exists.
-pub fn is_dir(root: &Root, p: &[u8]) -> bool {
-    std::fs::metadata(root.at(p)).is_ok_and(|m| m.is_dir())
-        && root
-            .lstat(p)
-            .is_some_and(|m| m.is_dir() || m.file_type().is_symlink())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,5 +430,9 @@ mod tests {
         let r = Root::new(d.path());
         assert_eq!(r.resolve(b"/bin/sh").unwrap(), b"/usr/bin/dash");
         assert_eq!(r.resolve(b"/escape"), None); // /etc/passwd is not in the root
+        assert_eq!(r.read(b"/escape", 100), None);
+        std::os::unix::fs::symlink("/", d.path().join("up")).unwrap();
+        assert_eq!(r.list(b"/up/usr").unwrap(), vec![b"bin".to_vec()]);
+        assert!(r.lstat(b"/up/etc/passwd").is_none());
     }
 }

@@ -91,7 +91,7 @@ impl ProcFs {
         buf: &mut Vec<u8>,
         limit: u64,
     ) -> Result<(), Miss> {
-        read_file_into(&self.pid_path(pid, name), buf, limit)
+        read_proc_file(&self.pid_path(pid, name), buf, limit)
     }
 
     /// `readlink /proc/PID/NAME` (exe, cwd, root, ns/net, ns/mnt, fd/N): the target as bytes.
@@ -129,7 +129,7 @@ impl ProcFs {
             Some(pid) => self.pid_path(pid, "net").join(name),
             None => self.dir.join("net").join(name),
         };
-        read_file_into(&p, buf, 64 << 20)
+        read_proc_file(&p, buf, 64 << 20)
     }
 
     /// A file inside the process's root (`/proc/PID/root/<path>`), for a live scan only: it
@@ -145,7 +145,7 @@ impl ProcFs {
     /// A file of `/proc` itself (`sys/kernel/osrelease`).
     pub fn read_sys(&self, rel: &str) -> Result<Vec<u8>, Miss> {
         let mut buf = Vec::new();
-        read_file_into(&self.dir.join(rel), &mut buf, 1 << 20)?;
+        read_proc_file(&self.dir.join(rel), &mut buf, 1 << 20)?;
         Ok(buf)
     }
 
@@ -159,6 +159,26 @@ impl ProcFs {
 pub fn read_file_into(path: &Path, buf: &mut Vec<u8>, limit: u64) -> Result<(), Miss> {
     buf.clear();
     let f = std::fs::File::open(path).map_err(|e| Miss::of(&e))?;
+    f.take(limit).read_to_end(buf).map_err(|e| Miss::of(&e))?;
+    Ok(())
+}
+
+/// As [`read_file_into`], refusing a symlink as the last component: a file of `/proc/PID/` is
+/// never a link on a real procfs, and one in a `--root` tree must not lead out of it.
+fn read_proc_file(path: &Path, buf: &mut Vec<u8>, limit: u64) -> Result<(), Miss> {
+    use std::os::unix::fs::OpenOptionsExt;
+    buf.clear();
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                Miss::Other("is a symlink".into())
+            } else {
+                Miss::of(&e)
+            }
+        })?;
     f.take(limit).read_to_end(buf).map_err(|e| Miss::of(&e))?;
     Ok(())
 }

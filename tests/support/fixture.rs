@@ -1183,3 +1183,21 @@ fn put(p: &Path, node: &Node, name: &[u8]) {
         Node::Link(t) => symlink(t, p),
     }
 }
+
+/// Put a `.keep` file into every empty directory under `dir`: git stores no empty directories,
+/// and a committed fixture must look the same after a checkout.
+pub fn keep_empty_dirs(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut empty = true;
+    for e in rd.flatten() {
+        empty = false;
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            keep_empty_dirs(&e.path());
+        }
+    }
+    if empty {
+        write(&dir.join(".keep"), b"");
+    }
+}
