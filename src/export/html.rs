@@ -51,6 +51,7 @@ tr.risk-high td{background:#fbd5d5}
 tr.risk-high.status-drifted td{background:#f9c6a8}
 tr.status-unlisted td{background:#e3ecfd}
 tr.status-absent td,tr.status-disabled td{color:#777}
+tr.risk-high.status-absent td,tr.risk-high.status-disabled td{background:#fff}
 tr.differs td:first-child{box-shadow:inset 5px 0 0 #7b3fc4}
 tr.differs td{border-top:2px solid #7b3fc4;border-bottom:2px solid #7b3fc4}
 table.rows td{font-size:12px}
@@ -247,7 +248,7 @@ fn rows_table(
         let _ = write!(
             out,
             "<td class=\"nw\">{}</td><td class=\"mono nw\">{}</td><td class=\"mono can\">{}</td><td class=\"val\">{}</td>\
-<td class=\"nw\">{}</td><td>{}</td><td class=\"st\">{}</td><td class=\"dr\">{}</td><td>{}</td><td class=\"txt\">{}</td><td class=\"txt\">{}</td>\
+<td class=\"nw\">{}</td><td>{}</td><td class=\"st\">{}</td><td class=\"dr\">{}</td><td class=\"nw\">{}</td><td class=\"txt\">{}</td><td class=\"txt\">{}</td>\
 <td class=\"mono ev\">{}</td><td class=\"src\">{}</td>",
             esc(&r.host),
             esc(&r.entry_id),

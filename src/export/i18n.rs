@@ -92,7 +92,7 @@ written to an antivirus configuration.",
     empty_value: "(nothing found)",
     filter: "Filter",
     legend: "Marks",
-    legend_text: "red: high risk; amber: drifted (not where the catalog says); violet border: \
+    legend_text: "red: high risk (where found); amber: drifted (not where the catalog says); violet border: \
 differs from the other hosts; unlisted: found but not in the catalog.",
     differs_mark: "differs from the fleet",
     col: Columns {
@@ -151,7 +151,7 @@ const RU: Labels = Labels {
     empty_value: "(ничего не найдено)",
     filter: "Фильтр",
     legend: "Отметки",
-    legend_text: "красный: высокий риск; жёлтый: дрейф (не там, где указано в каталоге); \
+    legend_text: "красный: высокий риск (где найдено); жёлтый: дрейф (не там, где указано в каталоге); \
 фиолетовая рамка: отличается от других хостов; вне каталога: найдено, но в каталоге нет.",
     differs_mark: "отличается от остальных хостов",
     col: Columns {
