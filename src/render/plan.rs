@@ -353,6 +353,27 @@ fn warn(code: &str, id: &str, msg: String) -> Warning {
     Warning::new(code, msg).about(id.to_string())
 }
 
+/// A value not written: a warning for the admin, and a line in the list the output comments show.
+#[allow(clippy::too_many_arguments)]
+fn skip(
+    warnings: &mut Vec<Warning>,
+    list: &mut Vec<Skipped>,
+    code: &str,
+    id: &str,
+    kind: &str,
+    value: String,
+    verb: &str,
+    why: String,
+) {
+    warnings.push(warn(code, id, format!("{id}: {value} {verb}: {why}")));
+    list.push(Skipped {
+        id: id.to_string(),
+        kind: kind.to_string(),
+        value,
+        why,
+    });
+}
+
 /// Build the plan of one vendor.
 pub fn plan(
     report: &crate::model::Report,
@@ -441,17 +462,16 @@ pub fn plan(
 
             if !expressible {
                 let why = format!("{display} has no way to express a {kind_name} exclusion");
-                p.warnings.push(warn(
+                skip(
+                    &mut p.warnings,
+                    &mut p.not_expressible,
                     "not-expressible",
                     &e.id,
-                    format!("{}: {} not written: {why}", e.id, m.value.display()),
-                ));
-                p.not_expressible.push(Skipped {
-                    id: e.id.clone(),
-                    kind: kind_name.into(),
-                    value: m.value.display(),
+                    kind_name,
+                    m.value.display(),
+                    "not written",
                     why,
-                });
+                );
                 continue;
             }
 
@@ -496,17 +516,16 @@ pub fn plan(
                 // Not clean text, or a format of the product cannot carry it: refused.
                 let Some(s) = c.value.as_str().filter(|_| c.value.is_clean_text()) else {
                     let why = "not clean text (invalid UTF-8 or a control character such as a newline): no format can carry it safely".to_string();
-                    p.warnings.push(warn(
+                    skip(
+                        &mut p.warnings,
+                        &mut p.refused,
                         "refused-value",
                         &e.id,
-                        format!("{}: {} refused: {why}", e.id, c.value.display()),
-                    ));
-                    p.refused.push(Skipped {
-                        id: e.id.clone(),
-                        kind: kind_name.into(),
-                        value: c.value.display(),
+                        kind_name,
+                        c.value.display(),
+                        "refused",
                         why,
-                    });
+                    );
                     continue;
                 };
                 let mut note = c.note.clone();
@@ -517,17 +536,16 @@ pub fn plan(
                 let mut value = match checked {
                     Ok(n) => n,
                     Err(why) => {
-                        p.warnings.push(warn(
+                        skip(
+                            &mut p.warnings,
+                            &mut p.refused,
                             "refused-value",
                             &e.id,
-                            format!("{}: {} refused: {why}", e.id, c.value.display()),
-                        ));
-                        p.refused.push(Skipped {
-                            id: e.id.clone(),
-                            kind: kind_name.into(),
-                            value: c.value.display(),
+                            kind_name,
+                            c.value.display(),
+                            "refused",
                             why,
-                        });
+                        );
                         continue;
                     }
                 };
@@ -572,17 +590,16 @@ pub fn plan(
                     } else {
                         let msg =
                             format!("high risk: {why}; pass --allow-risk {} to write it", e.id);
-                        p.warnings.push(warn(
+                        skip(
+                            &mut p.warnings,
+                            &mut p.held_back,
                             "held-back",
                             &e.id,
-                            format!("{}: {} held back: {msg}", e.id, value),
-                        ));
-                        p.held_back.push(Skipped {
-                            id: e.id.clone(),
-                            kind: kind_name.into(),
-                            value: value.clone(),
-                            why: msg,
-                        });
+                            kind_name,
+                            value.clone(),
+                            "held back",
+                            msg,
+                        );
                         continue;
                     }
                 } else if high {

@@ -653,66 +653,20 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     h.add(
         Proc::new(p + 2, p + 1, "beam.smp")
             .exe(&beam)
-            .args(&[
-                &beam,
-                "-W",
-                "w",
-                "-MBas",
-                "ageffcbf",
-                "-MHas",
-                "ageffcbf",
-                "-MBlmbcs",
-                "512",
-                "-MHlmbcs",
-                "512",
-                "-MMmcs",
-                "30",
-                "-P",
-                "1048576",
-                "-t",
-                "5000000",
-                "-stbt",
-                "db",
-                "-zdbbl",
-                "128000",
-                "-sbwt",
-                "none",
-                "-sbwtdcpu",
-                "none",
-                "-sbwtdio",
-                "none",
-                "-B",
-                "i",
-                "--",
-                "-root",
+            .argv_bytes(beam_argv(
+                &erts,
                 "/opt/bitnami/erlang/lib/erlang",
-                "-bindir",
-                &format!("{erts}/bin"),
-                "-progname",
-                "erl",
-                "--",
-                "-home",
                 "/opt/bitnami/rabbitmq/.rabbitmq",
-                "--",
-                "-pa",
-                "",
-                "-noshell",
-                "-noinput",
-                "-s",
-                "rabbit",
-                "boot",
-                "-boot",
-                "start_sasl",
-                "-syslog",
-                "logger",
-                "[]",
-                "-syslog",
-                "syslog_error_logger",
-                "false",
-                "-kernel",
-                "prevent_overlapping_partitions",
-                "false",
-            ])
+                &["-B", "i"],
+                &[
+                    "-syslog",
+                    "syslog_error_logger",
+                    "false",
+                    "-kernel",
+                    "prevent_overlapping_partitions",
+                    "false",
+                ],
+            ))
             .uid(BITNAMI_UID)
             .in_ctr(k)
             .env("RABBITMQ_MNESIA_BASE", "/bitnami/rabbitmq/mnesia")
@@ -1157,58 +1111,13 @@ pub fn db_host(dir: &Path) -> Fixture {
     h.add(
         Proc::new(860, 850, "beam.smp")
             .exe(format!("{erts}/bin/beam.smp"))
-            .args(&[
-                &format!("{erts}/bin/beam.smp"),
-                "-W",
-                "w",
-                "-MBas",
-                "ageffcbf",
-                "-MHas",
-                "ageffcbf",
-                "-MBlmbcs",
-                "512",
-                "-MHlmbcs",
-                "512",
-                "-MMmcs",
-                "30",
-                "-P",
-                "1048576",
-                "-t",
-                "5000000",
-                "-stbt",
-                "db",
-                "-zdbbl",
-                "128000",
-                "-sbwt",
-                "none",
-                "-sbwtdcpu",
-                "none",
-                "-sbwtdio",
-                "none",
-                "--",
-                "-root",
+            .argv_bytes(beam_argv(
+                erts,
                 "/usr/lib/erlang",
-                "-bindir",
-                &format!("{erts}/bin"),
-                "-progname",
-                "erl",
-                "--",
-                "-home",
                 "/var/lib/rabbitmq",
-                "--",
-                "-pa",
-                "",
-                "-noshell",
-                "-noinput",
-                "-s",
-                "rabbit",
-                "boot",
-                "-boot",
-                "start_sasl",
-                "-syslog",
-                "logger",
-                "[]",
-            ])
+                &[],
+                &[],
+            ))
             .cwd("/var/lib/rabbitmq")
             .uid(106)
             .listen(Proto::Tcp6, "::", 5672)
@@ -1415,4 +1324,70 @@ pub fn big_node(dir: &Path, n: usize, extra_files: usize) -> Fixture {
         }
     }
     fx
+}
+
+/// beam.smp's command line as rabbitmq-server starts it (emulator flags, then `-root`, `-bindir`,
+/// `-home`, then the RabbitMQ boot arguments), for an erts directory `erts`.
+fn beam_argv<'a>(
+    erts: &str,
+    root: &'a str,
+    home: &'a str,
+    emu_extra: &[&'a str],
+    tail_extra: &[&'a str],
+) -> Vec<Vec<u8>> {
+    let mut v: Vec<String> = vec![format!("{erts}/bin/beam.smp")];
+    v.extend(
+        [
+            "-W",
+            "w",
+            "-MBas",
+            "ageffcbf",
+            "-MHas",
+            "ageffcbf",
+            "-MBlmbcs",
+            "512",
+            "-MHlmbcs",
+            "512",
+            "-MMmcs",
+            "30",
+            "-P",
+            "1048576",
+            "-t",
+            "5000000",
+            "-stbt",
+            "db",
+            "-zdbbl",
+            "128000",
+            "-sbwt",
+            "none",
+            "-sbwtdcpu",
+            "none",
+            "-sbwtdio",
+            "none",
+        ]
+        .map(String::from),
+    );
+    v.extend(emu_extra.iter().map(|s| s.to_string()));
+    v.extend(["--", "-root", root, "-bindir"].map(String::from));
+    v.push(format!("{erts}/bin"));
+    v.extend(["-progname", "erl", "--", "-home", home, "--"].map(String::from));
+    v.extend(
+        [
+            "-pa",
+            "",
+            "-noshell",
+            "-noinput",
+            "-s",
+            "rabbit",
+            "boot",
+            "-boot",
+            "start_sasl",
+            "-syslog",
+            "logger",
+            "[]",
+        ]
+        .map(String::from),
+    );
+    v.extend(tail_extra.iter().map(|s| s.to_string()));
+    v.into_iter().map(String::into_bytes).collect()
 }
