@@ -6,7 +6,9 @@ pub mod args;
 pub mod catalog;
 pub mod check;
 pub mod common;
+pub mod completions;
 pub mod discover;
+pub mod export;
 pub mod render;
 pub mod vendors;
 
@@ -91,7 +93,9 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Discover(a) => discover::run(a),
         Command::Check(a) => check::run(a),
         Command::Render(a) => render::run(a),
-        Command::Export(_) => Err(CliError::NotBuilt("export")),
+        Command::Export(a) => export::run(a),
         Command::Vendors(a) => vendors::run(a),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man { command } => completions::man(command.as_deref()),
     }
 }

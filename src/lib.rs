@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod discovery;
+pub mod export;
 pub mod model;
 pub mod render;
 pub mod yaml;

@@ -33,6 +33,10 @@ pub enum Command {
     /// The effective catalog, or its validation.
     #[command(subcommand)]
     Catalog(CatalogCmd),
+    /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff); with COMMAND, the page of that subcommand.
+    Man { command: Option<String> },
 }
 
 /// Where the host facts come from: a live scan of a root, or an inventory file.
@@ -143,18 +147,22 @@ pub enum Lang {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Inventory of one host (repeat for a fleet).
+    /// Inventory of one host, or a report of `check --format json|yaml` (repeat for a fleet).
     #[arg(long = "inventory", value_name = "FILE", conflicts_with = "root")]
     pub inventories: Vec<PathBuf>,
     /// Scan this root instead of reading inventories.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Site overlay of the catalog (repeatable), as for `check`.
     #[arg(long = "catalog", value_name = "FILE")]
     pub catalogs: Vec<PathBuf>,
+    /// csv (UTF-8 with BOM, for spreadsheets), markdown, html (self-contained page) or json.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
+    /// Write to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Language of headings, reasons and risk explanations.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     /// Previous export state: mark what changed since.

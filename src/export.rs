@@ -1,0 +1,386 @@
+//! Reports → security-team documents: CSV for spreadsheets, Markdown and a self-contained HTML
+//! page to read, JSON for the SIEM.
+//!
+//! Every format prints the same [`rows::Model`]: one row per exclusion per host, the fleet
+//! grouping (hosts whose form of an exclusion differs from the others first), and, given the state
+//! of the previous export, what was added, removed or changed since. Host values are hostile input:
+//! each format escapes them its own way and none can be broken by a newline, a quote, markup or
+//! invalid UTF-8.
+
+pub mod csv;
+pub mod html;
+pub mod i18n;
+pub mod json;
+pub mod markdown;
+pub mod rows;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+pub use crate::cli::args::{ExportFormat, Lang};
+use crate::model::{Catalog, Report, ToolInfo};
+use rows::{ChangeAction, Model, RowChange, StateFacts};
+
+/// Version of the export state file.
+pub const STATE_SCHEMA: u32 = 1;
+
+/// What an export contained, per host and row, so the next export can mark what was added,
+/// removed or changed since the security team last signed off.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExportState {
+    pub schema: u32,
+    pub tool: ToolInfo,
+    /// Time of the newest report in the export.
+    pub generated_at: String,
+    /// host → rows of that host.
+    pub hosts: BTreeMap<String, Vec<StateRow>>,
+}
+
+/// One row as the state file remembers it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StateRow {
+    pub entry: String,
+    /// The value's display form (escaped, single line).
+    pub value: String,
+    #[serde(flatten)]
+    pub facts: StateFacts,
+}
+
+impl ExportState {
+    /// The state of an export of these reports.
+    pub fn of(reports: &[Report], catalog: Option<&Catalog>) -> ExportState {
+        let model = model(reports, catalog, None);
+        let mut hosts: BTreeMap<String, Vec<StateRow>> = BTreeMap::new();
+        for r in &model.rows {
+            let (entry, value) = r.state_key();
+            hosts.entry(r.host.clone()).or_default().push(StateRow {
+                entry,
+                value,
+                facts: r.state_facts(),
+            });
+        }
+        for v in hosts.values_mut() {
+            v.sort_by(|a, b| (&a.entry, &a.value).cmp(&(&b.entry, &b.value)));
+            // Several processes with the same value (nginx workers) are one exclusion.
+            v.dedup_by(|a, b| a.entry == b.entry && a.value == b.value);
+        }
+        ExportState {
+            schema: STATE_SCHEMA,
+            tool: ToolInfo::default(),
+            generated_at: newest(reports),
+            hosts,
+        }
+    }
+
+    /// Read a state file; `Ok(None)` if it does not exist yet (the first export). A file that
+    /// exists but cannot be parsed is an error naming it: silently starting over would hide every
+    /// change since the last review.
+    pub fn read(path: &Path) -> anyhow::Result<Option<ExportState>> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot read export state file {}", path.display()));
+            }
+        };
+        let st: ExportState = serde_json::from_slice(&bytes).with_context(|| {
+            format!(
+                "export state file {} is corrupt or not an avexclude export state",
+                path.display()
+            )
+        })?;
+        if st.schema != STATE_SCHEMA {
+            anyhow::bail!(
+                "export state file {} has schema {}, this avexclude reads schema {}",
+                path.display(),
+                st.schema,
+                STATE_SCHEMA
+            );
+        }
+        Ok(Some(st))
+    }
+
+    /// Write the state atomically.
+    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
+        let mut text = serde_json::to_vec_pretty(self)?;
+        text.push(b'\n');
+        crate::atomic::write(path, &text)
+            .with_context(|| format!("cannot write export state file {}", path.display()))
+    }
+}
+
+fn newest(reports: &[Report]) -> String {
+    reports
+        .iter()
+        .map(|r| r.generated_at.clone())
+        .max()
+        .unwrap_or_default()
+}
+
+/// Export reports in `format`. Audit-only entries are told apart with the built-in catalog; use
+/// [`export_with_catalog`] when site overlays are in play.
+pub fn export(
+    reports: &[Report],
+    format: ExportFormat,
+    lang: Lang,
+    previous: Option<&ExportState>,
+) -> anyhow::Result<Vec<u8>> {
+    export_with_catalog(reports, None, format, lang, previous)
+}
+
+/// Export reports in `format`, with the effective catalog that produced them (for `audit_only`).
+pub fn export_with_catalog(
+    reports: &[Report],
+    catalog: Option<&Catalog>,
+    format: ExportFormat,
+    lang: Lang,
+    previous: Option<&ExportState>,
+) -> anyhow::Result<Vec<u8>> {
+    let m = model(reports, catalog, previous);
+    let meta = Meta {
+        reports,
+        lang,
+        generated_at: newest(reports),
+    };
+    Ok(match format {
+        ExportFormat::Csv => csv::write(&m, &meta),
+        ExportFormat::Markdown => markdown::write(&m, &meta).into_bytes(),
+        ExportFormat::Html => html::write(&m, &meta).into_bytes(),
+        ExportFormat::Json => json::write(&m, &meta)?,
+    })
+}
+
+/// What every format prints above the rows.
+pub struct Meta<'a> {
+    pub reports: &'a [Report],
+    pub lang: Lang,
+    pub generated_at: String,
+}
+
+/// The rows and groups of an export, with changes marked against `previous`.
+pub fn model(
+    reports: &[Report],
+    catalog: Option<&Catalog>,
+    previous: Option<&ExportState>,
+) -> Model {
+    let builtin;
+    let cat = match catalog {
+        Some(c) => Some(c),
+        None => {
+            builtin = crate::catalog::load_with_overlays(&[] as &[&Path]).ok();
+            builtin.as_ref()
+        }
+    };
+    let audit: BTreeSet<&str> = cat
+        .map(|c| {
+            c.entries
+                .iter()
+                .filter(|e| e.audit_only)
+                .map(|e| e.id.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut m = rows::build(reports, &|id| audit.contains(id));
+    if let Some(prev) = previous {
+        mark_changes(&mut m, prev);
+    }
+    m
+}
+
+/// Mark rows added or changed since `prev`, and add the rows it had that are gone (on hosts this
+/// export covers). An entry whose single value moved (erts 12 → 13) is one `changed` row, not a
+/// removal plus an addition.
+fn mark_changes(m: &mut Model, prev: &ExportState) {
+    m.with_state = true;
+    let hosts_now: BTreeSet<String> = m.rows.iter().map(|r| r.host.clone()).collect();
+    m.hosts_gone = prev
+        .hosts
+        .keys()
+        .filter(|h| !hosts_now.contains(*h))
+        .cloned()
+        .collect();
+    // (host, entry) → previous rows by value.
+    let mut before: BTreeMap<(String, String), BTreeMap<String, StateFacts>> = BTreeMap::new();
+    for (h, rows) in &prev.hosts {
+        if !hosts_now.contains(h) {
+            continue;
+        }
+        for r in rows {
+            before
+                .entry((h.clone(), r.entry.clone()))
+                .or_default()
+                .insert(r.value.clone(), r.facts.clone());
+        }
+    }
+    // First pass: exact value matches.
+    let mut unmatched_new: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    // Rows sharing host, entry and value (two nginx workers) compare with the same old row.
+    let mut matched: BTreeMap<(String, String, String), Option<RowChange>> = BTreeMap::new();
+    for (i, r) in m.rows.iter_mut().enumerate() {
+        let (entry, value) = r.state_key();
+        let full = (r.host.clone(), entry.clone(), value.clone());
+        if let Some(ch) = matched.get(&full) {
+            r.change = ch.clone();
+            continue;
+        }
+        let key = (r.host.clone(), entry);
+        let facts = r.state_facts();
+        match before.get_mut(&key).and_then(|vals| vals.remove(&value)) {
+            Some(old) => {
+                if old != facts {
+                    r.change = Some(RowChange::new(
+                        ChangeAction::Changed,
+                        describe(&old, &facts, None),
+                    ));
+                }
+                matched.insert(full, r.change.clone());
+            }
+            None => unmatched_new.entry(key).or_default().push(i),
+        }
+    }
+    // Second pass: pair leftovers of the same entry on the same host (a value that moved).
+    for (key, idxs) in unmatched_new {
+        let olds: Vec<(String, StateFacts)> = before
+            .get_mut(&key)
+            .map(|v| std::mem::take(v).into_iter().collect())
+            .unwrap_or_default();
+        let mut olds = olds.into_iter();
+        let mut by_value: BTreeMap<String, RowChange> = BTreeMap::new();
+        for i in idxs {
+            let r = &mut m.rows[i];
+            let new_value = r.value.display();
+            if let Some(ch) = by_value.get(&new_value) {
+                r.change = Some(ch.clone());
+                continue;
+            }
+            let ch = match olds.next() {
+                Some((old_value, old)) => RowChange::new(
+                    ChangeAction::Changed,
+                    describe(&old, &r.state_facts(), Some((&old_value, &new_value))),
+                ),
+                None => RowChange::new(ChangeAction::Added, Vec::new()),
+            };
+            by_value.insert(new_value, ch.clone());
+            r.change = Some(ch);
+        }
+        let rest: BTreeMap<String, StateFacts> = olds.collect();
+        if !rest.is_empty() {
+            before.insert(key, rest);
+        }
+    }
+    // What is left was there before and is gone now.
+    for ((host, entry), vals) in before {
+        for (value, facts) in vals {
+            if let Some(r) = removed_row(m, &host, &entry, &value, &facts) {
+                m.rows.push(r);
+            }
+        }
+    }
+}
+
+fn removed_row(
+    m: &Model,
+    host: &str,
+    entry: &str,
+    value: &str,
+    facts: &StateFacts,
+) -> Option<rows::Row> {
+    // Take the entry's texts from another row of it, on any host.
+    let template = m.rows.iter().find(|r| r.entry_id == entry)?;
+    let mut r = template.clone();
+    r.host = host.to_string();
+    // The state keeps the display form; it is shown as is.
+    r.value = crate::model::HostStr::from(value);
+    r.host_path = None;
+    r.container_path = None;
+    r.pid = None;
+    r.cmdline = None;
+    r.container = None;
+    r.namespace = None;
+    r.sha256 = facts.sha256.clone();
+    r.drift = facts.drift.clone();
+    r.via = String::new();
+    r.differs = false;
+    r.fleet_baseline = None;
+    r.change = Some(RowChange::new(
+        ChangeAction::Removed,
+        vec![rows::ChangePart {
+            what: "status".into(),
+            before: facts.status.clone(),
+            after: String::new(),
+        }],
+    ));
+    Some(r)
+}
+
+fn describe(
+    old: &StateFacts,
+    new: &StateFacts,
+    value: Option<(&str, &str)>,
+) -> Vec<rows::ChangePart> {
+    let show = |v: Option<&str>| match v {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => "-".to_string(),
+    };
+    let short = |h: &Option<String>| {
+        h.as_deref()
+            .map(|s| s.get(..12).unwrap_or(s).to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let part = |what: &str, before: String, after: String| rows::ChangePart {
+        what: what.into(),
+        before,
+        after,
+    };
+    let mut parts = Vec::new();
+    if let Some((a, b)) = value {
+        parts.push(part("value", show(Some(a)), show(Some(b))));
+    }
+    if old.status != new.status {
+        parts.push(part("status", old.status.clone(), new.status.clone()));
+    }
+    if old.drift != new.drift {
+        parts.push(part(
+            "drift",
+            show(old.drift.as_deref()),
+            show(new.drift.as_deref()),
+        ));
+    }
+    if old.sha256 != new.sha256 {
+        parts.push(part("sha256", short(&old.sha256), short(&new.sha256)));
+    }
+    if old.risk != new.risk {
+        parts.push(part(
+            "risk",
+            show(old.risk.as_deref()),
+            show(new.risk.as_deref()),
+        ));
+    }
+    parts
+}
+
+/// Text of a host value for a single-line cell: the escaped display form.
+pub(crate) fn disp(v: &crate::model::HostStr) -> String {
+    v.display()
+}
+
+/// Catalog or report text for a single-line cell: control characters (newline, CR, tab, ESC)
+/// shown as `\xNN`, so no field of any format can break a line or a row.
+pub(crate) fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

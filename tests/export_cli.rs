@@ -1,0 +1,208 @@
+//! The `export`, `completions` and `man` subcommands, driven as the real binary.
+
+#[path = "support/export_fleet.rs"]
+mod fleet;
+
+use assert_cmd::Command;
+use clap::CommandFactory;
+
+fn bin() -> Command {
+    Command::cargo_bin("avexclude").unwrap()
+}
+
+fn subcommands() -> Vec<String> {
+    avexclude::cli::Cli::command()
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect()
+}
+
+#[test]
+fn bash_completion_names_every_subcommand_and_is_valid_bash() {
+    let out = bin().args(["completions", "bash"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let subs = subcommands();
+    assert!(subs.len() >= 8, "{subs:?}");
+    for s in &subs {
+        assert!(text.contains(s.as_str()), "completion lacks {s}");
+    }
+    for flag in ["--inventory", "--format", "--lang", "--state", "--root"] {
+        assert!(text.contains(flag), "{flag}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("avexclude.bash");
+    std::fs::write(&f, &text).unwrap();
+    let st = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&f)
+        .status()
+        .unwrap();
+    assert!(st.success(), "bash -n rejects the completion script");
+    for sh in ["zsh", "fish"] {
+        let out = bin().args(["completions", sh]).output().unwrap();
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("export"));
+    }
+}
+
+#[test]
+fn man_page_is_roff_and_renders() {
+    let out = bin().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    let th = page
+        .lines()
+        .find(|l| l.starts_with(".TH"))
+        .expect(".TH line");
+    assert!(th.starts_with(".TH avexclude 1"), "{th}");
+    // Before .TH only roff requests (clap_mangen defines a string), nothing else.
+    for l in page.lines().take_while(|l| !l.starts_with(".TH")) {
+        assert!(l.starts_with('.'), "not roff: {l}");
+    }
+    for s in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH DESCRIPTION",
+        ".SH SUBCOMMANDS",
+    ] {
+        assert!(page.contains(s), "{s}");
+    }
+    for s in subcommands() {
+        assert!(
+            page.contains(&format!("avexclude\\-{}", s.replace('-', "\\-"))),
+            "{s}"
+        );
+    }
+    let sub = String::from_utf8(bin().args(["man", "export"]).output().unwrap().stdout).unwrap();
+    assert!(sub.contains(".TH avexclude-export 1"));
+    assert!(sub.contains("\\-\\-inventory") && sub.contains("\\-\\-state"));
+    bin().args(["man", "nope"]).assert().code(2);
+    // groff renders it without warnings.
+    if let Ok(mut child) = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(page.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warnings");
+    } else {
+        eprintln!("note: groff not installed; roff not rendered");
+    }
+}
+
+fn write_reports(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let (_, reports) = fleet::fleet();
+    reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            // Half JSON, half YAML, as `check --format json|yaml` writes them.
+            if i % 2 == 0 {
+                let p = dir.join(format!("{}.json", r.host.hostname));
+                std::fs::write(&p, serde_json::to_vec_pretty(r).unwrap()).unwrap();
+                p
+            } else {
+                let p = dir.join(format!("{}.yaml", r.host.hostname));
+                std::fs::write(&p, avexclude::yaml::to_string(r).unwrap()).unwrap();
+                p
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn export_of_fleet_report_files_writes_the_document_and_the_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_reports(dir.path());
+    let out = dir.path().join("fleet.csv");
+    let state = dir.path().join("export-state.json");
+    let mut cmd = bin();
+    cmd.arg("export");
+    for f in &files {
+        cmd.arg("--inventory").arg(f);
+    }
+    cmd.args(["--format", "csv", "--lang", "ru"])
+        .arg("-o")
+        .arg(&out)
+        .arg("--state")
+        .arg(&state)
+        .assert()
+        .success()
+        .stdout("");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("\u{feff}\"Хост\",\"Раздел\",\"Запись\""));
+    assert!(csv.contains("\"elma-mk8s-02\",\"exclusion\",\"db-beam-smp-bitnami\""));
+    assert!(csv.contains("erts 12.3.1 -> 13.2.2"));
+    let st: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(st["hosts"].as_object().unwrap().len(), 5);
+    // Again, as Markdown to stdout: nothing changed since.
+    let mut cmd = bin();
+    cmd.arg("export");
+    for f in &files {
+        cmd.arg("--inventory").arg(f);
+    }
+    let out = cmd
+        .args(["--format", "markdown"])
+        .arg("--state")
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("No change since the previous export."),
+        "{}",
+        &md[md.find("## Changes").unwrap_or(0)..]
+            [..2000.min(md.len() - md.find("## Changes").unwrap_or(0))]
+    );
+    assert!(md.contains("Differs on elma-mk8s-02"));
+}
+
+#[test]
+fn export_input_errors_exit_2_and_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_reports(dir.path());
+    bin().args(["export", "--format", "json"]).assert().code(2);
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, "{\"entries\": [").unwrap();
+    let out = bin()
+        .arg("export")
+        .arg("--inventory")
+        .arg(&bad)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.json"));
+    let state = dir.path().join("state.json");
+    std::fs::write(&state, "not json").unwrap();
+    let html = dir.path().join("out.html");
+    let out = bin()
+        .arg("export")
+        .arg("--inventory")
+        .arg(&files[0])
+        .args(["--format", "html", "-o"])
+        .arg(&html)
+        .arg("--state")
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("state.json"));
+    assert!(!html.exists(), "nothing written on error");
+    assert_eq!(
+        std::fs::read_to_string(&state).unwrap(),
+        "not json",
+        "state kept"
+    );
+}
