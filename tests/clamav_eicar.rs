@@ -15,8 +15,7 @@
 //! Needs root and ClamAV (scripts/test-deps.sh). Without them each test skips with a note, or
 //! fails when `AVEXCLUDE_REQUIRE_REAL=1`.
 
-#[path = "support/real.rs"]
-mod real;
+use support::real;
 mod support;
 
 use std::fs;

@@ -7,8 +7,8 @@
 //! several seconds), so everything is asserted in one test; a guard runs `tests/live/down.sh` even
 //! when an assertion fails.
 
-#[path = "support/real.rs"]
-mod real;
+mod support;
+use support::real;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -7,6 +7,7 @@
 
 pub mod fixture;
 pub mod hosts;
+pub mod real;
 
 use std::path::Path;
 

@@ -44,6 +44,6 @@ pub fn repo() -> &'static Path {
 }
 
 /// The avexclude binary built for the tests.
-pub fn avexclude() -> &'static str {
-    env!("CARGO_BIN_EXE_avexclude")
+pub fn avexclude() -> std::path::PathBuf {
+    super::bin()
 }
