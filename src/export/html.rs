@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use super::csv::{cell, fleet_note};
 use super::i18n::{self, Labels};
 use super::markdown::{evidence, source};
-use super::rows::{Group, Model, Row, RowStatus, Section};
+use super::rows::{Group, GroupLine, Model, Row, RowStatus, Section};
 use super::{Meta, one_line};
 use crate::cli::args::Lang;
 use crate::model::Risk;
@@ -314,31 +314,26 @@ fn group_item(out: &mut String, g: &Group, l: &Labels) {
         esc(&g.canonical),
         esc(&g.component)
     );
-    for d in &g.differing {
-        let _ = write!(
-            out,
-            "<li>{} <strong>{}</strong>: <code>{}</code></li>",
-            badge("differs", l.differs_on),
-            esc(&d.host),
-            esc(&d.values.join(", "))
-        );
-    }
-    if !g.baseline_hosts.is_empty() {
-        let _ = write!(
-            out,
-            "<li>{} {}: <code>{}</code></li>",
-            esc(l.same_on),
-            esc(&g.baseline_hosts.join(", ")),
-            esc(&g.baseline.join(", "))
-        );
-    }
-    if !g.not_found.is_empty() {
-        let _ = write!(
-            out,
-            "<li>{}: {}</li>",
-            esc(l.not_found_on),
-            esc(&g.not_found.join(", "))
-        );
+    for line in g.lines() {
+        let _ = match line {
+            GroupLine::Differs { host, values } => write!(
+                out,
+                "<li>{} <strong>{}</strong>: <code>{}</code></li>",
+                badge("differs", l.differs_on),
+                esc(host),
+                esc(&values)
+            ),
+            GroupLine::Same { hosts, values } => write!(
+                out,
+                "<li>{} {}: <code>{}</code></li>",
+                esc(l.same_on),
+                esc(&hosts),
+                esc(&values)
+            ),
+            GroupLine::NotFound { hosts } => {
+                write!(out, "<li>{}: {}</li>", esc(l.not_found_on), esc(&hosts))
+            }
+        };
     }
     out.push_str("</ul></li>\n");
 }

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use super::csv::{cell, fleet_note};
 use super::i18n::{self, Labels};
-use super::rows::{Group, Model, Row, Section};
+use super::rows::{Group, GroupLine, Model, Row, Section};
 use super::{Meta, one_line};
 use crate::cli::args::Lang;
 
@@ -208,31 +208,30 @@ fn group_item(out: &mut String, g: &Group, l: &Labels) {
         esc(&g.canonical),
         esc(&g.component)
     );
-    for d in &g.differing {
-        let _ = writeln!(
-            out,
-            "  - {} {}: {}",
-            esc(l.differs_on),
-            esc(&d.host),
-            esc(&d.values.join(", "))
-        );
-    }
-    if !g.baseline_hosts.is_empty() {
-        let _ = writeln!(
-            out,
-            "  - {} {}: {}",
-            esc(l.same_on),
-            esc(&g.baseline_hosts.join(", ")),
-            esc(&g.baseline.join(", "))
-        );
-    }
-    if !g.not_found.is_empty() {
-        let _ = writeln!(
-            out,
-            "  - {}: {}",
-            esc(l.not_found_on),
-            esc(&g.not_found.join(", "))
-        );
+    for line in g.lines() {
+        let _ = match line {
+            GroupLine::Differs { host, values } => {
+                writeln!(
+                    out,
+                    "  - {} {}: {}",
+                    esc(l.differs_on),
+                    esc(host),
+                    esc(&values)
+                )
+            }
+            GroupLine::Same { hosts, values } => {
+                writeln!(
+                    out,
+                    "  - {} {}: {}",
+                    esc(l.same_on),
+                    esc(&hosts),
+                    esc(&values)
+                )
+            }
+            GroupLine::NotFound { hosts } => {
+                writeln!(out, "  - {}: {}", esc(l.not_found_on), esc(&hosts))
+            }
+        };
     }
 }
 

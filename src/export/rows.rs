@@ -228,6 +228,38 @@ pub struct Group {
     pub drifted: bool,
 }
 
+/// One line of a group's summary, in the order every format shows them: differing hosts first.
+pub enum GroupLine<'a> {
+    Differs { host: &'a str, values: String },
+    Same { hosts: String, values: String },
+    NotFound { hosts: String },
+}
+
+impl Group {
+    pub fn lines(&self) -> Vec<GroupLine<'_>> {
+        let mut v: Vec<GroupLine<'_>> = self
+            .differing
+            .iter()
+            .map(|d| GroupLine::Differs {
+                host: &d.host,
+                values: d.values.join(", "),
+            })
+            .collect();
+        if !self.baseline_hosts.is_empty() {
+            v.push(GroupLine::Same {
+                hosts: self.baseline_hosts.join(", "),
+                values: self.baseline.join(", "),
+            });
+        }
+        if !self.not_found.is_empty() {
+            v.push(GroupLine::NotFound {
+                hosts: self.not_found.join(", "),
+            });
+        }
+        v
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct HostValues {
     pub host: String,
