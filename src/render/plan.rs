@@ -514,25 +514,14 @@ pub fn plan(
 
             for c in cands(class, m) {
                 // Not clean text, or a format of the product cannot carry it: refused.
-                let Some(s) = c.value.as_str().filter(|_| c.value.is_clean_text()) else {
-                    let why = "not clean text (invalid UTF-8 or a control character such as a newline): no format can carry it safely".to_string();
-                    skip(
-                        &mut p.warnings,
-                        &mut p.refused,
-                        "refused-value",
-                        &e.id,
-                        kind_name,
-                        c.value.display(),
-                        "refused",
-                        why,
-                    );
-                    continue;
-                };
                 let mut note = c.note.clone();
-                let checked = crate::render::escape::normalise_abs(s).and_then(|n| {
-                    vendor::can_carry(v, &n)?;
-                    Ok(n)
-                });
+                let checked = match c.value.as_str().filter(|_| c.value.is_clean_text()) {
+                    None => Err("not clean text (invalid UTF-8 or a control character such as a newline): no format can carry it safely".to_string()),
+                    Some(s) => crate::render::escape::normalise_abs(s).and_then(|n| {
+                        vendor::can_carry(v, &n)?;
+                        Ok(n)
+                    }),
+                };
                 let mut value = match checked {
                     Ok(n) => n,
                     Err(why) => {
