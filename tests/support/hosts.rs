@@ -240,13 +240,28 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         );
         *pid
     };
+    // a pod: its containerd shim, then the container (name, (pod, namespace), image layers)
+    let pod = |h: &mut Host,
+               pid: &mut i32,
+               role: &str,
+               name: &str,
+               (pod, ns): (&str, &str),
+               layers: usize|
+     -> (i32, usize) {
+        let p = shim(h, pid, role);
+        (
+            p,
+            h.container(Flavor::Microk8s, name, Some((pod, ns)), layers),
+        )
+    };
 
     // ---- kube-system: calico-node (host network, runit), kube-controllers, coredns, hostpath
-    let p = shim(&mut h, &mut pid, "calico-node");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
         "calico-node",
-        Some(("calico-node-x7k2p", "kube-system")),
+        "calico-node",
+        ("calico-node-x7k2p", "kube-system"),
         3,
     );
     host_network(&mut h, k);
@@ -290,11 +305,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         h.add(cp);
     }
 
-    let p = shim(&mut h, &mut pid, "kube-controllers");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
+        "kube-controllers",
         "calico-kube-controllers",
-        Some(("calico-kube-controllers-77bd7c5b-2kq9s", "kube-system")),
+        ("calico-kube-controllers-77bd7c5b-2kq9s", "kube-system"),
         2,
     );
     h.image_exec(k, 0, "/usr/bin/kube-controllers");
@@ -307,11 +323,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             .role("kube-controllers"),
     );
 
-    let p = shim(&mut h, &mut pid, "coredns");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
         "coredns",
-        Some(("coredns-864597b5fd-pq7xw", "kube-system")),
+        "coredns",
+        ("coredns-864597b5fd-pq7xw", "kube-system"),
         2,
     );
     h.image_exec(k, 0, "/coredns");
@@ -327,11 +344,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             .role("coredns"),
     );
 
-    let p = shim(&mut h, &mut pid, "hostpath");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
+        "hostpath",
         "hostpath-provisioner",
-        Some(("hostpath-provisioner-7df77bc496-5xz8m", "kube-system")),
+        ("hostpath-provisioner-7df77bc496-5xz8m", "kube-system"),
         1,
     );
     h.image_exec(k, 0, "/hostpath-provisioner");
@@ -349,11 +367,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     );
 
     // ---- ingress: dumb-init → /nginx-ingress-controller → nginx master/workers/cache manager
-    let p = shim(&mut h, &mut pid, "ingress");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
+        "ingress",
         "nginx-ingress-microk8s",
-        Some(("nginx-ingress-microk8s-controller-4bnzv", "ingress")),
+        ("nginx-ingress-microk8s-controller-4bnzv", "ingress"),
         3,
     );
     alpine_base(&mut h, k);
@@ -420,11 +439,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
 
     // ---- ELMA365 services (namespace elma365)
     for (svc, port) in [("auth", 3000), ("main", 3001), ("worker", 3002)] {
-        let p = shim(&mut h, &mut pid, svc);
-        let k = h.container(
-            Flavor::Microk8s,
+        let (p, k) = pod(
+            &mut h,
+            &mut pid,
             svc,
-            Some((&format!("{svc}-6d9f7c8b4-{port}"), "elma365")),
+            svc,
+            (&format!("{svc}-6d9f7c8b4-{port}"), "elma365"),
             3,
         );
         alpine_base(&mut h, k);
@@ -453,11 +473,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
                 .role(&format!("elma365-{svc}")),
         );
     }
-    let p = shim(&mut h, &mut pid, "elma365ctl");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
         "elma365ctl",
-        Some(("elma365ctl-server-5c4f9d7b6-zt2lm", "elma365")),
+        "elma365ctl",
+        ("elma365ctl-server-5c4f9d7b6-zt2lm", "elma365"),
         2,
     );
     alpine_base(&mut h, k);
@@ -470,11 +491,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             .listen(Proto::Tcp6, "::", 8080)
             .role("elma365ctl-server"),
     );
-    let p = shim(&mut h, &mut pid, "git");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
+        "git",
         "git-server",
-        Some(("git-server-0", "elma365")),
+        ("git-server-0", "elma365"),
         2,
     );
     alpine_base(&mut h, k);
@@ -516,11 +538,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         )
     };
 
-    let p = shim(&mut h, &mut pid, "postgresql");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
         "postgresql",
-        Some(("postgresql-0", "elma365-dbs")),
+        "postgresql",
+        ("postgresql-0", "elma365-dbs"),
         4,
     );
     debian_base(&mut h, k);
@@ -568,11 +591,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         );
     }
 
-    let p = shim(&mut h, &mut pid, "mongodb");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
         "mongodb",
-        Some(("mongodb-0", "elma365-dbs")),
+        "mongodb",
+        ("mongodb-0", "elma365-dbs"),
         3,
     );
     debian_base(&mut h, k);
@@ -595,11 +619,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             .role("mongod"),
     );
 
-    let p = shim(&mut h, &mut pid, "redis");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
         "redis",
-        Some(("redis-master-0", "elma365-dbs")),
+        "redis",
+        ("redis-master-0", "elma365-dbs"),
         3,
     );
     debian_base(&mut h, k);
@@ -618,11 +643,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             .role("redis"),
     );
 
-    let p = shim(&mut h, &mut pid, "rabbitmq");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
         "rabbitmq",
-        Some(("rabbitmq-0", "elma365-dbs")),
+        "rabbitmq",
+        ("rabbitmq-0", "elma365-dbs"),
         4,
     );
     debian_base(&mut h, k);
@@ -700,11 +726,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             .role("epmd"),
     );
 
-    let p = shim(&mut h, &mut pid, "minio");
-    let k = h.container(
-        Flavor::Microk8s,
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
         "minio",
-        Some(("minio-6b8f9c7d5-hx2vq", "elma365-dbs")),
+        "minio",
+        ("minio-6b8f9c7d5-hx2vq", "elma365-dbs"),
         2,
     );
     debian_base(&mut h, k);
