@@ -26,17 +26,7 @@ fn render_report(r: &Report, inv: &Inventory) -> Out {
     let cat = reports::catalog();
     let out =
         render::render_with(r, &cat, &clamav(), &RenderOptions::default(), Some(inv)).unwrap();
-    let get = |n: &str| {
-        String::from_utf8(
-            out.files
-                .iter()
-                .find(|f| f.path.ends_with(n))
-                .unwrap()
-                .bytes
-                .clone(),
-        )
-        .unwrap()
-    };
+    let get = |n: &str| reports::file_text(&out, n);
     Out {
         clamd: get("clamd.conf"),
         onacc: get("clamonacc.conf"),
@@ -49,14 +39,12 @@ fn render_report(r: &Report, inv: &Inventory) -> Out {
 fn host_with(dirs: &[&str], files: &[&str]) -> (Report, Inventory) {
     let cat = reports::catalog();
     let (mut r, inv) = reports::db_host();
-    r.entries.retain(|e| e.id != "rule-database-files");
-    r.entries.push(reports::result(
+    reports::set_present(
+        &mut r,
         &cat,
         "rule-database-files",
-        Status::Present,
-        None,
         dirs.iter().map(|d| reports::path_match(d)).collect(),
-    ));
+    );
     if !files.is_empty() {
         let mut overlay = cat.clone();
         // a file entry, as a site overlay would add one

@@ -11,7 +11,6 @@ mod reports;
 use std::path::Path;
 use std::process::Command;
 
-use avexclude::model::Status;
 use avexclude::render::{self, RenderOptions};
 
 const EICAR: &str = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
@@ -38,31 +37,19 @@ fn require(tools: &[&str]) -> bool {
 fn render_dirs(dirs: &[String]) -> (String, String, String) {
     let cat = reports::catalog();
     let (mut r, inv) = reports::db_host();
-    r.entries.retain(|e| e.id != "rule-database-files");
-    r.entries.push(reports::result(
+    reports::set_present(
+        &mut r,
         &cat,
         "rule-database-files",
-        Status::Present,
-        None,
         dirs.iter().map(|d| reports::path_match(d)).collect(),
-    ));
+    );
     let v = render::load_vendors(None)
         .unwrap()
         .into_iter()
         .find(|v| v.name() == "clamav")
         .unwrap();
     let o = render::render_with(&r, &cat, &v, &RenderOptions::default(), Some(&inv)).unwrap();
-    let get = |n: &str| {
-        String::from_utf8(
-            o.files
-                .iter()
-                .find(|f| f.path.ends_with(n))
-                .unwrap()
-                .bytes
-                .clone(),
-        )
-        .unwrap()
-    };
+    let get = |n: &str| reports::file_text(&o, n);
     (
         get("clamd.conf"),
         get("clamonacc.conf"),

@@ -112,14 +112,7 @@ fn disabled_and_audit_only_entries_are_not_written() {
         .unwrap()
         .id
         .clone();
-    r.entries.retain(|e| e.id != fw);
-    r.entries.push(reports::result(
-        &cat,
-        &fw,
-        Status::Present,
-        None,
-        vec![reports::port("2379/tcp", 1)],
-    ));
+    reports::set_present(&mut r, &cat, &fw, vec![reports::port("2379/tcp", 1)]);
     let (g, _) = out("generic", false, &r, &cat);
     assert!(!g.contains("/usr/bin/redis-check-rdb"), "{g}");
     assert!(
@@ -154,27 +147,13 @@ fn a_symlinked_directory_is_written_with_its_real_path_and_rated_by_it() {
         via: "symlink".into(),
         ..Default::default()
     };
-    r.entries.retain(|e| e.id != "dir-opt-elma365");
-    r.entries.push(reports::result(
-        &cat,
-        "dir-opt-elma365",
-        Status::Present,
-        None,
-        vec![link("/data/elma365")],
-    ));
+    reports::set_present(&mut r, &cat, "dir-opt-elma365", vec![link("/data/elma365")]);
     let (d, _) = out("drweb", false, &r, &cat);
     assert!(d.contains("ExcludedPath = \"/opt/elma365\"\n"), "{d}");
     assert!(d.contains("ExcludedPath = \"/data/elma365\"\n"), "{d}");
 
     // a link into a system directory is held back, whatever the link is called
-    r.entries.retain(|e| e.id != "dir-opt-elma365");
-    r.entries.push(reports::result(
-        &cat,
-        "dir-opt-elma365",
-        Status::Present,
-        None,
-        vec![link("/usr")],
-    ));
+    reports::set_present(&mut r, &cat, "dir-opt-elma365", vec![link("/usr")]);
     let (d, w) = out("drweb", false, &r, &cat);
     assert!(!d.contains("ExcludedPath = \"/usr\""), "{d}");
     assert!(

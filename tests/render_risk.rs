@@ -4,7 +4,7 @@
 #[path = "support/render_reports.rs"]
 mod reports;
 
-use avexclude::model::{Match, Status};
+use avexclude::model::Match;
 use avexclude::render::{self, RenderOptions};
 
 fn vendor(name: &str) -> render::Vendor {
@@ -181,17 +181,15 @@ fn a_value_riskier_than_its_entry_is_held_back() {
     // "internal ELMA365 processes" is rated medium, but one of them resolves to node on the host.
     let cat = reports::catalog();
     let (mut r, inv) = reports::db_host();
-    r.entries.retain(|e| e.id != "rule-elma365-internal");
-    r.entries.push(reports::result(
+    reports::set_present(
+        &mut r,
         &cat,
         "rule-elma365-internal",
-        Status::Present,
-        None,
         vec![
             reports::host_proc("/usr/bin/node", 3001),
             reports::host_proc("/opt/elma365/bin/elma365ctl", 3002),
         ],
-    ));
+    );
     let v = vendor("mdatp");
     let out = render::render_with(&r, &cat, &v, &opts(&[]), Some(&inv)).unwrap();
     let sh = file(&out, "apply.sh");
@@ -208,17 +206,15 @@ fn a_value_riskier_than_its_entry_is_held_back() {
 fn a_system_directory_is_held_back() {
     let cat = reports::catalog();
     let (mut r, inv) = reports::db_host();
-    r.entries.retain(|e| e.id != "rule-database-files");
-    r.entries.push(reports::result(
+    reports::set_present(
+        &mut r,
         &cat,
         "rule-database-files",
-        Status::Present,
-        None,
         vec![
             reports::path_match("/usr/bin"),
             reports::path_match("/var/lib/postgresql/15/main"),
         ],
-    ));
+    );
     let v = vendor("clamav");
     let out = render::render_with(&r, &cat, &v, &opts(&[]), Some(&inv)).unwrap();
     let conf = file(&out, "clamd.conf");

@@ -394,3 +394,21 @@ pub fn hostile() -> (Report, Inventory) {
     fill_absent(&cat, &mut r);
     (r, Inventory::default())
 }
+
+/// Replace entry `id` of `r` by a `present` result with `matches` (the way tests put a value of
+/// their own in front of the renderer).
+pub fn set_present(r: &mut Report, cat: &Catalog, id: &str, matches: Vec<Match>) {
+    r.entries.retain(|e| e.id != id);
+    r.entries
+        .push(result(cat, id, Status::Present, None, matches));
+}
+
+/// The text of the rendered file whose path ends with `name`.
+pub fn file_text(out: &avexclude::render::Rendered, name: &str) -> String {
+    let f = out
+        .files
+        .iter()
+        .find(|f| f.path.ends_with(name))
+        .unwrap_or_else(|| panic!("no rendered file {name}"));
+    String::from_utf8(f.bytes.clone()).unwrap()
+}
