@@ -1,6 +1,10 @@
 //! End to end on the fixture fleet of the discovery issue: `discover` each fixture host with the
 //! real binary, then `export` the inventories in every format and check the content.
 
+#[path = "support/csv.rs"]
+mod csv;
+use csv::parse_csv;
+
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -90,35 +94,6 @@ fn export(f: &Fleet, format: &str, extra: &[&str]) -> Vec<u8> {
 
 fn json(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).unwrap()
-}
-
-/// Minimal RFC 4180 reader (quoted fields, doubled quotes, CRLF records).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let (mut rows, mut row, mut field, mut quoted) = (Vec::new(), Vec::new(), String::new(), false);
-    let mut it = text.chars().peekable();
-    while let Some(c) = it.next() {
-        match (quoted, c) {
-            (true, '"') if it.peek() == Some(&'"') => {
-                it.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {
-                assert_eq!(it.next(), Some('\n'));
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => {
-                assert_ne!(c, '\n', "bare LF");
-                field.push(c)
-            }
-        }
-    }
-    assert!(row.is_empty() && field.is_empty());
-    rows
 }
 
 #[test]

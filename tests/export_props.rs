@@ -1,5 +1,9 @@
 //! Property: whatever bytes a host value holds, no export format can be broken by it.
 
+#[path = "support/csv.rs"]
+mod csv;
+use csv::parse_csv;
+
 #[path = "support/export_fleet.rs"]
 mod fleet;
 
@@ -28,32 +32,6 @@ fn report_with(values: &[Vec<u8>]) -> avexclude::model::Report {
         })
         .collect();
     r
-}
-
-/// RFC 4180: quoted fields, doubled quotes, CRLF records.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let (mut rows, mut row, mut field, mut quoted) = (Vec::new(), Vec::new(), String::new(), false);
-    let mut it = text.chars().peekable();
-    while let Some(c) = it.next() {
-        match (quoted, c) {
-            (true, '"') if it.peek() == Some(&'"') => {
-                it.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {
-                assert_eq!(it.next(), Some('\n'));
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    assert!(!quoted && row.is_empty() && field.is_empty());
-    rows
 }
 
 fn interesting() -> impl Strategy<Value = Vec<u8>> {
