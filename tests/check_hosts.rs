@@ -1,7 +1,7 @@
 //! `check` on the fixture hosts: every entry's status as a reader of the fixture expects, drift
 //! with the right versions, unlisted findings, the state file, metrics and the exit status.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

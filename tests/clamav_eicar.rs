@@ -15,8 +15,8 @@
 //! Needs root and ClamAV (scripts/test-deps.sh). Without them each test skips with a note, or
 //! fails when `AVEXCLUDE_REQUIRE_REAL=1`.
 
+use crate::support;
 use support::real;
-mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -176,7 +176,7 @@ fn ansible_syntax_check_when_ansible_is_installed() {
     );
 }
 
-mod support;
+use crate::support;
 
 fn ansible_playbook() -> Option<String> {
     let bin = std::env::var("ANSIBLE_PLAYBOOK").unwrap_or_else(|_| "ansible-playbook".into());

@@ -1,7 +1,7 @@
 //! deploy/systemd: the check service writes node_exporter metrics with a state file, under tight
 //! hardening; the timer runs it on a calendar and catches up. `systemd-analyze verify` when present.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The committed example host (`examples/hosts/microk8s-upgraded`, used by the README's quick
 //! start) is what the generator writes: regenerate it and compare the two inventories.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! `discover --hash`: sha256 of each executable, cached by (device, inode, size, mtime).
 
-mod support;
+use crate::support;
 
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;

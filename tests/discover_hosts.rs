@@ -1,6 +1,6 @@
 //! `avexclude discover --root` on each fixture host: the concrete facts a check relies on.
 
-mod support;
+use crate::support;
 
 use avexclude::model::{Inventory, Process, Runtime};
 use support::hosts;

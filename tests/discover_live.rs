@@ -1,7 +1,7 @@
 //! Live scans of this machine: the test process itself is found as it is, and scans keep
 //! succeeding while short-lived processes appear and vanish under them.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;

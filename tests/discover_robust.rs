@@ -2,7 +2,7 @@
 //! non-root run. Each gives partial results with a warning and exit 0. Random bytes fed to every
 //! /proc parser never panic.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;

@@ -2,7 +2,7 @@
 //! `load_inventory(--inventory inv.yaml)` equals `load_inventory(--root)` on the same host, hostile
 //! bytes included.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

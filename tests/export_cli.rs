@@ -1,7 +1,6 @@
 //! The `export`, `completions` and `man` subcommands, driven as the real binary.
 
-#[path = "support/export_fleet.rs"]
-mod fleet;
+use crate::support::export_fleet as fleet;
 
 use assert_cmd::Command;
 use clap::CommandFactory;

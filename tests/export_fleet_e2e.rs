@@ -1,11 +1,10 @@
 //! End to end on the fixture fleet of the discovery issue: `discover` each fixture host with the
 //! real binary, then `export` the inventories in every format and check the content.
 
-#[path = "support/csv.rs"]
-mod csv;
+use crate::support::csv;
 use csv::parse_csv;
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,11 +1,9 @@
 //! Content of each export format on the fixture fleet, and safety of each on a hostile host.
 
-#[path = "support/csv.rs"]
-mod csv;
+use crate::support::csv;
 use csv::parse_csv;
 
-#[path = "support/export_fleet.rs"]
-mod fleet;
+use crate::support::export_fleet as fleet;
 
 use avexclude::export::{ExportFormat, ExportState, Lang, export, export_with_catalog};
 use avexclude::model::{Report, Status};

@@ -1,7 +1,6 @@
 //! The HTML export: self-contained, escaped, rows marked; rendered in a real headless Chromium.
 
-#[path = "support/export_fleet.rs"]
-mod fleet;
+use crate::support::export_fleet as fleet;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,11 +1,9 @@
 //! Property: whatever bytes a host value holds, no export format can be broken by it.
 
-#[path = "support/csv.rs"]
-mod csv;
+use crate::support::csv;
 use csv::parse_csv;
 
-#[path = "support/export_fleet.rs"]
-mod fleet;
+use crate::support::export_fleet as fleet;
 
 use avexclude::export::{ExportFormat, Lang, export};
 use avexclude::model::{HostStr, Match, Status};

@@ -7,7 +7,7 @@
 //! several seconds), so everything is asserted in one test; a guard runs `tests/live/down.sh` even
 //! when an assertion fails.
 
-mod support;
+use crate::support;
 use support::real;
 
 use std::collections::BTreeMap;

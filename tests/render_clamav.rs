@@ -1,8 +1,7 @@
 //! The ClamAV output avoids every silent failure seen on a real ClamAV 1.4.6
 //! (shared/lab/README.md): one test per pitfall.
 
-#[path = "support/render_reports.rs"]
-mod reports;
+use crate::support::render_reports as reports;
 
 use avexclude::model::{Inventory, Process, Report, Status};
 use avexclude::render::{self, RenderOptions};

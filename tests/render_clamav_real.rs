@@ -5,8 +5,7 @@
 //! that share a prefix. Skips with a note when ClamAV is missing, fails if AVEXCLUDE_REQUIRE_REAL=1.
 //! (The on-access proof with clamonacc, which needs root, is the EICAR suite's.)
 
-#[path = "support/render_reports.rs"]
-mod reports;
+use crate::support::render_reports as reports;
 
 use std::path::Path;
 use std::process::Command;

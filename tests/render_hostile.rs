@@ -4,8 +4,7 @@
 //! commands first in PATH) and call exactly the expected commands with exactly the expected
 //! values, and every value that cannot be carried is refused with a warning.
 
-#[path = "support/render_reports.rs"]
-mod reports;
+use crate::support::render_reports as reports;
 
 use std::collections::BTreeSet;
 use std::path::Path;

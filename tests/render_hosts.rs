@@ -2,7 +2,7 @@
 //! `render`. Snapshots reviewed by eye once; the CLI (`avexclude render --root`) writes the same
 //! bytes as the library, apart from the time of the scan.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

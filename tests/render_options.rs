@@ -1,8 +1,7 @@
 //! `--wildcards` writes versioned entries drift-proof only where the product can express the
 //! wildcard without widening the exclusion; disabled and audit-only entries are never written.
 
-#[path = "support/render_reports.rs"]
-mod reports;
+use crate::support::render_reports as reports;
 
 use avexclude::model::Status;
 use avexclude::render::{self, RenderOptions};

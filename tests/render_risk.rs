@@ -1,8 +1,7 @@
 //! The risk gate: shells, interpreters and system directories are held back unless
 //! `--allow-risk ID`, or written in a narrower form (the container's own copy of the executable).
 
-#[path = "support/render_reports.rs"]
-mod reports;
+use crate::support::render_reports as reports;
 
 use avexclude::model::Match;
 use avexclude::render::{self, RenderOptions};

@@ -2,8 +2,7 @@
 //! host, a microk8s node with Bitnami pods, a hostile host), with and without `--wildcards`.
 //! Reviewed by eye once; a change to any template or escaping shows up here.
 
-#[path = "support/render_reports.rs"]
-mod reports;
+use crate::support::render_reports as reports;
 
 use avexclude::render::{self, RenderOptions};
 

@@ -5,9 +5,12 @@
 //! (`mod.rs` here is deliberate: a `tests/support.rs` would be compiled as a test crate of its own.)
 #![allow(dead_code)]
 
+pub mod csv;
+pub mod export_fleet;
 pub mod fixture;
 pub mod hosts;
 pub mod real;
+pub mod render_reports;
 
 use std::path::Path;
 

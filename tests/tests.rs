@@ -1,0 +1,37 @@
+//! The one integration-test binary: every file beside this one is a module of it, so the suite
+//! links once instead of once per file (`autotests = false` in Cargo.toml). Shared helpers live in
+//! `support/`. Run one area with a filter: `cargo test --test tests render_hosts::`.
+#![allow(clippy::too_many_arguments)]
+
+mod support;
+
+mod catalog_fuzz;
+mod catalog_lint;
+mod catalog_seed;
+mod check_hosts;
+mod clamav_eicar;
+mod deploy_ansible;
+mod deploy_deb;
+mod deploy_kubernetes;
+mod deploy_systemd;
+mod discover_example;
+mod discover_hash;
+mod discover_hosts;
+mod discover_live;
+mod discover_robust;
+mod discover_roundtrip;
+mod export_cli;
+mod export_fleet_e2e;
+mod export_formats;
+mod export_html;
+mod export_props;
+mod live_daemons;
+mod render_clamav;
+mod render_clamav_real;
+mod render_cli;
+mod render_hostile;
+mod render_hosts;
+mod render_options;
+mod render_risk;
+mod render_snapshots;
+mod vendors_cli;
