@@ -363,11 +363,28 @@ fn hostile_host_checks_without_harm() {
 #[test]
 fn a_host_without_elma365_is_clean() {
     let d = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(d.path().join("proc")).unwrap();
+    let mut h = support::fixture::Host::new("plain-1");
+    h.add(
+        support::fixture::Proc::new(1, 0, "systemd")
+            .exe("/usr/lib/systemd/systemd")
+            .args(&["/sbin/init"]),
+    );
+    h.write(d.path());
     let (code, r) = check(d.path(), &[]);
     assert_eq!(code, 0);
     assert_eq!(r["summary"]["present"], 0);
     assert_eq!(r["summary"]["drifted"], 0);
+    // an empty view of a host is not a clean host: no process at all is exit 2
+    let e = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(e.path().join("proc")).unwrap();
+    let out = Command::new(support::bin())
+        .args(["check", "--format", "json", "--root"])
+        .arg(e.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no process is visible"));
 }
 
 #[test]
