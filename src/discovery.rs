@@ -360,6 +360,23 @@ impl<'a> Scan<'a> {
     }
 
     fn process(&mut self, pid: i32) -> Option<Process> {
+        match self.proc.open_pid(pid) {
+            Ok(()) => {}
+            Err(Miss::Missing) | Err(Miss::Vanished) => {
+                self.vanished(pid);
+                return None;
+            }
+            Err(m) => {
+                // a `--root` tree's `proc/PID` that is a link (to the real `/proc/PID`?) or not a
+                // directory: nothing of it is read
+                self.warn(
+                    "proc-entry-refused",
+                    format!("not read: {m}"),
+                    format!("/proc/{pid}"),
+                );
+                return None;
+            }
+        }
         let mut p = Process {
             pid,
             ..Default::default()
@@ -488,6 +505,21 @@ impl<'a> Scan<'a> {
         }
 
         self.container(pid, p, buf);
+        if p.container.is_some() {
+            // chroot-style: the kernel shows the cwd with the process's root in front (as for
+            // the exe); inside the container it is the rest (`/` for the root itself)
+            if let (Some(cwd), Ok(r)) = (p.cwd.as_mut(), self.proc.readlink(pid, "root"))
+                && r.len() > 1
+                && let Some(rest) = cwd.0.strip_prefix(r.as_slice())
+                && (rest.is_empty() || rest.first() == Some(&b'/'))
+            {
+                cwd.0 = if rest.is_empty() {
+                    b"/".to_vec()
+                } else {
+                    rest.to_vec()
+                };
+            }
+        }
         let via = self.exe_host(p).map(|(h, via)| {
             p.exe_host = Some(HostStr(h));
             via
@@ -816,7 +848,10 @@ impl<'a> Scan<'a> {
             for dir in fs::ERLANG_DIRS {
                 for (v, path) in fs::erts_in(root, &fs::join(&real, dir.as_bytes())) {
                     if seen.insert(path.clone()) {
-                        let inside = fs::join(dir.as_bytes(), &path[path.len() - v.len() - 5..]);
+                        let name = path
+                            .get(path.len().saturating_sub(v.len() + 5)..)
+                            .unwrap_or_default();
+                        let inside = fs::join(dir.as_bytes(), name);
                         erts.push(ErtsFact {
                             version: v,
                             path: HostStr(path),

@@ -214,14 +214,48 @@ fn refuse(warnings: &mut Vec<Warning>, p: &Process, path: &[u8], why: String) {
     );
 }
 
-/// Read an open config file if its owner is root or the service user.
-fn read_owned(f: Result<std::fs::File, ReadError>, uid: Option<u32>) -> Result<Vec<u8>, String> {
+/// Read a config file as its service could: a regular file owned by the service user, or by
+/// root and readable by everyone, in directories the service user can pass through. A file only
+/// root can read (`mongod --config /root/secret.yaml` started by a user) is not its config, and
+/// the scan, running as root, must not read it on the user's behalf. (Group permissions are not
+/// considered: a config readable only through a group is refused, with a warning.)
+fn read_config(d: &Dir, path: &[u8], uid: Option<u32>) -> Result<Vec<u8>, String> {
+    let uid = uid.ok_or("the process's uid is unknown")?;
+    let real = d.resolve(path).map_err(|e| e.to_string())?;
+    let comps: Vec<&[u8]> = real
+        .split(|&c| c == b'/')
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut prefix = b"/".to_vec();
+    for (i, c) in comps.iter().enumerate() {
+        let md = d.stat(&prefix).map_err(|e| e.to_string())?;
+        let m = md.mode();
+        let pass = uid == 0 || m & 0o001 != 0 || (md.uid() == uid && m & 0o100 != 0);
+        if !pass {
+            return Err(format!(
+                "directory {} is closed to the service user (uid {uid})",
+                String::from_utf8_lossy(&prefix)
+            ));
+        }
+        if i > 0 {
+            prefix.push(b'/');
+        }
+        prefix.extend_from_slice(c);
+    }
+    read_owned(d.open_regular(&real), uid)
+}
+
+/// Read an open config file if its owner is the service user, or root with the file readable by
+/// all (or the service is root).
+fn read_owned(f: Result<std::fs::File, ReadError>, uid: u32) -> Result<Vec<u8>, String> {
     let mut f = f.map_err(|e| e.to_string())?;
     let md = f.metadata().map_err(|e| e.to_string())?;
-    if md.uid() != 0 && Some(md.uid()) != uid {
+    let ok = md.uid() == uid || (md.uid() == 0 && (uid == 0 || md.mode() & 0o004 != 0));
+    if !ok {
         return Err(format!(
-            "owned by uid {}, neither root nor the service user",
-            md.uid()
+            "owned by uid {} (mode {:o}): not readable as the service user (uid {uid})",
+            md.uid(),
+            md.mode() & 0o7777
         ));
     }
     let mut buf = Vec::new();
@@ -248,12 +282,12 @@ impl Finder<'_> {
         let path = self.absolute(p, path);
         let r = match &p.container {
             Some(_) if self.root.live => match self.proc.root_dir(p.pid) {
-                Ok(d) => read_owned(d.open_regular(&path), p.uid),
+                Ok(d) => read_config(&d, &path, p.uid),
                 Err(m) => Err(m.to_string()),
             },
             Some(c) => self.read_in_layers(c, &path, p.uid),
             None => match self.root.fs() {
-                Some(d) => read_owned(d.open_regular(&path), p.uid),
+                Some(d) => read_config(d, &path, p.uid),
                 None => Err("the root cannot be opened".into()),
             },
         };
@@ -310,7 +344,7 @@ impl Finder<'_> {
                 Ok(md) if super::fs::is_whiteout(&md) => {
                     return Err("deleted in the container".into());
                 }
-                Ok(_) => return read_owned(d.open_regular(&inner), uid),
+                Ok(_) => return read_config(&d, &inner, uid),
                 Err(_) => continue,
             }
         }

@@ -214,6 +214,11 @@ impl ProcFs {
         })
     }
 
+    /// `/proc/PID` is a directory that can be opened (not a link, not gone).
+    pub fn open_pid(&self, pid: i32) -> Result<(), Miss> {
+        self.pid_dir(pid).map(|_| ())
+    }
+
     /// Whether `/proc/PID` still exists (to tell a vanished process from a missing file).
     pub fn alive(&self, pid: i32) -> bool {
         *self.last.borrow_mut() = None;

@@ -168,11 +168,20 @@ impl Judge {
                         host.display()
                     ));
                 }
-                // the layer's own directories on the host: root's, like the runtime keeps them
-                let layer = host
-                    .as_bytes()
-                    .strip_suffix(exe.as_bytes())
-                    .unwrap_or(host.as_bytes());
+                // the lower layer holding it (Docker names layers by links: compare resolved)
+                let layer = c.rootfs.as_ref().and_then(|ov| {
+                    ov.lowerdirs.iter().find_map(|l| {
+                        let r = root.resolve(l.as_bytes()).unwrap_or_else(|| l.0.clone());
+                        super::fs::is_under(host.as_bytes(), &r).then_some(r)
+                    })
+                });
+                let Some(layer) = layer else {
+                    return no(format!(
+                        "{} is not in one of the container's lower layers",
+                        host.display()
+                    ));
+                };
+                let layer = layer.as_slice();
                 let known = c
                     .rootfs
                     .as_ref()
@@ -185,6 +194,7 @@ impl Judge {
                         exe.display()
                     ));
                 }
+                // the layer's own directories on the host: root's, like the runtime keeps them
                 match self.dirs_safe(root, &super::fs::join(layer, b"x")) {
                     Ok(()) => Trust {
                         trusted: true,
