@@ -49,10 +49,17 @@ impl SourceFile {
     /// Read an overlay from disk; an unreadable or non-UTF-8 file is a diagnostic, not a panic.
     pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Diagnostic::new("io", &name, "", (1, 1), format!("cannot read: {e}")))?;
+        // Bounded, regular files only, never blocking (`--catalog /dev/zero`, a FIFO).
+        let bytes = crate::input::read(path).map_err(|e| {
+            let msg = e.to_string();
+            let msg = msg.strip_prefix(&format!("{name}: ")).unwrap_or(&msg);
+            Diagnostic::new("io", &name, "", (1, 1), format!("cannot read: {msg}"))
+        })?;
         match String::from_utf8(bytes) {
-            Ok(text) => Ok(SourceFile { name, text }),
+            Ok(text) => match crate::input::check_text(&text) {
+                Ok(()) => Ok(SourceFile { name, text }),
+                Err(m) => Err(Diagnostic::new("bom", &name, "", (1, 1), m)),
+            },
             Err(e) => {
                 let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
                 let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
