@@ -25,6 +25,7 @@ mod export_fleet_e2e;
 mod export_formats;
 mod export_html;
 mod export_props;
+mod lifecycle;
 mod live_daemons;
 mod render_clamav;
 mod render_clamav_real;
