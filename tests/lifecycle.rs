@@ -683,3 +683,155 @@ fn metrics_follow_the_conventions_with_state() {
         "a duplicate of entries"
     );
 }
+
+/// The CSV export of `files` (reports or inventories): (header, rows by column name), stderr.
+fn export_csv(
+    files: &[&Path],
+    extra: &[&str],
+) -> (Vec<std::collections::BTreeMap<String, String>>, String) {
+    let mut a: Vec<String> = vec!["export".into(), "--format".into(), "csv".into()];
+    for f in files {
+        a.push("--inventory".into());
+        a.push(f.to_str().unwrap().into());
+    }
+    a.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = a.iter().map(String::as_str).collect();
+    let o = run(&args);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let text = String::from_utf8(o.stdout.clone()).unwrap();
+    let table = support::csv::parse_csv(text.trim_start_matches('\u{feff}'));
+    let head = table[0].clone();
+    let rows = table[1..]
+        .iter()
+        .map(|r| head.iter().cloned().zip(r.iter().cloned()).collect())
+        .collect();
+    (rows, err(&o))
+}
+
+#[test]
+fn export_shows_what_the_antivirus_receives_and_accepted_findings() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("host");
+    hosts::microk8s_seed(&root);
+    let r = root.to_str().unwrap();
+    let state = d.path().join("state.json");
+    let st = state.to_str().unwrap();
+    let o = run(&[
+        "render",
+        "--vendor",
+        "mdatp",
+        "--allow-risk",
+        "proc-node",
+        "--root",
+        r,
+        "--state",
+        st,
+        "--out",
+        d.path().join("av").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let o = run(&[
+        "accept",
+        "--root",
+        r,
+        "--state",
+        st,
+        "--reason",
+        "kubelet healthz, loopback only",
+        "10248/tcp",
+    ]);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let report = d.path().join("report.json");
+    let o = run(&[
+        "check",
+        "--root",
+        r,
+        "--state",
+        st,
+        "--format",
+        "json",
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1, "other findings are not accepted yet");
+    let (rows, _) = export_csv(&[&report], &[]);
+    let av = |entry: &str, value_end: &str| -> String {
+        rows.iter()
+            .find(|r| r["Entry"] == entry && r["Value"].ends_with(value_end))
+            .unwrap_or_else(|| panic!("no row {entry} {value_end}"))["Antivirus receives"]
+            .clone()
+    };
+    assert_eq!(av("dir-opt-elma365", "/opt/elma365/"), "mdatp: written");
+    assert!(
+        av("proc-node", "/usr/local/bin/node")
+            .starts_with("mdatp: written (allowed by --allow-risk proc-node)"),
+        "{}",
+        av("proc-node", "/usr/local/bin/node")
+    );
+    assert!(av("proc-bin-sh", "/bin/sh").starts_with("mdatp: narrowed"));
+    assert!(
+        rows.iter()
+            .any(|r| r["Antivirus receives"].starts_with("mdatp: held back")),
+        "a held-back value is shown as such"
+    );
+    let accepted = av("unlisted:port", "10248/tcp");
+    assert!(
+        accepted.starts_with("accepted: kubelet healthz, loopback only (by "),
+        "{accepted}"
+    );
+    assert_eq!(av("unlisted:port", "9099/tcp"), "not accepted");
+    // the collection time of the host, on every row
+    assert!(
+        rows.iter()
+            .all(|r| !r["Collected"].is_empty() && !r["Collected"].contains("STALE"))
+    );
+}
+
+#[test]
+fn export_marks_stale_inventories_and_refuses_one_name_on_two_machines() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("host");
+    hosts::microk8s_seed(&root);
+    let mut inv = support::discover_json(&root);
+    let fresh = d.path().join("fresh.json");
+    std::fs::write(&fresh, serde_json::to_vec(&inv).unwrap()).unwrap();
+    inv["generated_at"] = "2020-01-01T00:00:00Z".into();
+    let old = d.path().join("old.json");
+    std::fs::write(&old, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let (rows, e) = export_csv(&[&old], &[]);
+    assert!(
+        e.contains("stale-inventory") && e.contains("old.json"),
+        "{e}"
+    );
+    assert!(rows[0]["Collected"].starts_with("2020-01-01T00:00:00Z"));
+    assert!(
+        rows[0]["Collected"].contains("STALE"),
+        "{}",
+        rows[0]["Collected"]
+    );
+    let (rows, e) = export_csv(&[&old], &["--stale-after", "100000"]);
+    assert!(!e.contains("stale-inventory"));
+    assert!(!rows[0]["Collected"].contains("STALE"));
+    // one hostname, two machines: an error naming both files
+    inv["generated_at"] = "2026-11-30T00:00:00Z".into();
+    inv["host"]["machine_id"] = "00000000000000000000000000000001".into();
+    let other = d.path().join("other-machine.json");
+    std::fs::write(&other, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let o = run(&[
+        "export",
+        "--format",
+        "csv",
+        "--inventory",
+        fresh.to_str().unwrap(),
+        "--inventory",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+    let e = err(&o);
+    assert!(
+        e.contains("fresh.json")
+            && e.contains("other-machine.json")
+            && e.contains("elma365-node-1"),
+        "{e}"
+    );
+}

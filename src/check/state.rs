@@ -407,6 +407,9 @@ pub struct SyncVendor {
     pub narrowed: Vec<Decision>,
     pub allowed: Vec<Decision>,
     pub written: usize,
+    /// The values written, for the export's "what the antivirus receives".
+    #[serde(default)]
+    pub values: Vec<Written>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -324,6 +324,7 @@ pub fn sync(
             narrowed: rec.narrowed.clone(),
             allowed: rec.allowed.clone(),
             written: rec.values.len(),
+            values: rec.values.clone(),
         })
         .collect::<Vec<_>>();
     let sp = shell_word(&state_path.display().to_string());
