@@ -385,7 +385,8 @@ fn a_host_without_elma365_is_clean() {
             .args(&["/sbin/init"]),
     );
     h.write(d.path());
-    let (code, r) = check(d.path(), &[]);
+    // a host with no ELMA365 at all is reported only on request (lifecycle: `--allow-empty`)
+    let (code, r) = check(d.path(), &["--allow-empty"]);
     assert_eq!(code, 0);
     assert_eq!(r["summary"]["present"], 0);
     assert_eq!(r["summary"]["drifted"], 0);
