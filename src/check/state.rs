@@ -193,9 +193,6 @@ pub enum StateError {
     },
 }
 
-/// Largest state file read (a fleet host has a few hundred values per vendor).
-const MAX_STATE_BYTES: u64 = 64 << 20;
-
 impl State {
     /// An empty state of `host`.
     pub fn new(host: &HostFacts) -> State {
@@ -250,26 +247,13 @@ impl State {
 
     /// Read a state file; `Ok(None)` if it does not exist yet (first run).
     pub fn load(path: &Path) -> Result<Option<State>, StateError> {
-        use std::io::Read;
         let p = path.display().to_string();
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
+        // bounded, regular files only, never blocking on a FIFO (src/input.rs)
+        let text = match crate::input::read(path) {
+            Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(StateError::Read { path: p, source }),
         };
-        let mut text = Vec::new();
-        file.take(MAX_STATE_BYTES + 1)
-            .read_to_end(&mut text)
-            .map_err(|source| StateError::Read {
-                path: p.clone(),
-                source,
-            })?;
-        if text.len() as u64 > MAX_STATE_BYTES {
-            return Err(StateError::Corrupt {
-                path: p,
-                message: format!("larger than {} MiB", MAX_STATE_BYTES >> 20),
-            });
-        }
         let corrupt = |message: String| StateError::Corrupt {
             path: p.clone(),
             message,
