@@ -47,3 +47,18 @@ pub fn repo() -> &'static Path {
 pub fn avexclude() -> std::path::PathBuf {
     super::bin()
 }
+
+/// The machine-wide lock of tests that start real daemons or touch machine-global paths
+/// (`/tmp/avexclude-real.lock`, exclusive): held while the returned file is open.
+pub fn exclusive_lock() -> std::fs::File {
+    use std::os::unix::io::AsRawFd;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open("/tmp/avexclude-real.lock")
+        .expect("open /tmp/avexclude-real.lock");
+    // SAFETY: flock on an open descriptor we own; blocks until the lock is ours.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    assert_eq!(rc, 0, "flock /tmp/avexclude-real.lock");
+    f
+}
