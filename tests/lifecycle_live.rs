@@ -87,7 +87,7 @@ fn live_host_goes_back_to_green_after_an_erts_upgrade() {
     ) {
         return;
     }
-    let _lock = real::exclusive_lock();
+    let _lock = real::lock_real();
     if Path::new(LOCAL).exists() {
         real::can_run(
             "live_host_goes_back_to_green_after_an_erts_upgrade",
@@ -187,4 +187,54 @@ fn live_host_goes_back_to_green_after_an_erts_upgrade() {
     let (c, done) = check_state(&live, &state);
     assert_eq!(c, 0, "{}", done["sync"]);
     assert_eq!(done["sync"]["in_sync"], true);
+}
+
+#[test]
+fn a_live_scan_without_root_exits_2_and_says_to_run_as_root() {
+    let missing = real::missing_root_and(&["/usr/bin/setpriv"]);
+    if !real::can_run(
+        "a_live_scan_without_root_exits_2_and_says_to_run_as_root",
+        &missing,
+    ) {
+        return;
+    }
+    // a copy of the binary that uid 65534 may run
+    let d = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = d.path().join("avexclude");
+    std::fs::copy(crate::support::bin(), &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = d.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::chown(&out, Some(65534), Some(65534)).unwrap();
+    let prom = out.join("m.prom");
+    for args in [vec!["check"], vec!["check", "--allow-empty"]] {
+        let o = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&bin)
+            .args(&args)
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("not running as root") && err.contains("run it as root"),
+            "{err}"
+        );
+    }
+    // the metrics say so, with no count
+    let o = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&bin)
+        .args(["check", "--format", "prometheus", "-o"])
+        .arg(&prom)
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let text = std::fs::read_to_string(&prom).unwrap();
+    assert!(text.contains("\navexclude_scan_success 0\n"), "{text}");
+    assert!(!text.contains("avexclude_entries"), "{text}");
 }

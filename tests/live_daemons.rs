@@ -213,7 +213,7 @@ fn live_daemons_discover_and_check() {
         return;
     }
     // real daemons on the live host: one such test at a time (lifecycle_live checks the same host)
-    let _lock = real::exclusive_lock();
+    let _lock = real::lock_real();
 
     let d = Daemons::up();
     let st = d.state();

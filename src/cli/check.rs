@@ -34,7 +34,19 @@ pub fn run(args: CheckArgs) -> CliResult {
     let catalog = load_catalog(&args.catalogs)?;
     let fmt = args.format.unwrap_or(CheckFormat::Table);
     let t0 = Instant::now();
-    let inv = load_inventory_with(&args.source, &args.catalogs, args.hash)?;
+    let inv = match load_inventory_with(&args.source, &args.catalogs, args.hash) {
+        Ok(inv) => inv,
+        Err(e) => {
+            // A discovery failure (no /proc, a symlinked /proc) is a failed scan for the metrics.
+            if fmt == CheckFormat::Prometheus {
+                let _ = emit(
+                    args.output.as_deref(),
+                    format::prometheus_failed(&e.to_string()).as_bytes(),
+                );
+            }
+            return Err(e);
+        }
+    };
     let mut report = check::check(&catalog, &inv);
     report.scan_seconds = Some(t0.elapsed().as_secs_f64());
     // The metrics must say the check failed: an alert fires on it, never on zero counts.
@@ -42,7 +54,7 @@ pub fn run(args: CheckArgs) -> CliResult {
         if fmt == CheckFormat::Prometheus {
             let _ = emit(
                 args.output.as_deref(),
-                format::prometheus_failed(&report, &why).as_bytes(),
+                format::prometheus_failed(&why).as_bytes(),
             );
         }
         CliError::Input(why)

@@ -48,17 +48,27 @@ pub fn avexclude() -> std::path::PathBuf {
     super::bin()
 }
 
-/// The machine-wide lock of tests that start real daemons or touch machine-global paths
-/// (`/tmp/avexclude-real.lock`, exclusive): held while the returned file is open.
-pub fn exclusive_lock() -> std::fs::File {
-    use std::os::unix::io::AsRawFd;
+/// Held while a test drives machine-global real components (containers, runc, ClamAV): other
+/// test binaries on this machine take the same lock (`/tmp/avexclude-real.lock`, flock).
+pub struct RealLock(std::fs::File);
+
+/// Take `/tmp/avexclude-real.lock` exclusively, waiting for whoever holds it.
+pub fn lock_real() -> RealLock {
+    use std::os::fd::AsRawFd;
     let f = std::fs::OpenOptions::new()
         .create(true)
-        .append(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
         .open("/tmp/avexclude-real.lock")
         .expect("open /tmp/avexclude-real.lock");
-    // SAFETY: flock on an open descriptor we own; blocks until the lock is ours.
-    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
-    assert_eq!(rc, 0, "flock /tmp/avexclude-real.lock");
-    f
+    // SAFETY: flock on our own open fd.
+    let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    assert_eq!(
+        r,
+        0,
+        "flock /tmp/avexclude-real.lock: {}",
+        std::io::Error::last_os_error()
+    );
+    RealLock(f)
 }
