@@ -127,7 +127,9 @@ pub fn plan_for(
 ) -> Plan {
     let mut users: BTreeMap<i32, (u32, String)> = BTreeMap::new();
     if let Some(inv) = inventory {
-        for p in &inv.processes {
+        // only trusted processes' users (threat model): a user exclusion exempts everything
+        // that user runs, so an untrusted process never names one
+        for p in inv.processes.iter().filter(|p| p.trusted()) {
             if let (Some(uid), Some(user)) = (p.uid, p.user.clone()) {
                 users.insert(p.pid, (uid, user));
             }

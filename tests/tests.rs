@@ -39,4 +39,5 @@ mod render_options;
 mod render_risk;
 mod render_snapshots;
 mod templates_hostile;
+mod threat_discovery;
 mod vendors_cli;

@@ -193,6 +193,9 @@ pub enum StateError {
     },
 }
 
+/// Largest state file read (a fleet host has a few hundred values per vendor).
+const MAX_STATE_BYTES: u64 = 64 << 20;
+
 impl State {
     /// An empty state of `host`.
     pub fn new(host: &HostFacts) -> State {
@@ -249,7 +252,7 @@ impl State {
     pub fn load(path: &Path) -> Result<Option<State>, StateError> {
         let p = path.display().to_string();
         // bounded, regular files only, never blocking on a FIFO (src/input.rs)
-        let text = match crate::input::read(path) {
+        let text = match crate::input::read_limited(path, MAX_STATE_BYTES) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(StateError::Read { path: p, source }),

@@ -114,6 +114,13 @@ pub fn load_inventory_with(
                 hash_cache: None,
                 probe_paths: probe_paths(&catalog),
             })
+            // a scan that cannot see the host is an input error (exit 2), never "clean"
+            .map_err(|e| {
+                CliError::Input(format!(
+                    "{e}: run avexclude on the host itself as root, or give --root a directory \
+                     where the host's /proc is mounted (e.g. --root /host with /host/proc)"
+                ))
+            })?
         }
     };
     print_warnings(&inv.warnings);
