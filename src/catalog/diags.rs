@@ -90,6 +90,7 @@ impl Diagnostic {
             .lines()
             .nth(pos.0.saturating_sub(1))
             .map(str::to_string);
+        // (callers with many diagnostics pass "" and set `source_line` from a line index)
         Diagnostic {
             code,
             file: file.to_string(),
@@ -109,24 +110,40 @@ impl fmt::Display for Diagnostic {
             self.file, self.line, self.column, self.code, self.message
         )?;
         if let Some(src) = &self.source_line {
-            // Control characters in a user file must not reach the terminal raw.
+            // Control, bidi and zero-width characters in a user file never reach the terminal raw.
             let shown: String = src
                 .chars()
                 .map(|c| {
-                    if c.is_control() && c != '\t' {
+                    if crate::sanitize::is_hidden(c) && c != '\t' {
                         '\u{fffd}'
                     } else {
                         c
                     }
                 })
                 .collect();
+            // A long line (a whole overlay written as one flow sequence) is shown as a window
+            // around the column: printing it whole for each of thousands of diagnostics would
+            // make the output quadratic in the file's size.
+            const WINDOW: usize = 80;
+            let col = self.column.saturating_sub(1);
+            let (shown, col) = if shown.chars().count() > 2 * WINDOW {
+                let start = col.saturating_sub(WINDOW);
+                let w: String = shown.chars().skip(start).take(2 * WINDOW).collect();
+                if start > 0 {
+                    (format!("...{w}..."), col - start + 3)
+                } else {
+                    (format!("{w}..."), col)
+                }
+            } else {
+                (shown, col)
+            };
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             writeln!(f, "{pad} |")?;
             writeln!(f, "{num} | {shown}")?;
             let caret_pad: String = shown
                 .chars()
-                .take(self.column.saturating_sub(1))
+                .take(col)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             write!(f, "{pad} | {caret_pad}^")?;
