@@ -63,7 +63,14 @@ pub const CODES: &[(&str, &str)] = &[
         "disable-missing-id",
         "an overlay disables an id that no catalog defines",
     ),
-    ("io", "the file cannot be read"),
+    (
+        "io",
+        "the file cannot be read (missing, not a regular file, over 16 MiB, not UTF-8)",
+    ),
+    (
+        "bom",
+        "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM",
+    ),
 ];
 
 /// One error in a catalog file, with its position (1-based line and column).
@@ -155,6 +162,19 @@ impl fmt::Display for Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column_and_hidden_characters_replaced() {
+        let line = format!("{}X\u{202E}{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::new("bad-type", "f.yaml", &line, (1, 5001), "m");
+        let s = d.to_string();
+        assert!(s.len() < 600, "{}", s.len());
+        assert!(!s.contains('\u{202E}'));
+        let lines: Vec<&str> = s.lines().collect();
+        let src = lines[2].split_once(" | ").unwrap().1;
+        let caret = lines[3].split_once(" | ").unwrap().1;
+        assert_eq!(src.chars().nth(caret.chars().count() - 1), Some('X'), "{s}");
+    }
 
     #[test]
     fn codes_are_unique_and_kebab_case() {

@@ -29,7 +29,8 @@ impl HashCache {
         let Some(path) = path else {
             return HashCache::default();
         };
-        match std::fs::read(path) {
+        // bounded, regular files only, never blocking (see crate::input)
+        match crate::input::read(path) {
             Ok(b) => match serde_json::from_slice::<CacheFile>(&b) {
                 Ok(c) if c.version == 1 => HashCache {
                     entries: c.entries,
