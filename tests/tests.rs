@@ -26,6 +26,7 @@ mod export_formats;
 mod export_html;
 mod export_props;
 mod inputs_hostile;
+mod lifecycle;
 mod live_daemons;
 mod outputs_hostile;
 mod render_clamav;
