@@ -731,6 +731,26 @@ pub struct Match {
     pub via: String,
 }
 
+/// Whose path a value is: what a process in the host's mount namespace sees (`host`), or what a
+/// process inside a container sees (`container`). A container's volume is
+/// `/var/snap/.../default-storage/<pvc>/data` in the host view and `/bitnami/postgresql/data` in
+/// the container view; a scanner compares one of them (see `../research/container-paths.md`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum PathView {
+    Host,
+    Container,
+}
+
+impl PathView {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathView::Host => "host",
+            PathView::Container => "container",
+        }
+    }
+}
+
 /// One catalog entry checked on one host.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct EntryResult {

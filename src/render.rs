@@ -79,6 +79,7 @@ struct VendorInfo<'a> {
     versions: &'a str,
     unverified: &'a [String],
     sources: &'a [String],
+    views: &'a vendor::Views,
 }
 
 #[derive(Serialize)]
@@ -119,6 +120,12 @@ pub fn render_with(
             }
         }
     }
+    // The live host's mount points (ClamAV's header names those an include path must avoid);
+    // not read for a `--root` tree or an inventory from elsewhere.
+    let mounts: Option<Vec<String>> = inventory
+        .filter(|inv| inv.root == "/")
+        .and_then(|_| crate::audit::mounts::read_live().ok())
+        .map(|m| crate::audit::mounts::trap_points(&m));
     let plan = plan::plan(
         report,
         catalog,
@@ -127,6 +134,7 @@ pub fn render_with(
             wildcards: opts.wildcards,
             allow_risk: &opts.allow_risk,
             users: &users,
+            mounts: mounts.as_deref(),
         },
     );
     let d = &vendor.descriptor;
@@ -148,6 +156,7 @@ pub fn render_with(
             versions: &d.versions,
             unverified: &d.unverified,
             sources: &d.sources,
+            views: &d.views,
         },
         params: &d.params,
         wildcards: opts.wildcards,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::args::{ListFormat, VendorsArgs};
 use super::common::{emit, to_json};
 use super::{CliError, CliResult, Outcome};
-use crate::render::vendor::{Accepts, FileSpec, WildcardStyle};
+use crate::render::vendor::{Accepts, FileSpec, Views, WildcardStyle};
 use crate::render::{Vendor, load_vendors};
 
 #[derive(Serialize)]
@@ -21,6 +21,8 @@ struct Row<'a> {
     files: &'a [FileSpec],
     sources: &'a [String],
     unverified: &'a [String],
+    /// Which path (host, container, unknown) the scanner compares for files and processes.
+    views: &'a Views,
 }
 
 /// Load the vendors or end with exit 2, the problem placed at file:line:column.
@@ -47,6 +49,7 @@ pub fn run(args: VendorsArgs) -> CliResult {
                         files: &d.files,
                         sources: &d.sources,
                         unverified: &d.unverified,
+                        views: &d.views,
                     }
                 })
                 .collect();

@@ -43,6 +43,76 @@ pub enum WildcardStyle {
     WholeSegment,
 }
 
+/// Which view of a path a product compares, for one kind of exclusion.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ViewKind {
+    /// The host's path (ClamAV's clamonacc marks host directories: measured).
+    Host,
+    /// The path inside the container (what `/proc/PID/exe` of a container process reads).
+    Container,
+    /// Not known: both forms are written, each rated for risk in its own right.
+    #[default]
+    Unknown,
+}
+
+impl ViewKind {
+    /// Whether a value in `view` is written for a product that compares `self`.
+    pub fn writes(self, view: crate::model::PathView) -> bool {
+        use crate::model::PathView;
+        match self {
+            ViewKind::Unknown => true,
+            ViewKind::Host => view == PathView::Host,
+            ViewKind::Container => view == PathView::Container,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewKind::Host => "host",
+            ViewKind::Container => "container",
+            ViewKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// One declared view and where it is known from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ViewDecl {
+    pub view: ViewKind,
+    /// A document, a source file, or a measurement (with the lab record that holds it).
+    pub source: String,
+}
+
+impl Default for ViewDecl {
+    fn default() -> Self {
+        ViewDecl {
+            view: ViewKind::Unknown,
+            source: "not declared by this vendor folder".into(),
+        }
+    }
+}
+
+/// The paths a product's scanner compares, for file and process exclusions.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Views {
+    #[serde(default)]
+    pub files: ViewDecl,
+    #[serde(default)]
+    pub processes: ViewDecl,
+}
+
+/// Something the product's scanner does not cover on some hosts, said in the outputs' header.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    /// `always`, `containers` (containers run on the host) or `mounts` (the host's mount points
+    /// are listed after the text).
+    pub when: String,
+    pub text: String,
+}
+
 /// One output file of a vendor.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -92,6 +162,12 @@ pub struct Descriptor {
     /// gets a warning saying so.
     #[serde(default)]
     pub partial: Vec<Limit>,
+    /// Which path views the scanner compares, with sources.
+    #[serde(default)]
+    pub views: Views,
+    /// What the scanner does not cover, told in the outputs' header.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
 }
 
 /// A kind the product expresses only in part.
