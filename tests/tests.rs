@@ -36,3 +36,4 @@ mod render_risk;
 mod render_snapshots;
 mod render_views;
 mod vendors_cli;
+mod views_real;
