@@ -79,7 +79,7 @@ impl ExportState {
     /// exists but cannot be parsed is an error naming it: silently starting over would hide every
     /// change since the last review.
     pub fn read(path: &Path) -> anyhow::Result<Option<ExportState>> {
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::input::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
@@ -369,18 +369,8 @@ pub(crate) fn disp(v: &crate::model::HostStr) -> String {
 }
 
 /// Catalog or report text for a single-line cell: control characters (newline, CR, tab, ESC)
-/// shown as `\xNN`, so no field of any format can break a line or a row.
+/// shown as `\xNN`, bidi overrides and zero-width characters as `\u{XXXX}`
+/// ([`crate::sanitize::visible`]), so no field can break a line or a row, or read as another value.
 pub(crate) fn one_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("\\x{b:02x}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::sanitize::visible(s).into_owned()
 }

@@ -24,11 +24,9 @@ fn status_cell(s: Status, color: bool) -> String {
     }
 }
 
-/// Control characters never reach the terminal raw.
+/// Control, bidi and zero-width characters never reach the terminal raw.
 fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+    crate::sanitize::visible(s).into_owned()
 }
 
 /// The table for people: summary first, then entries by component, then unlisted and changes.

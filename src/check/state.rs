@@ -82,7 +82,7 @@ impl State {
     /// Read a state file; `Ok(None)` if it does not exist yet (first run).
     pub fn load(path: &Path) -> Result<Option<State>, StateError> {
         let p = path.display().to_string();
-        let text = match std::fs::read(path) {
+        let text = match crate::input::read(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(StateError::Read { path: p, source }),

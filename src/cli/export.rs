@@ -55,8 +55,8 @@ fn report_from_file(
     overlays: &[std::path::PathBuf],
     catalog: &Catalog,
 ) -> Result<Report, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
+    let text =
+        crate::input::read_text(path).map_err(|e| CliError::Input(format!("cannot read {e}")))?;
     let probe: Result<serde_json::Value, String> = if text.trim_start().starts_with('{') {
         serde_json::from_str(&text).map_err(|e| e.to_string())
     } else {

@@ -47,19 +47,31 @@ pub fn run(args: RenderArgs) -> CliResult {
             .map_err(|e| CliError::Input(format!("rendering {}: {e}", v.name())))?;
         rendered.push((v.name().to_string(), r));
     }
-    // the inventory's own warnings were printed when it was loaded
-    let mut warnings: Vec<Warning> = Vec::new();
-    let mut out = std::io::stdout().lock();
-    for (name, r) in rendered {
-        let dir = args.out.join(&name);
-        prepare_dir(&dir)?;
+    // All or nothing: every file of every vendor is written and flushed unnamed first; only when
+    // all of them are staged is any put in place, so a failure (disk full, a target that is a
+    // directory) leaves the old files as they were, never old and new mixed.
+    let mut staged = Vec::new();
+    for (name, r) in &rendered {
+        prepare_dir(&args.out.join(name))?;
         for f in &r.files {
             let path = args.out.join(&f.path);
-            crate::atomic::write_mode(&path, &f.bytes, f.mode)
-                .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
-            use std::io::Write;
-            writeln!(out, "{}", path.display()).map_err(|e| CliError::Other(e.into()))?;
+            staged.push(
+                crate::atomic::stage(&path, &f.bytes, f.mode)
+                    .map_err(|e| CliError::Input(format!("cannot write {e}")))?,
+            );
         }
+    }
+    let written = crate::atomic::commit_all(staged)
+        .map_err(|e| CliError::Input(format!("cannot write {e}")))?;
+    let mut out = std::io::stdout().lock();
+    for path in &written {
+        use std::io::Write;
+        writeln!(out, "{}", path.display()).map_err(|e| CliError::Other(e.into()))?;
+    }
+    drop(out);
+    // the inventory's own warnings were printed when it was loaded
+    let mut warnings: Vec<Warning> = Vec::new();
+    for (name, r) in rendered {
         // what a product cannot express is listed in its files' comments: one line per vendor
         let mut inexpressible: Vec<String> = Vec::new();
         for w in r.warnings.iter().filter(|w| w.code == "not-expressible") {
@@ -101,7 +113,6 @@ pub fn run(args: RenderArgs) -> CliResult {
             warnings.push(w);
         }
     }
-    drop(out);
     print_warnings(&warnings);
     Ok(Outcome::Clean)
 }
