@@ -138,6 +138,10 @@ pub fn render_with(
         },
     );
     let d = &vendor.descriptor;
+    let detected = inventory
+        .filter(|inv| inv.root == "/")
+        .and_then(|_| detect_version(&d.version_command));
+    let params = d.effective_params(detected.as_deref());
     let ctx = Ctx {
         header: Header {
             tool: escape::comment(&format!("{} {}", report.tool.name, report.tool.version)),
@@ -158,7 +162,7 @@ pub fn render_with(
             sources: &d.sources,
             views: &d.views,
         },
-        params: &d.params,
+        params: &params,
         wildcards: opts.wildcards,
         absent_count: plan.absent.len(),
         plan: &plan,
@@ -189,6 +193,22 @@ pub fn render_with(
             .map(|h| (h.id.clone(), format!("{}: {}", h.value, h.why)))
             .collect(),
     })
+}
+
+/// The installed product's version, from its own `--version` output (the first dotted number),
+/// read with a bounded wait.
+fn detect_version(cmd: &[String]) -> Option<String> {
+    let (prog, args) = cmd.split_first()?;
+    let out = std::process::Command::new(prog)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find(|t| t.contains('.') && t.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|t| t.trim_end_matches('.').to_string())
 }
 
 /// Collapse runs of blank lines left by template blocks, end with exactly one newline.

@@ -198,8 +198,8 @@ fn a_value_riskier_than_its_entry_is_held_back() {
     let v = vendor("mdatp");
     let out = render::render_with(&r, &cat, &v, &opts(&[]), Some(&inv)).unwrap();
     let sh = file(&out, "apply.sh");
-    assert!(!sh.contains("--path '/usr/bin/node'"), "{sh}");
-    assert!(sh.contains("--path '/opt/elma365/bin/elma365ctl'"), "{sh}");
+    assert!(!sh.contains("add process '/usr/bin/node'"), "{sh}");
+    assert!(sh.contains("add process '/opt/elma365/bin/elma365ctl'"), "{sh}");
     assert!(
         out.held_back
             .iter()

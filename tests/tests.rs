@@ -38,5 +38,6 @@ mod render_risk;
 mod render_snapshots;
 mod render_views;
 mod templates_hostile;
+mod vendor_apply;
 mod vendors_cli;
 mod views_real;

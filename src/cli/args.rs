@@ -128,6 +128,10 @@ pub struct RenderArgs {
     /// Write this high-risk entry although it exempts a shell, interpreter or system path.
     #[arg(long = "allow-risk", value_name = "ID")]
     pub allow_risk: Vec<String>,
+    /// Set a vendor parameter, e.g. `drweb.version=10.0` (no ExcludedProc), `kesl.version=11.4`,
+    /// `clamav.version=1.5` (regex OnAccessExcludePath). Repeatable.
+    #[arg(long = "vendor-param", value_name = "NAME.KEY=VALUE")]
+    pub vendor_params: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -113,6 +113,47 @@ pub struct Gap {
     pub text: String,
 }
 
+/// A template switch that depends on the product version (`params.version`): `params.<name>`
+/// is true when the version is `min` or later.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    pub name: String,
+    pub min: String,
+    /// Where the version limit comes from.
+    pub source: String,
+}
+
+/// Dotted numeric versions compared component by component (`11.1` < `11.10`; a missing or
+/// non-numeric component counts as 0). `None` when `v` has no leading number at all.
+pub fn version_at_least(v: &str, min: &str) -> Option<bool> {
+    let parse = |s: &str| -> Vec<u64> {
+        s.split(['.', '-', '+', '~'])
+            .map(|c| {
+                c.chars()
+                    .take_while(|d| d.is_ascii_digit())
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
+    if !v.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let (a, b) = (parse(v), parse(min));
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (
+            a.get(i).copied().unwrap_or(0),
+            b.get(i).copied().unwrap_or(0),
+        );
+        if x != y {
+            return Some(x > y);
+        }
+    }
+    Some(true)
+}
+
 /// One output file of a vendor.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -168,6 +209,62 @@ pub struct Descriptor {
     /// What the scanner does not cover, told in the outputs' header.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// Version-dependent template switches (`params.version`, `--vendor-param NAME.version=V`).
+    #[serde(default)]
+    pub features: Vec<Feature>,
+    /// A command printing the installed product's version, run when `params.version` is `auto`
+    /// and the live host is rendered (`["clamd", "--version"]`).
+    #[serde(default)]
+    pub version_command: Vec<String>,
+}
+
+impl Descriptor {
+    /// The params the templates get: the descriptor's, `version` resolved (`detected` when
+    /// `auto`), and one boolean per feature.
+    pub fn effective_params(&self, detected: Option<&str>) -> serde_json::Value {
+        let mut p = match &self.params {
+            serde_json::Value::Object(m) => m.clone(),
+            _ => serde_json::Map::new(),
+        };
+        let declared = p
+            .get("version")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        let (version, how) = if declared == "auto" {
+            match detected {
+                Some(d) => (d.to_string(), "detected on this host".to_string()),
+                None => (
+                    p.get("version_default")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                    "not detected (not the live host, or the product is not installed): assumed; set --vendor-param NAME.version=V".to_string(),
+                ),
+            }
+        } else {
+            (declared.clone(), "as given".to_string())
+        };
+        if !version.is_empty() {
+            p.insert("version".into(), version.clone().into());
+            p.insert("version_how".into(), how.into());
+        }
+        for f in &self.features {
+            let on = version_at_least(&version, &f.min).unwrap_or(false);
+            p.insert(f.name.clone(), on.into());
+        }
+        serde_json::Value::Object(p)
+    }
+
+    /// Override one param (`--vendor-param NAME.KEY=VALUE`).
+    pub fn set_param(&mut self, key: &str, value: &str) {
+        if !self.params.is_object() {
+            self.params = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let serde_json::Value::Object(m) = &mut self.params {
+            m.insert(key.to_string(), value.into());
+        }
+    }
 }
 
 /// A kind the product expresses only in part.
