@@ -46,7 +46,10 @@ fn mkfifo(path: &Path) {
 }
 
 fn inventory_file(dir: &Path, schema: u64) -> std::path::PathBuf {
-    let mut inv = serde_json::to_value(avexclude::model::Inventory::default()).unwrap();
+    // A real host's inventory (an empty one is refused as a scan that saw nothing), with `schema` set.
+    let host = dir.join(format!("host-{schema}"));
+    crate::support::hosts::db_host(&host);
+    let mut inv = crate::support::discover_json(&host);
     inv["schema"] = schema.into();
     let p = dir.join(format!("inv-{schema}.json"));
     std::fs::write(&p, serde_json::to_vec(&inv).unwrap()).unwrap();

@@ -114,6 +114,8 @@ pub fn load_inventory_with(
                 hash_cache: None,
                 probe_paths: probe_paths(&catalog),
             })
+            // a scan that cannot see the host is an input error (exit 2), never "clean"
+            .map_err(|e| CliError::Input(e.to_string()))?
         }
     };
     print_warnings(&inv.warnings);

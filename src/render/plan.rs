@@ -137,6 +137,9 @@ pub struct Plan {
     pub absent: Vec<String>,
     /// What the product's scanner does not cover on this host (descriptor `gaps`), for headers.
     pub gaps: Vec<String>,
+    /// The installed product's version, detected on the live host (`params.version: auto`).
+    #[serde(skip)]
+    pub detected_version: Option<String>,
     #[serde(skip)]
     pub warnings: Vec<Warning>,
 }
