@@ -5,6 +5,7 @@
 
 mod support;
 
+mod audit_cli;
 mod catalog_fuzz;
 mod catalog_lint;
 mod catalog_seed;
