@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::args::{ListFormat, VendorsArgs};
 use super::common::{emit, to_json};
 use super::{CliError, CliResult, Outcome};
-use crate::render::vendor::{Accepts, FileSpec, Views, WildcardStyle};
+use crate::render::vendor::{Accepts, Feature, FileSpec, Views, WildcardStyle};
 use crate::render::{Vendor, load_vendors};
 
 #[derive(Serialize)]
@@ -23,6 +23,9 @@ struct Row<'a> {
     unverified: &'a [String],
     /// Which path (host, container, unknown) the scanner compares for files and processes.
     views: &'a Views,
+    /// Version-dependent switches (`--vendor-param NAME.version=V`), with their sources.
+    features: &'a [Feature],
+    params: &'a serde_json::Value,
 }
 
 /// Load the vendors or end with exit 2, the problem placed at file:line:column.
@@ -79,6 +82,8 @@ pub fn run(args: VendorsArgs) -> CliResult {
                         sources: &d.sources,
                         unverified: &d.unverified,
                         views: &d.views,
+                        features: &d.features,
+                        params: &d.params,
                     }
                 })
                 .collect();

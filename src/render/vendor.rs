@@ -637,6 +637,22 @@ fn build(
             "a vendor needs at least one source for its syntax",
         ));
     }
+    if let Some(g) = d
+        .gaps
+        .iter()
+        .find(|g| !matches!(g.when.as_str(), "always" | "containers" | "mounts"))
+    {
+        let (l, c) = pos("gaps");
+        return Err(at(
+            &yname,
+            l,
+            c,
+            format!(
+                "gap `when: {}` must be always, containers or mounts",
+                g.when
+            ),
+        ));
+    }
     if d.files.is_empty() {
         let (l, c) = pos("files");
         return Err(at(&yname, l, c, "a vendor needs at least one output file"));
