@@ -2,14 +2,16 @@
 # Installs, when missing, the Debian packages the test suite drives for real: ClamAV (EICAR proof),
 # nginx, Redis, RabbitMQ, PostgreSQL, git daemon (git-daemon-sysvinit: Debian's gitdaemon user),
 # gpg-agent, dumb-init, runit, Node.js (live discovery), Chromium (HTML export), Ansible (the
-# fleet playbook, run for real on local fixture hosts). A policy-rc.d
+# fleet playbook, run for real on local fixture hosts), runc and busybox-static (a real container
+# watched by fanotify, tests/views_real.rs). A policy-rc.d
 # that exits 101 keeps the packages' maintainer scripts from starting system-wide services on the
 # default ports; the tests start their own on loopback.
 set -euo pipefail
 PKGS=(clamav clamav-daemon clamdscan clamav-freshclam
       nginx-light redis-server rabbitmq-server postgresql git git-daemon-sysvinit gpg-agent gpgconf
       dumb-init runit curl ansible-core
-      chromium iproute2 procps util-linux xxd python3 strace)
+      chromium iproute2 procps util-linux xxd python3 strace
+      runc busybox-static)
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 need=()
 for p in "${PKGS[@]}"; do have "$p" || need+=("$p"); done

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod audit_cli;
 mod catalog_fuzz;
 mod catalog_lint;
 mod catalog_seed;
@@ -38,6 +39,9 @@ mod render_hosts;
 mod render_options;
 mod render_risk;
 mod render_snapshots;
+mod render_views;
 mod templates_hostile;
 mod threat_discovery;
+mod vendor_apply;
 mod vendors_cli;
+mod views_real;
