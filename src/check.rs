@@ -167,6 +167,9 @@ pub fn process_match(p: &Process, value: HostStr, via: &str) -> Match {
         cmdline: Some(p.cmdline_joined()).filter(|c| !c.is_empty()),
         container: container.and_then(|c| c.container_id.clone()),
         namespace: container.and_then(|c| c.namespace.clone()),
+        pod: container.and_then(|c| c.pod_name.clone()),
+        container_name: container.and_then(|c| c.container_name.clone()),
+        image: container.and_then(|c| c.image.clone()),
         sha256: p.sha256.clone(),
         via: via.to_string(),
     }
@@ -457,6 +460,7 @@ mod tests {
                 port: 5432,
                 inode: 1,
                 pids: vec![20],
+                ..Listener::default()
             },
             Listener {
                 protocol: "tcp".into(),
@@ -465,6 +469,7 @@ mod tests {
                 port: 25672,
                 inode: 2,
                 pids: vec![30],
+                ..Listener::default()
             },
         ];
         inv.filesystem.paths = vec![

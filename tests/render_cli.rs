@@ -72,6 +72,7 @@ fn db_inventory() -> Inventory {
             port: 5432,
             inode: 1,
             pids: vec![2101],
+            ..Listener::default()
         }],
         filesystem: FsFacts::default(),
         data_paths: vec![DataPath {

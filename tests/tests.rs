@@ -34,4 +34,5 @@ mod render_hosts;
 mod render_options;
 mod render_risk;
 mod render_snapshots;
+mod runtimes_live;
 mod vendors_cli;

@@ -47,3 +47,22 @@ pub fn repo() -> &'static Path {
 pub fn avexclude() -> std::path::PathBuf {
     super::bin()
 }
+
+/// Holds `/tmp/avexclude-real.lock` (exclusive flock) while alive: tests that start real daemons
+/// or containers, or touch machine-global runtime paths, run one at a time across every test
+/// binary and session on the machine. The descriptor is close-on-exec, so a daemon the test
+/// starts does not inherit (and keep) the lock.
+pub struct RealLock(std::fs::File);
+
+pub fn lock_real() -> RealLock {
+    use std::os::unix::io::AsRawFd;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open("/tmp/avexclude-real.lock")
+        .expect("open /tmp/avexclude-real.lock");
+    // SAFETY: flock on a descriptor we own; blocks until the lock is free.
+    let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    assert_eq!(r, 0, "flock /tmp/avexclude-real.lock");
+    RealLock(f)
+}
