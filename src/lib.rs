@@ -12,6 +12,8 @@ pub mod check;
 pub mod cli;
 pub mod discovery;
 pub mod export;
+pub mod input;
 pub mod model;
 pub mod render;
+pub mod sanitize;
 pub mod yaml;

@@ -242,7 +242,7 @@ fn containerd(layout: &str, runtime: Runtime) {
         &Want {
             runtime,
             id: ID,
-            data: up.work.path().join("pgdata"),
+            data: PathBuf::from(up.value("DATA", None)),
             namespace: Some("elma365-dbs"),
             pod: Some("postgres-0"),
             name: Some("postgresql"),
@@ -300,7 +300,7 @@ fn docker_overlay2_volume_and_bind() {
             "rtlab-pg",
             PathBuf::from("/var/lib/docker/volumes/rtlab-pgdata/_data"),
         ),
-        ("rtlab-pg-bind", up.work.path().join("pgdata")),
+        ("rtlab-pg-bind", PathBuf::from(up.value("DATA", None))),
     ] {
         let id = up.value("CONTAINER", Some(name));
         let p = assert_found(
@@ -422,7 +422,7 @@ fn podman_with_runc() {
         &Want {
             runtime: Runtime::Podman,
             id: &id,
-            data: up.work.path().join("pgdata"),
+            data: PathBuf::from(up.value("DATA", None)),
             namespace: None,
             pod: None,
             name: Some("rtlab-pg"),

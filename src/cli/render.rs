@@ -1,12 +1,15 @@
 //! `avexclude render`: check the host (or an inventory), then write each requested vendor's files
 //! under `OUT/<vendor>/`, atomically, listing every written path on stdout and every warning
-//! (not expressible, refused, held back) on stderr.
+//! (not expressible, refused, held back) on stderr. With `--state`, the apply scripts also remove
+//! what an earlier `render --state` added and the host no longer needs, and the state records what
+//! was written, only after every file was.
 
 use std::path::Path;
 
 use super::args::RenderArgs;
 use super::common::{load_catalog, print_warnings};
 use super::{CliError, CliResult, Outcome};
+use crate::check::state::State;
 use crate::model::Warning;
 use crate::render::{self, RenderOptions};
 
@@ -34,32 +37,75 @@ pub fn run(args: RenderArgs) -> CliResult {
         }
     }
     let catalog = load_catalog(&args.catalogs)?;
+    // A typo would silently hold back what the admin meant to allow: an error, with a hint.
+    super::lifecycle::check_allow_risk(&args.allow_risk, &catalog)?;
     let inv = super::common::load_inventory(&args.source, &args.catalogs)?;
     let report = crate::check::check(&catalog, &inv);
+    // Never render from a scan that could not see the host: empty files would drop exclusions.
+    super::lifecycle::fail_closed(&inv, &report, &catalog, args.allow_empty)
+        .map_err(CliError::Input)?;
+    let mut state = match &args.state {
+        Some(p) => Some(State::load_for(p, &inv.host).map_err(|e| CliError::Input(e.to_string()))?),
+        None => None,
+    };
     let opts = RenderOptions {
         wildcards: args.wildcards,
         allow_risk: args.allow_risk.clone(),
     };
     // Render everything first: a template error leaves no half-written output behind.
     let mut rendered = Vec::new();
+    let mut records = Vec::new();
+    let at = crate::discovery::host::now_rfc3339();
     for v in &chosen {
-        let r = render::render_with(&report, &catalog, v, &opts, Some(&inv))
+        let plan = render::plan_for(&report, &catalog, v, &opts, Some(&inv));
+        let values = super::lifecycle::written_values(&plan);
+        // What an earlier render --state added for this vendor and the host no longer needs.
+        let gone = state
+            .as_ref()
+            .map(|st| crate::check::state::to_remove(st, v.name(), &values))
+            .unwrap_or_default();
+        let removal = render::Removal::of(
+            gone.iter()
+                .map(|w| (w.id.as_str(), w.kind.as_str(), w.value.as_str())),
+        );
+        let r = render::render_plan(&report, v, &opts, &plan, &removal)
             .map_err(|e| CliError::Input(format!("rendering {}: {e}", v.name())))?;
+        let files = r
+            .files
+            .iter()
+            .map(|f| f.path.display().to_string())
+            .collect();
+        records.push((
+            v.name().to_string(),
+            super::lifecycle::vendor_record(&plan, &opts, args.vendors_dir.as_deref(), files, &at),
+        ));
         rendered.push((v.name().to_string(), r));
     }
-    // the inventory's own warnings were printed when it was loaded
-    let mut warnings: Vec<Warning> = Vec::new();
-    let mut out = std::io::stdout().lock();
-    for (name, r) in rendered {
-        let dir = args.out.join(&name);
-        prepare_dir(&dir)?;
+    // All or nothing: every file of every vendor is written and flushed unnamed first; only when
+    // all of them are staged is any put in place, so a failure (disk full, a target that is a
+    // directory) leaves the old files as they were, never old and new mixed.
+    let mut staged = Vec::new();
+    for (name, r) in &rendered {
+        prepare_dir(&args.out.join(name))?;
         for f in &r.files {
             let path = args.out.join(&f.path);
-            crate::atomic::write_mode(&path, &f.bytes, f.mode)
-                .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
-            use std::io::Write;
-            writeln!(out, "{}", path.display()).map_err(|e| CliError::Other(e.into()))?;
+            staged.push(
+                crate::atomic::stage(&path, &f.bytes, f.mode)
+                    .map_err(|e| CliError::Input(format!("cannot write {e}")))?,
+            );
         }
+    }
+    let written = crate::atomic::commit_all(staged)
+        .map_err(|e| CliError::Input(format!("cannot write {e}")))?;
+    let mut out = std::io::stdout().lock();
+    for path in &written {
+        use std::io::Write;
+        writeln!(out, "{}", path.display()).map_err(|e| CliError::Other(e.into()))?;
+    }
+    drop(out);
+    // the inventory's own warnings were printed when it was loaded
+    let mut warnings: Vec<Warning> = Vec::new();
+    for (name, r) in rendered {
         // what a product cannot express is listed in its files' comments: one line per vendor
         let mut inexpressible: Vec<String> = Vec::new();
         for w in r.warnings.iter().filter(|w| w.code == "not-expressible") {
@@ -101,8 +147,14 @@ pub fn run(args: RenderArgs) -> CliResult {
             warnings.push(w);
         }
     }
-    drop(out);
     print_warnings(&warnings);
+    // Recorded only now that every output was written: the state never claims a file that is not.
+    if let (Some(path), Some(st)) = (&args.state, state.as_mut()) {
+        for (name, rec) in records {
+            st.rendered.insert(name, rec);
+        }
+        st.save(path).map_err(|e| CliError::Input(e.to_string()))?;
+    }
     Ok(Outcome::Clean)
 }
 

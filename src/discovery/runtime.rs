@@ -21,8 +21,6 @@
 //!   `/var` volume (`/var/lib/docker/volumes/<vol>/_data/...`), or `/proc/<node pid>/root/...`.
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::path::{Path, PathBuf};
 
 use crate::model::{HostStr, Listener, Overlay, Process, Runtime};
 
@@ -53,8 +51,11 @@ pub struct Identity {
     pub source: Option<String>,
 }
 
-/// Fill runtime, ids, identity and (KinD) host paths of every containerised process.
-pub fn enrich(procs: &mut [Process], env: &Env<'_>) {
+/// Fill runtime, ids, identity and (KinD) host paths of every containerised process. Returns
+/// the processes whose executable was looked up again on the host (KinD), with how it was found
+/// (`overlay lowerdir`, ...), for the trust judgement.
+pub fn enrich(procs: &mut [Process], env: &Env<'_>) -> Vec<(i32, Option<&'static str>)> {
+    let mut remapped = Vec::new();
     let idx: HashMap<i32, usize> = procs.iter().enumerate().map(|(i, p)| (p.pid, i)).collect();
     let mut node_mounts: HashMap<i32, Option<Vec<Mount>>> = HashMap::new();
     let mut pod_logs: HashMap<Vec<u8>, Vec<(String, String, String)>> = HashMap::new();
@@ -146,9 +147,10 @@ pub fn enrich(procs: &mut [Process], env: &Env<'_>) {
             if let (Some(exe), Some(c)) = (&p.exe, &p.container)
                 && !p.exe_deleted
             {
-                p.exe_host =
-                    container::to_host(env.root, c.rootfs.as_ref(), &c.mounts, &exe.0, true)
-                        .map(|(h, _)| HostStr(h));
+                let found =
+                    container::to_host(env.root, c.rootfs.as_ref(), &c.mounts, &exe.0, true);
+                remapped.push((p.pid, found.as_ref().map(|(_, via)| *via)));
+                p.exe_host = found.map(|(h, _)| HostStr(h));
             }
         }
 
@@ -198,6 +200,7 @@ pub fn enrich(procs: &mut [Process], env: &Env<'_>) {
             }
         }
     }
+    remapped
 }
 
 /// Label each listener with its owner's program and container.
@@ -274,52 +277,18 @@ fn bundle_of(shim_cwd: &[u8], cid: &str) -> Vec<u8> {
     }
 }
 
-/// A runtime metadata file: on the host (inside `--root`), or, for a runtime in a node's mount
-/// namespace, through the shim's root (live only; `--root` never reaches into a namespace).
+/// A runtime metadata file (regular, bounded, through the root-confined reader): on the host
+/// (inside `--root`), or, for a runtime in a node's mount namespace, inside the shim's root (live
+/// only; `--root` never reaches into a namespace).
 fn read_meta(env: &Env<'_>, nested: Option<i32>, path: &[u8]) -> Option<Vec<u8>> {
     match nested {
-        Some(pid) if env.root.live => {
-            let rel = path.strip_prefix(b"/").unwrap_or(path);
-            let p = env
-                .proc
-                .dir()
-                .join(pid.to_string())
-                .join("root")
-                .join(std::ffi::OsStr::from_bytes(rel));
-            read_regular(&p, META_MAX)
-        }
-        Some(_) => None,
+        Some(pid) => env.proc.read_in_root(pid, path, META_MAX).ok(),
         None => read_host(env.root, path),
     }
 }
 
-use std::os::unix::ffi::OsStrExt;
-
-/// A host file under the scanned root, symlinks resolved inside it; regular files only.
 fn read_host(root: &Root, path: &[u8]) -> Option<Vec<u8>> {
-    let real = if root.live {
-        PathBuf::from(std::ffi::OsStr::from_bytes(path))
-    } else {
-        root.at(&root.resolve(path)?)
-    };
-    read_regular(&real, META_MAX)
-}
-
-/// Read a regular file, bounded: no FIFO, device or socket can stall or feed the scan, and a
-/// final symlink is refused.
-fn read_regular(p: &Path, limit: u64) -> Option<Vec<u8>> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(p)
-        .ok()?;
-    if !f.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut buf = Vec::new();
-    f.take(limit).read_to_end(&mut buf).ok()?;
-    Some(buf)
+    root.read(path, META_MAX)
 }
 
 /// A name or reference from runtime metadata, if it is plain printable text.
@@ -514,8 +483,9 @@ mod tests {
               91 72 0:49 / /run rw - tmpfs tmpfs rw\n",
         );
         let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("proc")).unwrap();
         let root = Root::new(d.path());
-        let proc = ProcFs::new(d.path());
+        let proc = ProcFs::open(&root).unwrap();
         let env = Env {
             root: &root,
             proc: &proc,

@@ -228,6 +228,14 @@ fn rows_table(
                 esc(&fleet_note(r, l))
             );
         }
+        if !r.antivirus.is_empty() {
+            let _ = write!(
+                status,
+                "<br><small class=\"av\" title=\"{}\">{}</small>",
+                esc(super::lifecycle::labels(lang).antivirus),
+                esc(&r.antivirus)
+            );
+        }
         let risk = match r.risk {
             Some(Risk::High) => badge("high", i18n::risk(Risk::High, lang)),
             Some(x) => esc(i18n::risk(x, lang)),
@@ -381,7 +389,10 @@ style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action '
         i18n::status(RowStatus::Disabled, lang),
         i18n::status(RowStatus::Unlisted, lang),
         l.warnings,
-    ] {
+    ]
+    .into_iter()
+    .chain((!meta.hosts_info.is_empty()).then_some(super::lifecycle::labels(lang).collected))
+    {
         let _ = write!(out, "<th scope=\"col\">{}</th>", esc(h));
     }
     out.push_str("</tr></thead><tbody>\n");
@@ -395,7 +406,7 @@ style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action '
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-<td>{}</td><td title=\"{}\">{}</td></tr>",
+<td>{}</td><td title=\"{}\">{}</td>{}</tr>",
             esc(&m
                 .hosts
                 .get(i)
@@ -409,7 +420,15 @@ style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action '
             s.disabled,
             s.unlisted,
             esc(&warns.join(" | ")),
-            r.warnings.len()
+            r.warnings.len(),
+            meta.hosts_info
+                .get(i)
+                .map(|h| format!(
+                    "<td class=\"{}\">{}</td>",
+                    if h.stale { "stale" } else { "collected" },
+                    esc(&super::lifecycle::collected_cell(h, lang))
+                ))
+                .unwrap_or_default()
         );
     }
     out.push_str("</tbody></table>\n");

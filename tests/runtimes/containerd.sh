@@ -32,7 +32,7 @@ up() {
   own_dir "$ROOT"; own_dir "$STATE"
   # containerd 1.6 shims always put their sockets in /run/containerd/s (hard-coded; lab P3)
   [ "$STATE" = /run/containerd ] || { [ -e /run/containerd ] || own_dir /run/containerd; }
-  mkdir -p "$WORK/pgdata"; chown 1001:1001 "$WORK/pgdata"; chmod 700 "$WORK/pgdata"
+  data_dir
   cat >"$WORK/containerd.toml" <<TOML
 version = 2
 root = "$ROOT"
@@ -60,7 +60,7 @@ TOML
     --annotation io.kubernetes.cri.sandbox-uid=$POD_UID \
     --annotation io.kubernetes.cri.container-name=postgresql \
     --annotation io.kubernetes.cri.image-name=hub.elma365.tech/docker/databases/postgres:15.4.0-debian-11-r45 \
-    --mount "type=bind,src=$WORK/pgdata,dst=/bitnami/postgresql/data,options=rbind:rw" \
+    --mount "type=bind,src=$DATA,dst=/bitnami/postgresql/data,options=rbind:rw" \
     docker.io/rtlab/pg:1 "$ID" >&2 || die "ctr run"
   local pid; pid=$(CTR tasks ls | awk -v id="$ID" '$1==id {print $2}')
   [ -n "$pid" ] || die "no task pid"

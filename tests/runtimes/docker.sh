@@ -4,7 +4,7 @@
 # (../shared/lab/runtimes/, README items 2 and 3).
 #
 #   docker.sh WORK up     the app image (docker load, no registry) twice: `rtlab-pg` on a named
-#                         volume, `rtlab-pg-bind` on a bind mount of $WORK/pgdata
+#                         volume, `rtlab-pg-bind` on a bind mount of $DATA (lib.sh data_dir)
 #   docker.sh WORK kind   a kind-like node: privileged container, /var an anonymous volume,
 #                         /run and /tmp tmpfs (kind's provision.go flags), running its own
 #                         containerd, which runs the app with CRI annotations and a kubelet cgroup
@@ -48,10 +48,10 @@ WRAP
 up() {
   daemon
   D load -i "$WORK/img/app.tar" >&2 || die "docker load"
-  mkdir -p "$WORK/pgdata"; chown 1001:1001 "$WORK/pgdata"; chmod 700 "$WORK/pgdata"
+  data_dir
   D volume create rtlab-pgdata >/dev/null || die "volume"
   D run -d --name rtlab-pg --network none -v rtlab-pgdata:/bitnami/postgresql/data rtlab/pg:1 >/dev/null || die "run (volume)"
-  D run -d --name rtlab-pg-bind --network none --user 1001:1001 -v "$WORK/pgdata:/bitnami/postgresql/data" rtlab/pg:1 >/dev/null || die "run (bind)"
+  D run -d --name rtlab-pg-bind --network none --user 1001:1001 -v "$DATA:/bitnami/postgresql/data" rtlab/pg:1 >/dev/null || die "run (bind)"
   for c in rtlab-pg rtlab-pg-bind; do
     local id pid; id=$(D inspect -f '{{.Id}}' $c); pid=$(D inspect -f '{{.State.Pid}}' $c)
     wait_listen "$pid" || { D logs $c >&2; die "$c is not listening"; }

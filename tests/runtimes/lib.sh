@@ -87,3 +87,12 @@ wait_listen() {  # wait_listen PID: until PID's netns shows a listener on 5432 (
   done
   return 1
 }
+
+# The data directory of the bind-mount cases: not under /tmp (discovery refuses a database data
+# directory in a shared place, as it must), but a directory of its own that teardown removes.
+data_dir() {
+  DATA=/var/lib/avexclude-test-$(basename "$WORK")/pgdata
+  own_dir "$(dirname "$DATA")"
+  mkdir -p "$DATA"; chown 1001:1001 "$DATA"; chmod 700 "$DATA"
+  echo "DATA $DATA"
+}

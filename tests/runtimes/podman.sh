@@ -32,10 +32,10 @@ done
 exec /usr/sbin/runc "$@"
 WRAP
   chmod 755 "$WORK/runc-norlimit"
-  mkdir -p "$WORK/pgdata"; chown 1001:1001 "$WORK/pgdata"; chmod 700 "$WORK/pgdata"
+  data_dir
   P load -i "$WORK/img/app.tar" >&2 || die "podman load"
   P run -d --pull=never --name rtlab-pg --network none \
-    -v "$WORK/pgdata:/bitnami/postgresql/data" localhost/rtlab/pg:1 >/dev/null || die "podman run"
+    -v "$DATA:/bitnami/postgresql/data" localhost/rtlab/pg:1 >/dev/null || die "podman run"
   local id pid; id=$(P inspect -f '{{.Id}}' rtlab-pg); pid=$(P inspect -f '{{.State.Pid}}' rtlab-pg)
   wait_listen "$pid" || { P logs rtlab-pg >&2; die "not listening"; }
   echo "CONTAINER rtlab-pg $id"; echo "PID rtlab-pg $pid"
@@ -54,7 +54,16 @@ down() {
     [ -z "$ours" ] && break
     sleep 0.05
   done
+  cp "$WORK/created" "$WORK/created.keep" 2>/dev/null
   release_all
+  # and once more a moment later, should a late cleanup process have re-created empty dirs
+  sleep 0.3
+  if [ -f "$WORK/created.keep" ]; then
+    sort -r "$WORK/created.keep" | while read -r d; do
+      [ -d "$d" ] && find "$d" -depth -type d -empty -delete 2>/dev/null
+    done
+    rm -f "$WORK/created.keep"
+  fi
   rmdir_cgroups libpod_parent
 }
 
