@@ -73,6 +73,8 @@ pub trait Matcher {
 pub struct Ctx<'a> {
     pub inv: &'a Inventory,
     pub placeholders: &'a BTreeMap<String, Placeholder>,
+    /// The site's ELMA365 namespaces.
+    pub namespaces: &'a crate::model::Namespaces,
     /// Processes that have an executable or a command line (kernel threads left out).
     pub procs: Vec<&'a Process>,
 }
@@ -82,6 +84,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             inv,
             placeholders: &catalog.placeholders,
+            namespaces: &catalog.namespaces,
             procs: inv
                 .processes
                 .iter()

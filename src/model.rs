@@ -703,6 +703,47 @@ pub struct Catalog {
     pub sources: Vec<String>,
     pub placeholders: BTreeMap<String, Placeholder>,
     pub entries: Vec<Entry>,
+    /// The Kubernetes namespaces ELMA365 is installed into (a site overlay names its own).
+    #[serde(default)]
+    pub namespaces: Namespaces,
+}
+
+/// ELMA365's namespaces are the installer's choice (`helm ... -n`, research note E4).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Namespaces {
+    /// The application's own services: their processes are the "internal ELMA365 processes".
+    pub application: Vec<String>,
+    /// The bundled databases (`elma365-dbs`).
+    pub databases: Vec<String>,
+    /// ELMA365's other namespaces: managed customer services (`elma365-applets`, customer code
+    /// runs there, so never exempted as internal) and hook jobs (`elma365-system`). Their
+    /// processes are ELMA365's for the unlisted findings.
+    pub other: Vec<String>,
+}
+
+impl Default for Namespaces {
+    fn default() -> Self {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect();
+        Namespaces {
+            application: v(&["elma365"]),
+            databases: v(&["elma365-dbs"]),
+            other: v(&["elma365-applets", "elma365-system"]),
+        }
+    }
+}
+
+impl Namespaces {
+    pub fn is_application(&self, ns: &str) -> bool {
+        self.application.iter().any(|n| n == ns)
+    }
+    /// Any ELMA365 namespace.
+    pub fn contains(&self, ns: &str) -> bool {
+        self.application
+            .iter()
+            .chain(&self.databases)
+            .chain(&self.other)
+            .any(|n| n == ns)
+    }
 }
 
 impl Catalog {

@@ -37,6 +37,7 @@ mod render_hosts;
 mod render_options;
 mod render_risk;
 mod render_snapshots;
+mod runtimes_catalog;
 mod runtimes_live;
 mod templates_hostile;
 mod threat_discovery;

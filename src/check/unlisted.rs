@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 
 use super::Ctx;
 use super::name::has_name;
-use super::rule::ELMA365_NAMESPACES;
 use crate::catalog::Template;
 use crate::model::{Catalog, EntryKind, EntryResult, Evidence, HostStr, Status, Unlisted};
 
@@ -46,7 +45,7 @@ pub fn find(
     let mut platform_pids = covered_pids.clone();
     for p in &ctx.procs {
         let ns = p.container.as_ref().and_then(|c| c.namespace.as_deref());
-        let in_ns = ns.is_some_and(|n| ELMA365_NAMESPACES.contains(&n));
+        let in_ns = ns.is_some_and(|n| ctx.namespaces.contains(n));
         let program = KNOWN_PROGRAMS.iter().find(|(n, _)| has_name(p, n));
         if in_ns || program.is_some() {
             platform_pids.insert(p.pid);
