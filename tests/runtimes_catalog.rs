@@ -3,7 +3,7 @@
 
 use avexclude::catalog::{self, SourceFile};
 use avexclude::check;
-use avexclude::model::{ContainerCtx, HostStr, Inventory, Process, Runtime, Trust};
+use avexclude::model::{ContainerCtx, HostStr, Inventory, Listener, Process, Runtime, Trust};
 
 fn svc(pid: i32, ns: &str, image: Option<&str>) -> Process {
     let exe = "/srv/bin/main";
@@ -118,4 +118,66 @@ fn an_elma365_image_makes_a_service_whatever_its_namespace() {
     };
     let cat = catalog::load(&catalog::builtin_sources()).unwrap();
     assert_eq!(internal_pids(&cat, &inv), vec![20]);
+}
+
+fn listen(pid: i32, port: u16, inode: u64, netns: &str) -> Listener {
+    Listener {
+        protocol: "tcp".into(),
+        ip_version: 4,
+        address: "0.0.0.0".into(),
+        port,
+        inode,
+        pids: vec![pid],
+        netns: Some(netns.into()),
+        ..Listener::default()
+    }
+}
+
+/// ELMA365's grpc port 5000 is not the seed's "Patroni master" 5000: a port entry matches only
+/// when its component's program holds the socket; the services' own ports (3000/5000/3100) and
+/// the kubelet's are known, not unlisted.
+#[test]
+fn ports_belong_to_their_program() {
+    let mut patroni = svc(31, "elma365-dbs", None);
+    patroni.exe = Some("/usr/local/bin/patroni".into());
+    patroni.comm = "patroni".into();
+    patroni.cmdline = vec![HostStr::from("/usr/local/bin/patroni")];
+    let mut kubelet = svc(32, "", None);
+    kubelet.container = None;
+    kubelet.exe = Some("/usr/bin/kubelet".into());
+    kubelet.exe_host = kubelet.exe.clone();
+    kubelet.comm = "kubelet".into();
+    kubelet.cmdline = vec![HostStr::from("/usr/bin/kubelet")];
+    let inv = Inventory {
+        processes: vec![svc(30, "elma365", None), patroni, kubelet],
+        listeners: vec![
+            listen(30, 5000, 1, "net:[4026532300]"),
+            listen(30, 3000, 2, "net:[4026532300]"),
+            listen(30, 3100, 3, "net:[4026532300]"),
+            listen(31, 5000, 4, "net:[4026532301]"),
+            listen(32, 10250, 5, "host"),
+        ],
+        ..Inventory::default()
+    };
+    let cat = catalog::load(&catalog::builtin_sources()).unwrap();
+    let r = check::check(&cat, &inv);
+    let e = r.entries.iter().find(|e| e.id == "port-5000-tcp").unwrap();
+    let pids: Vec<_> = e.matches.iter().filter_map(|m| m.pid).collect();
+    assert_eq!(pids, vec![31], "{:#?}", e.matches);
+    let ports: Vec<String> = r
+        .unlisted
+        .iter()
+        .filter(|u| u.kind == "port")
+        .map(|u| u.value.display())
+        .collect();
+    assert!(ports.is_empty(), "{ports:?}");
+    // without the exemptions, an unknown port of a service is still reported
+    let mut inv2 = inv.clone();
+    inv2.listeners.push(listen(30, 6999, 6, "net:[4026532300]"));
+    let r = check::check(&cat, &inv2);
+    assert!(
+        r.unlisted
+            .iter()
+            .any(|u| u.kind == "port" && u.value.display() == "6999/tcp")
+    );
 }
