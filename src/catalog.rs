@@ -685,6 +685,16 @@ pub fn parse_ports(s: &str) -> Result<Vec<PortRange>, String> {
     Ok(out)
 }
 
+/// A Kubernetes namespace name: an RFC 1123 label (lowercase alphanumerics and `-`, at most 63).
+fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -718,14 +728,4 @@ mod tests {
         assert!(parse_ports("9-1/udp").is_err());
         assert!(parse_ports("5/sctp").is_err());
     }
-}
-
-/// A Kubernetes namespace name: an RFC 1123 label (lowercase alphanumerics and `-`, at most 63).
-fn is_dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
 }
