@@ -117,7 +117,12 @@ fn audit_reads_each_vendors_documented_format() {
             "{vendor}: /opt/elma365 is there\n{j:#}"
         );
         assert!(
-            has(&j, "missing", "/opt/bitnami/mongodb/bin/mongod", "container view"),
+            has(
+                &j,
+                "missing",
+                "/opt/bitnami/mongodb/bin/mongod",
+                "container view"
+            ),
             "{vendor}: MongoDB's server process is missing\n{j:#}"
         );
         // The fixture's volumes are root-owned, so no data directory is trusted on this host
