@@ -40,6 +40,8 @@ mod render_options;
 mod render_risk;
 mod render_snapshots;
 mod render_views;
+mod runtimes_catalog;
+mod runtimes_live;
 mod templates_hostile;
 mod threat_discovery;
 mod vendor_apply;
