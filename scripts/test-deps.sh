@@ -4,7 +4,8 @@
 # gpg-agent, dumb-init, runit, Node.js (live discovery), Chromium (HTML export), Ansible (the
 # fleet playbook, run for real on local fixture hosts), and the container runtimes the live runtime
 # tests start themselves (containerd with ctr, runc, dockerd, podman with conmon; busybox-static is
-# the hand-built images' only binary; see tests/runtimes/). A policy-rc.d
+# the hand-built images' only binary; see tests/runtimes/; runc and busybox-static also serve a
+# real container watched by fanotify, tests/views_real.rs). A policy-rc.d
 # that exits 101 keeps the packages' maintainer scripts from starting system-wide services on the
 # default ports; the tests start their own on loopback.
 set -euo pipefail

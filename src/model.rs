@@ -841,6 +841,57 @@ pub struct Match {
     pub via: String,
 }
 
+/// Whose path a value is: what a process in the host's mount namespace sees (`host`), or what a
+/// process inside a container sees (`container`). A container's volume is
+/// `/var/snap/.../default-storage/<pvc>/data` in the host view and `/bitnami/postgresql/data` in
+/// the container view; a scanner compares one of them (see `../research/container-paths.md`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum PathView {
+    Host,
+    Container,
+}
+
+impl PathView {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathView::Host => "host",
+            PathView::Container => "container",
+        }
+    }
+}
+
+/// What `audit` found wrong with an antivirus's current configuration.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// This host needs the exclusion and the product does not have it.
+    Missing,
+    /// The product excludes something that is gone or was for an older version.
+    Stale,
+    /// The product excludes far more than needed (`/`, `/tmp`, a shell, a whole storage root).
+    TooBroad,
+    /// A configuration the product is known to misread or to fail on.
+    Pitfall,
+}
+
+/// One finding of `audit`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditFinding {
+    pub kind: FindingKind,
+    pub value: String,
+    pub why: String,
+}
+
+/// The result of `audit --vendor NAME`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditReport {
+    pub vendor: String,
+    /// Where the configuration was read from (a file, or the command run).
+    pub source: String,
+    pub findings: Vec<AuditFinding>,
+}
+
 /// One catalog entry checked on one host.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct EntryResult {

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod audit_cli;
 mod catalog_fuzz;
 mod catalog_lint;
 mod catalog_seed;
@@ -27,6 +28,7 @@ mod export_html;
 mod export_props;
 mod inputs_hostile;
 mod lifecycle;
+mod lifecycle_live;
 mod live_daemons;
 mod outputs_hostile;
 mod render_clamav;
@@ -37,8 +39,11 @@ mod render_hosts;
 mod render_options;
 mod render_risk;
 mod render_snapshots;
+mod render_views;
 mod runtimes_catalog;
 mod runtimes_live;
 mod templates_hostile;
 mod threat_discovery;
+mod vendor_apply;
 mod vendors_cli;
+mod views_real;
