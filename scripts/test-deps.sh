@@ -2,10 +2,10 @@
 # Installs, when missing, the Debian packages the test suite drives for real: ClamAV (EICAR proof),
 # nginx, Redis, RabbitMQ, PostgreSQL, git daemon (git-daemon-sysvinit: Debian's gitdaemon user),
 # gpg-agent, dumb-init, runit, Node.js (live discovery), Chromium (HTML export), Ansible (the
-# fleet playbook, run for real on local fixture hosts), the container runtimes the live runtime
+# fleet playbook, run for real on local fixture hosts), and the container runtimes the live runtime
 # tests start themselves (containerd with ctr, runc, dockerd, podman with conmon; busybox-static is
-# the hand-built images' only binary; see tests/runtimes/), and runc with busybox-static for the
-# container watched by fanotify (tests/views_real.rs). A policy-rc.d
+# the hand-built images' only binary; see tests/runtimes/; runc and busybox-static also serve a
+# real container watched by fanotify, tests/views_real.rs). A policy-rc.d
 # that exits 101 keeps the packages' maintainer scripts from starting system-wide services on the
 # default ports; the tests start their own on loopback.
 set -euo pipefail

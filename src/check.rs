@@ -606,9 +606,17 @@ mod tests {
             .iter()
             .map(|u| format!("{}:{}", u.kind, u.value))
             .collect();
+        // Valkey is an alternate of the Bitnami redis-server entry (drift), not unlisted
         assert!(
-            vals.contains(&"process:/opt/bitnami/valkey/bin/valkey-server".to_string()),
+            !vals.contains(&"process:/opt/bitnami/valkey/bin/valkey-server".to_string()),
             "{vals:?}"
+        );
+        let redis = entry(&r, "db-redis-server-bitnami");
+        assert!(
+            redis
+                .found
+                .contains(&"/opt/bitnami/valkey/bin/valkey-server".to_string()),
+            "{redis:?}"
         );
         assert!(vals.contains(&"port:25672/tcp".to_string()), "{vals:?}");
         assert!(!vals.iter().any(|v| v.contains("5432")), "{vals:?}");

@@ -181,3 +181,32 @@ fn ports_belong_to_their_program() {
             .any(|u| u.kind == "port" && u.value.display() == "6999/tcp")
     );
 }
+
+/// Debian's `redis-server` is a link to `redis-check-rdb` (the kernel shows the target as
+/// `/proc/PID/exe`): on the Debian database host it is drift of the Bitnami path, not absence.
+#[test]
+fn debian_redis_server_is_drift_of_the_bitnami_path() {
+    let d = tempfile::tempdir().unwrap();
+    let fx = crate::support::hosts::db_host(d.path());
+    let out = std::process::Command::new(crate::support::bin())
+        .args(["check", "--format", "json", "--root"])
+        .arg(&fx.root)
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = r["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "db-redis-server-bitnami")
+        .unwrap();
+    assert_eq!(e["status"], "drifted", "{e}");
+    assert!(
+        e["found"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "/usr/bin/redis-check-rdb"),
+        "{e}"
+    );
+}

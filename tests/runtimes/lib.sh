@@ -14,6 +14,13 @@ die() { echo "FAIL: $*" >&2; exit 1; }
 own_dir() {
   local d=$1 p=""
   if [ -e "$d" ] && [ ! -e "$d/$MARK" ]; then
+    # another test may leave empty directories behind (e.g. .../storage/overlay): share such a
+    # tree, remembering what was there, and at teardown remove only what appeared since
+    if [ -d "$d" ] && [ -z "$(find "$d" -mindepth 1 -not -type d -print -quit)" ]; then
+      find "$d" -mindepth 1 >"$WORK/pre.$(echo "$d" | tr / _)"
+      echo "$d" >>"$WORK/shared"
+      return 0
+    fi
     die "$d exists and was not created by a test: refusing to use (or remove) it"
   fi
   # every missing ancestor, top down
@@ -47,6 +54,21 @@ release_all() {
     while read -r d; do
       [ -n "$d" ] && [ -e "$d/$MARK" ] && rm -rf --one-file-system "$d"
     done <"$WORK/owned"
+  fi
+  if [ -f "$WORK/shared" ]; then
+    while read -r d; do
+      [ -n "$d" ] || continue
+      mounts_under "$d" | while read -r m; do umount -l "$m" 2>/dev/null; done
+      local pre="$WORK/pre.$(echo "$d" | tr / _)"
+      find "$d" -mindepth 1 -maxdepth 1 | while read -r e; do
+        grep -qxF "$e" "$pre" 2>/dev/null || rm -rf --one-file-system "$e"
+      done
+      # inside pre-existing dirs, anything new
+      find "$d" -mindepth 2 -depth | while read -r e; do
+        grep -qxF "$e" "$pre" 2>/dev/null || rm -rf --one-file-system "$e"
+      done
+    done <"$WORK/shared"
+    rm -f "$WORK/shared"
   fi
   if [ -f "$WORK/created" ]; then
     sort -r "$WORK/created" | while read -r d; do

@@ -42,7 +42,7 @@ WRAP
 }
 
 down() {
-  if [ -e /var/lib/containers/$MARK ]; then
+  if [ -e /var/lib/containers/$MARK ] || grep -qx /var/lib/containers "$WORK/shared" 2>/dev/null; then
     P rm -fa -t 0 >/dev/null 2>&1
     P rmi -fa >/dev/null 2>&1
   fi
