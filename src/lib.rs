@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod discovery;
 pub mod export;
+pub mod i18n;
 pub mod model;
 pub mod render;
 pub mod yaml;

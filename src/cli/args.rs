@@ -16,6 +16,9 @@ renders vendor-specific exclusion files and exports a reviewable record for the 
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of every human line (default: from LC_ALL, LC_MESSAGES or LANG; ru_* is Russian).
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +108,12 @@ pub struct CheckArgs {
     /// Hash discovered executables (to notice a replaced binary through the state file).
     #[arg(long)]
     pub hash: bool,
+    /// Table: list present, absent and disabled entries too (by default only their counts).
+    #[arg(long)]
+    pub all: bool,
+    /// Table: everything (as --all), every found value, and each warning in full.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +137,10 @@ pub struct RenderArgs {
     /// Write this high-risk entry although it exempts a shell, interpreter or system path.
     #[arg(long = "allow-risk", value_name = "ID")]
     pub allow_risk: Vec<String>,
+    /// Also print, on stderr, each value not written as found (held back, narrowed, refused,
+    /// not expressible) with why.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -138,12 +151,8 @@ pub enum ExportFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Lang {
-    Ru,
-    #[default]
-    En,
-}
+/// The language of human output: a library type (`crate::i18n`), so stages need no CLI type.
+pub use crate::i18n::Lang;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -162,9 +171,6 @@ pub struct ExportArgs {
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Language of headings, reasons and risk explanations.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
     /// Previous export state: mark what changed since.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,

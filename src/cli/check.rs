@@ -5,14 +5,20 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use super::args::{CheckArgs, CheckFormat};
-use super::common::{emit, load_catalog, load_inventory_with, to_json, to_yaml};
+use super::common::{emit, load_catalog, load_inventory_quiet, print_warnings, to_json, to_yaml};
 use super::{CliError, CliResult, Outcome};
 use crate::check::{self, format, state::State};
 
 pub fn run(args: CheckArgs) -> CliResult {
     let catalog = load_catalog(&args.catalogs)?;
     let t0 = Instant::now();
-    let inv = load_inventory_with(&args.source, &args.catalogs, args.hash)?;
+    let inv = load_inventory_quiet(&args.source, &args.catalogs, args.hash)?;
+    let fmt0 = args.format.unwrap_or(CheckFormat::Table);
+    // The table shows the warnings once, at its end; other formats carry them in the document
+    // (JSON, YAML) or not at all (metrics), so stderr gets them there.
+    if fmt0 != CheckFormat::Table {
+        print_warnings(&inv.warnings);
+    }
     let mut report = check::check(&catalog, &inv);
     report.scan_seconds = Some(t0.elapsed().as_secs_f64());
     if let Some(path) = &args.state {
@@ -30,7 +36,20 @@ pub fn run(args: CheckArgs) -> CliResult {
             let color = args.output.is_none()
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none();
-            format::table(&report, &catalog, color)
+            let opts = format::TableOptions {
+                color,
+                width: if args.output.is_none() {
+                    format::terminal_width()
+                } else {
+                    100
+                },
+                all: args.all,
+                verbose: args.verbose,
+                lang: super::lang(),
+                source_args: source_args(&args),
+                state: args.state.as_ref().map(|p| p.display().to_string()),
+            };
+            format::table_with(&report, &catalog, &opts)
         }
         CheckFormat::Json => to_json(&report)?,
         CheckFormat::Yaml => to_yaml(&report)?,
@@ -42,4 +61,29 @@ pub fn run(args: CheckArgs) -> CliResult {
     } else {
         Outcome::Clean
     })
+}
+
+/// The flags that chose this host and catalog, as a shell would take them back (for the
+/// next-step commands the table prints).
+fn source_args(args: &CheckArgs) -> String {
+    let mut v = Vec::new();
+    if let Some(r) = &args.source.root {
+        v.push(format!(
+            "--root {}",
+            format::shell_word(&r.display().to_string())
+        ));
+    }
+    if let Some(i) = &args.source.inventory {
+        v.push(format!(
+            "--inventory {}",
+            format::shell_word(&i.display().to_string())
+        ));
+    }
+    for c in &args.catalogs {
+        v.push(format!(
+            "--catalog {}",
+            format::shell_word(&c.display().to_string())
+        ));
+    }
+    v.join(" ")
 }

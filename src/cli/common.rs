@@ -99,6 +99,18 @@ pub fn load_inventory_with(
     catalogs: &[PathBuf],
     hash: bool,
 ) -> Result<crate::model::Inventory, CliError> {
+    let inv = load_inventory_quiet(source, catalogs, hash)?;
+    print_warnings(&inv.warnings);
+    Ok(inv)
+}
+
+/// As [`load_inventory_with`], leaving the warnings to the caller (the check table prints them
+/// once, at its end, instead of twice).
+pub fn load_inventory_quiet(
+    source: &super::args::HostSource,
+    catalogs: &[PathBuf],
+    hash: bool,
+) -> Result<crate::model::Inventory, CliError> {
     use crate::model::Inventory;
     let inv = match &source.inventory {
         Some(file) => {
@@ -144,6 +156,5 @@ pub fn load_inventory_with(
             })
         }
     };
-    print_warnings(&inv.warnings);
     Ok(inv)
 }

@@ -36,7 +36,7 @@ pub fn run(args: ExportArgs) -> CliResult {
         &reports,
         Some(&catalog),
         args.format,
-        args.lang,
+        super::lang(),
         previous.as_ref(),
     )
     .map_err(CliError::Other)?;

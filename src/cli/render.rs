@@ -1,12 +1,14 @@
 //! `avexclude render`: check the host (or an inventory), then write each requested vendor's files
-//! under `OUT/<vendor>/`, atomically, listing every written path on stdout and every warning
-//! (not expressible, refused, held back) on stderr.
+//! under `OUT/<vendor>/`, atomically. Standard output gets a few lines per vendor (the files, the
+//! values written, held back, narrowed, refused, not expressible, and how to apply them); the
+//! per-entry details are in the files' own headers, and on stderr with `-v`.
 
 use std::path::Path;
 
 use super::args::RenderArgs;
 use super::common::{load_catalog, print_warnings};
 use super::{CliError, CliResult, Outcome};
+use crate::i18n::Lang;
 use crate::model::Warning;
 use crate::render::{self, RenderOptions};
 
@@ -34,6 +36,19 @@ pub fn run(args: RenderArgs) -> CliResult {
         }
     }
     let catalog = load_catalog(&args.catalogs)?;
+    // A mistyped --allow-risk is a usage error, as a mistyped flag is: it would otherwise leave
+    // the entry held back while the operator believes it written.
+    for id in &args.allow_risk {
+        if catalog.get(id).is_none() {
+            let hint = closest(id, catalog.entries.iter().map(|e| e.id.as_str()))
+                .map(|c| format!("; did you mean '{c}'?"))
+                .unwrap_or_default();
+            return Err(CliError::Input(format!(
+                "--allow-risk {}: no catalog entry has this id{hint}",
+                id.escape_debug()
+            )));
+        }
+    }
     let inv = super::common::load_inventory(&args.source, &args.catalogs)?;
     let report = crate::check::check(&catalog, &inv);
     let opts = RenderOptions {
@@ -48,8 +63,9 @@ pub fn run(args: RenderArgs) -> CliResult {
         rendered.push((v.name().to_string(), r));
     }
     // the inventory's own warnings were printed when it was loaded
+    let lang = super::lang();
     let mut warnings: Vec<Warning> = Vec::new();
-    let mut out = std::io::stdout().lock();
+    let mut summary = String::new();
     for (name, r) in rendered {
         let dir = args.out.join(&name);
         prepare_dir(&dir)?;
@@ -57,36 +73,9 @@ pub fn run(args: RenderArgs) -> CliResult {
             let path = args.out.join(&f.path);
             crate::atomic::write_mode(&path, &f.bytes, f.mode)
                 .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
-            use std::io::Write;
-            writeln!(out, "{}", path.display()).map_err(|e| CliError::Other(e.into()))?;
         }
-        // what a product cannot express is listed in its files' comments: one line per vendor
-        let mut inexpressible: Vec<String> = Vec::new();
-        for w in r.warnings.iter().filter(|w| w.code == "not-expressible") {
-            let id = w.subject.clone().unwrap_or_default();
-            if !inexpressible.contains(&id) {
-                inexpressible.push(id);
-            }
-        }
-        if !inexpressible.is_empty() {
-            warnings.push(
-                Warning::new(
-                    "not-expressible",
-                    format!(
-                        "{name}: {} entries have values this product cannot express (process or port exclusions); \
-                         not written, listed in the output's comments: {}",
-                        inexpressible.len(),
-                        inexpressible.join(", ")
-                    ),
-                )
-                .about(name.clone()),
-            );
-        }
-        for mut w in r
-            .warnings
-            .into_iter()
-            .filter(|w| w.code != "not-expressible")
-        {
+        summary.push_str(&vendor_summary(&name, &dir, &r, lang));
+        for mut w in r.warnings.into_iter() {
             // an unknown --allow-risk id is the same mistake for every vendor: say it once
             if w.code == "unknown-id" {
                 if warnings
@@ -101,8 +90,15 @@ pub fn run(args: RenderArgs) -> CliResult {
             warnings.push(w);
         }
     }
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(summary.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| CliError::Other(e.into()))?;
     drop(out);
-    print_warnings(&warnings);
+    if args.verbose {
+        print_warnings(&warnings);
+    }
     Ok(Outcome::Clean)
 }
 
@@ -125,4 +121,109 @@ fn prepare_dir(dir: &Path) -> Result<(), CliError> {
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| CliError::Input(format!("cannot create {}: {e}", dir.display())))
+}
+
+/// A few lines for one vendor: where its files are, what was written and what not, and how to
+/// apply them.
+pub fn vendor_summary(name: &str, dir: &Path, r: &render::Rendered, lang: Lang) -> String {
+    use std::fmt::Write as _;
+    let c = &r.counts;
+    let mut out = String::new();
+    let names: Vec<String> = r
+        .files
+        .iter()
+        .map(|f| {
+            f.path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    let dir_s = format!("{}/", dir.display());
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "{name}: {} {} in {dir_s}: {}",
+            names.len(),
+            if names.len() == 1 { "file" } else { "files" },
+            names.join(", ")
+        ),
+        Lang::Ru => writeln!(
+            out,
+            "{name}: {} {} в {dir_s}: {}",
+            names.len(),
+            crate::i18n::ru_plural(names.len(), "файл", "файла", "файлов"),
+            names.join(", ")
+        ),
+    };
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "  {} values written; {} held back, {} narrowed, {} refused, {} not expressible",
+            c.written, c.held_back, c.narrowed, c.refused, c.not_expressible
+        ),
+        Lang::Ru => writeln!(
+            out,
+            "  записано значений: {}; отложено {}, сужено {}, отклонено {}, не выражается {}",
+            c.written, c.held_back, c.narrowed, c.refused, c.not_expressible
+        ),
+    };
+    if !r.held_back.is_empty() {
+        let mut ids: Vec<&str> = r.held_back.iter().map(|(id, _)| id.as_str()).collect();
+        ids.dedup();
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "  held back (high risk): {}; --allow-risk ID writes one",
+                ids.join(", ")
+            ),
+            Lang::Ru => writeln!(
+                out,
+                "  отложено (высокий риск): {}; --allow-risk ID запишет запись",
+                ids.join(", ")
+            ),
+        };
+    }
+    if c.held_back + c.narrowed + c.refused + c.not_expressible > 0 {
+        let _ = writeln!(
+            out,
+            "  {}",
+            lang.tr(
+                "details: the header of each file, or -v",
+                "подробности: в заголовке каждого файла или с -v"
+            )
+        );
+    }
+    if names.iter().any(|n| n == "apply.sh") {
+        let apply = dir.join("apply.sh");
+        let _ = writeln!(
+            out,
+            "  {} sudo sh {}",
+            lang.tr("apply:", "применить:"),
+            crate::check::format::shell_word(&apply.display().to_string())
+        );
+    }
+    out
+}
+
+/// The known id nearest to a mistyped one (edit distance at most 3), for "did you mean".
+fn closest<'a>(typo: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    fn dist(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut cur = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                let sub = prev[j] + usize::from(ca != *cb);
+                cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+    known
+        .map(|k| (dist(typo, k), k))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, k)| k)
 }
