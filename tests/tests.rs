@@ -27,6 +27,7 @@ mod export_formats;
 mod export_html;
 mod export_props;
 mod live_daemons;
+mod release_files;
 mod render_clamav;
 mod render_clamav_real;
 mod render_cli;
