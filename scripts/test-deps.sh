@@ -9,7 +9,7 @@ set -euo pipefail
 PKGS=(clamav clamav-daemon clamdscan clamav-freshclam
       nginx-light redis-server rabbitmq-server postgresql git git-daemon-sysvinit gpg-agent gpgconf
       dumb-init runit curl ansible-core
-      chromium iproute2 procps util-linux xxd python3)
+      chromium iproute2 procps util-linux xxd python3 strace)
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 need=()
 for p in "${PKGS[@]}"; do have "$p" || need+=("$p"); done

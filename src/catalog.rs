@@ -49,10 +49,17 @@ impl SourceFile {
     /// Read an overlay from disk; an unreadable or non-UTF-8 file is a diagnostic, not a panic.
     pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Diagnostic::new("io", &name, "", (1, 1), format!("cannot read: {e}")))?;
+        // Bounded, regular files only, never blocking (`--catalog /dev/zero`, a FIFO).
+        let bytes = crate::input::read(path).map_err(|e| {
+            let msg = e.to_string();
+            let msg = msg.strip_prefix(&format!("{name}: ")).unwrap_or(&msg);
+            Diagnostic::new("io", &name, "", (1, 1), format!("cannot read: {msg}"))
+        })?;
         match String::from_utf8(bytes) {
-            Ok(text) => Ok(SourceFile { name, text }),
+            Ok(text) => match crate::input::check_text(&text) {
+                Ok(()) => Ok(SourceFile { name, text }),
+                Err(m) => Err(Diagnostic::new("bom", &name, "", (1, 1), m)),
+            },
             Err(e) => {
                 let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
                 let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -106,30 +113,72 @@ struct Origin {
     item: usize,
 }
 
+/// Diagnostics in the making. Positions are looked up in indexes built once per file (keys by
+/// section and item, line starts, top-level keys): a 20 000-entry overlay full of duplicate ids
+/// took minutes when each diagnostic scanned every key and every line of its file.
 struct Ctx<'a> {
     files: &'a [SourceFile],
-    keys: Vec<Vec<KeyPos>>,
+    /// Per file: (section, item) → the item's keys in file order.
+    keys: Vec<HashMap<(String, usize), Vec<KeyPos>>>,
+    /// Per file: byte offset where each line starts.
+    lines: Vec<Vec<usize>>,
+    /// Per file: position of each top-level key.
+    top: Vec<HashMap<String, (usize, usize)>>,
     diags: Vec<Diagnostic>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(files: &'a [SourceFile]) -> Self {
+        let mut keys = Vec::with_capacity(files.len());
+        let mut lines = Vec::with_capacity(files.len());
+        let mut top = Vec::with_capacity(files.len());
+        for f in files {
+            let mut m: HashMap<(String, usize), Vec<KeyPos>> = HashMap::new();
+            for k in yaml::locate_keys(&f.text) {
+                m.entry((k.section.clone(), k.item)).or_default().push(k);
+            }
+            keys.push(m);
+            let mut starts = vec![0];
+            starts.extend(f.text.match_indices('\n').map(|(i, _)| i + 1));
+            lines.push(starts);
+            top.push(yaml::top_keys(&f.text));
+        }
+        Ctx {
+            files,
+            keys,
+            lines,
+            top,
+            diags: Vec::new(),
+        }
+    }
     fn pos(&self, o: &Origin, key: &str) -> (usize, usize) {
-        let keys = &self.keys[o.file];
-        keys.iter()
-            .find(|k| k.section == o.section && k.item == o.item && k.key == key)
-            .or_else(|| {
-                keys.iter()
-                    .find(|k| k.section == o.section && k.item == o.item)
-            })
+        let item = self.keys[o.file].get(&(o.section.to_string(), o.item));
+        item.and_then(|ks| ks.iter().find(|k| k.key == key).or_else(|| ks.first()))
             .map(|k| (k.line, k.column))
-            .or_else(|| yaml::locate_top_key(&self.files[o.file].text, o.section))
+            .or_else(|| self.top[o.file].get(o.section).copied())
             .unwrap_or((1, 1))
+    }
+    /// A diagnostic at `pos` of file `fi`, with its source line taken from the line index.
+    fn diag_at(
+        &self,
+        code: &'static str,
+        fi: usize,
+        pos: (usize, usize),
+        msg: impl Into<String>,
+    ) -> Diagnostic {
+        let f = &self.files[fi];
+        let mut d = Diagnostic::new(code, &f.name, "", pos, msg);
+        let starts = &self.lines[fi];
+        if let Some(&a) = starts.get(pos.0.saturating_sub(1)) {
+            let b = starts.get(pos.0).map_or(f.text.len(), |&b| b - 1);
+            d.source_line = Some(f.text[a..b].trim_end_matches('\r').to_string());
+        }
+        d
     }
     fn err(&mut self, code: &'static str, o: &Origin, key: &str, msg: impl Into<String>) {
         let pos = self.pos(o, key);
-        let f = &self.files[o.file];
-        self.diags
-            .push(Diagnostic::new(code, &f.name, &f.text, pos, msg));
+        let d = self.diag_at(code, o.file, pos, msg);
+        self.diags.push(d);
     }
 }
 
@@ -150,11 +199,7 @@ fn classify_serde(msg: &str) -> &'static str {
 /// Load and validate documents in order (built-ins first, then overlays). All problems found are
 /// returned together, each with its file, line and column.
 pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
-    let mut ctx = Ctx {
-        files,
-        keys: files.iter().map(|f| yaml::locate_keys(&f.text)).collect(),
-        diags: Vec::new(),
-    };
+    let mut ctx = Ctx::new(files);
     let mut parsed: Vec<Option<CatalogFile>> = Vec::new();
     for f in files {
         match yaml::from_str::<CatalogFile>(&f.text) {
@@ -182,7 +227,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
         let Some(cf) = pf else { continue };
         let f = &files[fi];
         if cf.schema != SCHEMA {
-            let pos = yaml::locate_top_key(&f.text, "schema").unwrap_or((1, 1));
+            let pos = ctx.top[fi].get("schema").copied().unwrap_or((1, 1));
             ctx.diags.push(Diagnostic::new(
                 "unsupported-schema",
                 &f.name,
@@ -196,7 +241,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
             continue;
         }
         for (name, p) in &cf.placeholders {
-            let pos = yaml::locate_top_key(&f.text, "placeholders").unwrap_or((1, 1));
+            let pos = ctx.top[fi].get("placeholders").copied().unwrap_or((1, 1));
             if !["version", "digits", "name"].contains(&p.shape.as_str()) {
                 ctx.diags.push(Diagnostic::new(
                     "bad-shape",

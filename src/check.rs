@@ -26,6 +26,34 @@ use crate::model::{
 pub struct Found {
     pub matches: Vec<Match>,
     pub drift: Vec<DriftItem>,
+    /// Processes that look like the entry but are not trusted evidence (threat model): reported
+    /// as `suspicious`, never a match, so never rendered.
+    pub suspicious: Vec<Suspect>,
+}
+
+/// A process that matched an entry by what it says about itself, but whose executable does not
+/// confirm it.
+#[derive(Debug, Clone)]
+pub struct Suspect {
+    pub pid: i32,
+    pub value: HostStr,
+    pub why: String,
+    pub cmdline: HostStr,
+}
+
+impl Suspect {
+    pub fn of(p: &Process, why: String) -> Suspect {
+        Suspect {
+            pid: p.pid,
+            value: p
+                .exe
+                .clone()
+                .or_else(|| p.argv0().cloned())
+                .unwrap_or_else(|| p.comm.clone()),
+            why,
+            cmdline: p.cmdline_joined(),
+        }
+    }
 }
 
 impl Found {
@@ -203,14 +231,39 @@ pub fn check(catalog: &Catalog, inv: &Inventory) -> Report {
     let mut entries = Vec::with_capacity(catalog.entries.len());
     // every pid an active entry matched, before matches are folded to one per concrete value
     let mut covered = BTreeSet::new();
+    let mut suspects: BTreeMap<(i32, String), (Suspect, Vec<String>)> = BTreeMap::new();
     for e in &catalog.entries {
-        let found = matcher_for(e.kind).find(e, &ctx);
+        let mut found = matcher_for(e.kind).find(e, &ctx);
         if e.disabled.is_none() && e.kind != EntryKind::Port {
             covered.extend(found.matches.iter().filter_map(|m| m.pid));
+            for s in std::mem::take(&mut found.suspicious) {
+                covered.insert(s.pid);
+                suspects
+                    .entry((s.pid, s.why.clone()))
+                    .or_insert_with(|| (s, Vec::new()))
+                    .1
+                    .push(e.id.clone());
+            }
         }
         entries.push(result_for(e, found));
     }
-    let unlisted = unlisted::find(catalog, &ctx, &entries, &covered);
+    let mut unlisted = unlisted::find(catalog, &ctx, &entries, &covered);
+    for ((pid, why), (s, ids)) in suspects {
+        unlisted.push(crate::model::Unlisted {
+            kind: "suspicious".into(),
+            value: s.value,
+            component: ids.join(", "),
+            why: format!(
+                "looks like {} but is not trusted evidence: {why}; never rendered",
+                ids.join(", ")
+            ),
+            evidence: crate::model::Evidence {
+                pid: Some(pid),
+                file: Some(format!("/proc/{pid}/exe")),
+                note: Some(s.cmdline.display()),
+            },
+        });
+    }
     let summary = summarize(&entries, unlisted.len());
     Report {
         schema: SCHEMA_VERSION,
@@ -356,6 +409,7 @@ mod tests {
             cmdline: argv.iter().map(|a| HostStr::from(*a)).collect(),
             exe: Some(exe.into()),
             exe_host: Some(exe.into()),
+            trust: Some(crate::model::Trust::yes("test: a root-owned binary")),
             ..Process::default()
         }
     }

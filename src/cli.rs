@@ -1,7 +1,9 @@
 //! The command line: flags defined once with clap (the same definitions give help, man page and
-//! completions), one file per subcommand under `cli/`. Exit codes follow `diff`: 0 clean, 1 findings
-//! (drift, unlisted), 2 usage or input error.
+//! completions), one file per subcommand under `cli/`. Exit codes follow `diff`: 0 nothing to do,
+//! 1 action needed, 2 usage or input error, or a scan that could not see the host (an incomplete
+//! scan is never reported clean).
 
+pub mod accept;
 pub mod args;
 pub mod catalog;
 pub mod check;
@@ -9,6 +11,7 @@ pub mod common;
 pub mod completions;
 pub mod discover;
 pub mod export;
+pub mod lifecycle;
 pub mod render;
 pub mod vendors;
 
@@ -108,6 +111,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Check(a) => check::run(a),
         Command::Render(a) => render::run(a),
         Command::Export(a) => export::run(a),
+        Command::Accept(a) => accept::run(a),
         Command::Vendors(a) => vendors::run(a),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man { command } => completions::man(command.as_deref()),

@@ -13,8 +13,10 @@ pub mod datapaths;
 pub mod fs;
 pub mod hash;
 pub mod host;
+pub mod hostfs;
 pub mod procfs;
 pub mod sockets;
+pub mod trust;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -54,27 +56,48 @@ impl Default for DiscoverOptions {
     }
 }
 
-/// Scan the host. Never panics: every problem becomes a warning in the inventory.
-pub fn discover(opts: &DiscoverOptions) -> Inventory {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Scan::new(opts).run())) {
-        Ok(inv) => inv,
-        Err(_) => Inventory {
-            schema: SCHEMA_VERSION,
-            tool: ToolInfo::default(),
-            generated_at: host::now_rfc3339(),
-            root: opts.root.display().to_string(),
-            warnings: vec![Warning::new(
-                "internal-error",
-                "discovery hit an internal error; the inventory is empty (please report this)",
-            )],
-            ..Default::default()
-        },
+/// Why a scan could not see the host. The inventory would be empty or partial, and an empty
+/// view must never read as "clean": the CLI turns each of these into exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No usable `/proc` under the root: missing, a symlink (refused: it could lead to the real
+    /// host's processes), or unreadable.
+    #[error("cannot scan processes: {0}")]
+    NoProc(#[from] procfs::ProcError),
+    /// `/proc` lists no process at all.
+    #[error("{0}: no process is visible; the scan cannot see the host")]
+    NoProcesses(String),
+    /// A bug: discovery panicked. Reported, never turned into an empty inventory.
+    #[error("discovery hit an internal error (please report this): {0}")]
+    Internal(String),
+}
+
+/// Scan the host. Never panics; a scan that cannot see the host is an [`Error`], anything
+/// smaller (a vanished process, an unreadable file) a warning in the inventory.
+pub fn discover(opts: &DiscoverOptions) -> Result<Inventory, Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Scan::new(opts).map(|s| s.run())
+    })) {
+        Ok(Ok(inv)) if inv.processes.is_empty() => Err(Error::NoProcesses(
+            opts.root.join("proc").display().to_string(),
+        )),
+        Ok(r) => r,
+        Err(e) => {
+            let what = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err(Error::Internal(what))
+        }
     }
 }
 
 /// Limits on what one /proc file may hold (a hostile process cannot make the scan eat memory).
 const SMALL: u64 = 64 << 10;
-const CMDLINE_MAX: u64 = 1 << 20;
+/// A command line is kept whole up to 4 MiB (the kernel's default limit on argv+envp is a quarter
+/// of an 8 MiB stack, 2 MiB); beyond that it is cut, with a warning.
+pub const CMDLINE_MAX: u64 = 4 << 20;
 const MOUNTINFO_MAX: u64 = 16 << 20;
 
 /// Per-mount-namespace result: the container's `/` overlay and mapped volumes.
@@ -98,13 +121,17 @@ struct Scan<'a> {
     netns_pid: BTreeMap<Vec<u8>, i32>,
     sock_owner: HashMap<u64, Vec<i32>>,
     hashes: hash::HashCache,
+    judge: trust::Judge,
+    /// Per pid: how the executable's host path was found, and (live) the running file's
+    /// metadata; judged once every process is known (see [`Scan::judge_all`]).
+    exe_facts: HashMap<i32, (Option<&'static str>, Option<std::fs::Metadata>)>,
 }
 
 impl<'a> Scan<'a> {
-    fn new(opts: &'a DiscoverOptions) -> Scan<'a> {
+    fn new(opts: &'a DiscoverOptions) -> Result<Scan<'a>, Error> {
         let root = Root::new(&opts.root);
-        let proc = ProcFs::new(&opts.root);
-        Scan {
+        let proc = ProcFs::open(&root)?;
+        Ok(Scan {
             opts,
             root,
             proc,
@@ -120,7 +147,9 @@ impl<'a> Scan<'a> {
             netns_pid: BTreeMap::new(),
             sock_owner: HashMap::new(),
             hashes: hash::HashCache::default(),
-        }
+            judge: trust::Judge::default(),
+            exe_facts: HashMap::new(),
+        })
     }
 
     fn warn(&mut self, code: &str, msg: impl Into<String>, subject: impl Into<String>) {
@@ -161,6 +190,8 @@ impl<'a> Scan<'a> {
                 processes.push(p);
             }
         }
+
+        self.judge_all(&mut processes);
 
         let lost: Vec<i32> = processes
             .iter()
@@ -217,6 +248,28 @@ impl<'a> Scan<'a> {
             filesystem,
             data_paths,
             warnings: self.warnings,
+        }
+    }
+
+    /// Judge every process's executable (threat model, `trust.rs`): host processes first, then
+    /// containerised ones, whose layers may lie in an image store a trusted daemon names.
+    fn judge_all(&mut self, processes: &mut [Process]) {
+        let facts = std::mem::take(&mut self.exe_facts);
+        for pass in [false, true] {
+            let storage = if pass {
+                trust::daemon_storage(processes)
+            } else {
+                Vec::new()
+            };
+            for p in processes
+                .iter_mut()
+                .filter(|p| p.container.is_some() == pass && !p.kernel_thread)
+            {
+                let (via, running) = facts
+                    .get(&p.pid)
+                    .map_or((None, None), |(v, r)| (*v, r.as_ref()));
+                p.trust = Some(self.judge.process(&self.root, p, via, running, &storage));
+            }
         }
     }
 
@@ -279,6 +332,14 @@ impl<'a> Scan<'a> {
                 self.denied.entry(what).or_default().push(pid);
                 false
             }
+            Miss::NotRegular(k) => {
+                self.warn(
+                    "not-a-regular-file",
+                    format!("{what} is a {k}, not a regular file: skipped, not read"),
+                    format!("/proc/{pid}/{what}"),
+                );
+                false
+            }
             Miss::Other(e) => {
                 self.warn(
                     "unreadable-proc-file",
@@ -299,6 +360,23 @@ impl<'a> Scan<'a> {
     }
 
     fn process(&mut self, pid: i32) -> Option<Process> {
+        match self.proc.open_pid(pid) {
+            Ok(()) => {}
+            Err(Miss::Missing) | Err(Miss::Vanished) => {
+                self.vanished(pid);
+                return None;
+            }
+            Err(m) => {
+                // a `--root` tree's `proc/PID` that is a link (to the real `/proc/PID`?) or not a
+                // directory: nothing of it is read
+                self.warn(
+                    "proc-entry-refused",
+                    format!("not read: {m}"),
+                    format!("/proc/{pid}"),
+                );
+                return None;
+            }
+        }
         let mut p = Process {
             pid,
             ..Default::default()
@@ -321,7 +399,7 @@ impl<'a> Scan<'a> {
         let mut kthread = false;
         let mut zombie = false;
         match self.proc.read_into(pid, "stat", buf, SMALL) {
-            Ok(()) => match procfs::parse_stat(buf) {
+            Ok(_) => match procfs::parse_stat(buf) {
                 Ok(st) => {
                     p.ppid = st.ppid;
                     p.start_time = st.start_time;
@@ -339,7 +417,7 @@ impl<'a> Scan<'a> {
             }
         }
         match self.proc.read_into(pid, "comm", buf, SMALL) {
-            Ok(()) => {
+            Ok(_) => {
                 while buf.last() == Some(&b'\n') {
                     buf.pop();
                 }
@@ -352,11 +430,21 @@ impl<'a> Scan<'a> {
             }
         }
         match self.proc.read_into(pid, "cmdline", buf, CMDLINE_MAX) {
-            Ok(()) => {
+            Ok(cut) => {
                 p.cmdline = procfs::split_cmdline(buf)
                     .into_iter()
                     .map(HostStr)
-                    .collect()
+                    .collect();
+                if cut {
+                    self.warn(
+                        "cmdline-cut",
+                        format!(
+                            "the command line is longer than {} MiB; only its start was read",
+                            CMDLINE_MAX >> 20
+                        ),
+                        format!("/proc/{pid}/cmdline"),
+                    );
+                }
             }
             Err(m) => {
                 if self.miss(pid, "cmdline", &m) {
@@ -365,7 +453,7 @@ impl<'a> Scan<'a> {
             }
         }
         match self.proc.read_into(pid, "status", buf, SMALL) {
-            Ok(()) => {
+            Ok(_) => {
                 p.uid = procfs::parse_status_uid(buf);
                 if p.uid.is_none() {
                     self.warn(
@@ -408,7 +496,7 @@ impl<'a> Scan<'a> {
             }
         }
         match self.proc.read_into(pid, "cgroup", buf, SMALL) {
-            Ok(()) => p.cgroup = container::cgroup_lines(buf),
+            Ok(_) => p.cgroup = container::cgroup_lines(buf),
             Err(m) => {
                 if self.miss(pid, "cgroup", &m) {
                     return None;
@@ -417,7 +505,31 @@ impl<'a> Scan<'a> {
         }
 
         self.container(pid, p, buf);
-        p.exe_host = self.exe_host(p);
+        if p.container.is_some() {
+            // chroot-style: the kernel shows the cwd with the process's root in front (as for
+            // the exe); inside the container it is the rest (`/` for the root itself)
+            if let (Some(cwd), Ok(r)) = (p.cwd.as_mut(), self.proc.readlink(pid, "root"))
+                && r.len() > 1
+                && let Some(rest) = cwd.0.strip_prefix(r.as_slice())
+                && (rest.is_empty() || rest.first() == Some(&b'/'))
+            {
+                cwd.0 = if rest.is_empty() {
+                    b"/".to_vec()
+                } else {
+                    rest.to_vec()
+                };
+            }
+        }
+        let via = self.exe_host(p).map(|(h, via)| {
+            p.exe_host = Some(HostStr(h));
+            via
+        });
+        let running = if self.root.live {
+            self.proc.open_exe(pid).and_then(|f| f.metadata()).ok()
+        } else {
+            None
+        };
+        self.exe_facts.insert(pid, (via, running));
 
         if let Ok(ns) = self.proc.readlink(pid, "ns/net")
             && Some(&ns) != self.host_netns.as_ref()
@@ -498,7 +610,7 @@ impl<'a> Scan<'a> {
 
     fn read_mounts(&mut self, pid: i32, buf: &mut Vec<u8>) -> MntInfo {
         match self.proc.read_into(pid, "mountinfo", buf, MOUNTINFO_MAX) {
-            Ok(()) => {
+            Ok(_) => {
                 let (m, bad) = container::parse_mountinfo(buf);
                 if bad > 0 {
                     self.warn(
@@ -575,8 +687,9 @@ impl<'a> Scan<'a> {
         ns
     }
 
-    /// Where the executable is on the host.
-    fn exe_host(&self, p: &Process) -> Option<HostStr> {
+    /// Where the executable is on the host, and how it was found there (`overlay lowerdir`...,
+    /// `host path`).
+    fn exe_host(&self, p: &Process) -> Option<(Vec<u8>, &'static str)> {
         let exe = p.exe.as_ref()?;
         if p.exe_deleted {
             return None;
@@ -586,17 +699,15 @@ impl<'a> Scan<'a> {
                 let find = |path: &[u8]| {
                     container::to_host(&self.root, c.rootfs.as_ref(), &c.mounts, path, true)
                 };
-                find(&exe.0)
-                    .or_else(|| {
-                        // chroot-style: the kernel shows the exe with the process's root in front
-                        let r = self.proc.readlink(p.pid, "root").ok()?;
-                        let inner = exe.0.strip_prefix(r.as_slice())?;
-                        (r.len() > 1 && inner.first() == Some(&b'/')).then_some(())?;
-                        find(inner)
-                    })
-                    .map(|(h, _)| HostStr(h))
+                find(&exe.0).or_else(|| {
+                    // chroot-style: the kernel shows the exe with the process's root in front
+                    let r = self.proc.readlink(p.pid, "root").ok()?;
+                    let inner = exe.0.strip_prefix(r.as_slice())?;
+                    (r.len() > 1 && inner.first() == Some(&b'/')).then_some(())?;
+                    find(inner)
+                })
             }
-            None => self.root.resolve(&exe.0).map(HostStr),
+            None => self.root.resolve(&exe.0).map(|h| (h, "host path")),
         }
     }
 
@@ -737,7 +848,10 @@ impl<'a> Scan<'a> {
             for dir in fs::ERLANG_DIRS {
                 for (v, path) in fs::erts_in(root, &fs::join(&real, dir.as_bytes())) {
                     if seen.insert(path.clone()) {
-                        let inside = fs::join(dir.as_bytes(), &path[path.len() - v.len() - 5..]);
+                        let name = path
+                            .get(path.len().saturating_sub(v.len() + 5)..)
+                            .unwrap_or_default();
+                        let inside = fs::join(dir.as_bytes(), name);
                         erts.push(ErtsFact {
                             version: v,
                             path: HostStr(path),

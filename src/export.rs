@@ -11,6 +11,7 @@ pub mod csv;
 pub mod html;
 pub mod i18n;
 pub mod json;
+pub mod lifecycle;
 pub mod markdown;
 pub mod rows;
 
@@ -79,7 +80,7 @@ impl ExportState {
     /// exists but cannot be parsed is an error naming it: silently starting over would hide every
     /// change since the last review.
     pub fn read(path: &Path) -> anyhow::Result<Option<ExportState>> {
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::input::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
@@ -145,12 +146,46 @@ pub fn export_with_catalog(
         reports,
         lang,
         generated_at: newest(reports),
+        hosts_info: Vec::new(),
     };
+    write_format(&m, &meta, format)
+}
+
+/// Export hosts with their lifecycle facts: each host's collection time (stale past
+/// `stale_after_days` at `now`, Unix seconds) and, from a `check --state` report, what the
+/// antivirus receives of each row.
+pub fn export_hosts(
+    inputs: &[lifecycle::HostInput],
+    catalog: Option<&Catalog>,
+    format: ExportFormat,
+    lang: Lang,
+    previous: Option<&ExportState>,
+    stale_after_days: u32,
+    now: i64,
+) -> anyhow::Result<Vec<u8>> {
+    let reports: Vec<Report> = inputs.iter().map(|h| h.report.clone()).collect();
+    let mut m = model(&reports, catalog, previous);
+    let syncs: Vec<Option<&crate::check::state::Sync>> =
+        inputs.iter().map(|h| h.sync.as_ref()).collect();
+    lifecycle::annotate(&mut m, &syncs, lang);
+    let meta = Meta {
+        reports: &reports,
+        lang,
+        generated_at: newest(&reports),
+        hosts_info: inputs
+            .iter()
+            .map(|h| lifecycle::host_info(h, now, stale_after_days))
+            .collect(),
+    };
+    write_format(&m, &meta, format)
+}
+
+fn write_format(m: &Model, meta: &Meta, format: ExportFormat) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
-        ExportFormat::Csv => csv::write(&m, &meta),
-        ExportFormat::Markdown => markdown::write(&m, &meta).into_bytes(),
-        ExportFormat::Html => html::write(&m, &meta).into_bytes(),
-        ExportFormat::Json => json::write(&m, &meta)?,
+        ExportFormat::Csv => csv::write(m, meta),
+        ExportFormat::Markdown => markdown::write(m, meta).into_bytes(),
+        ExportFormat::Html => html::write(m, meta).into_bytes(),
+        ExportFormat::Json => json::write(m, meta)?,
     })
 }
 
@@ -159,6 +194,9 @@ pub struct Meta<'a> {
     pub reports: &'a [Report],
     pub lang: Lang,
     pub generated_at: String,
+    /// Per report, in order: collection time, stale, root (empty from the library's
+    /// [`export_with_catalog`], which knows no clock or threshold).
+    pub hosts_info: Vec<lifecycle::HostInfo>,
 }
 
 /// The rows and groups of an export, with changes marked against `previous`.
@@ -369,18 +407,8 @@ pub(crate) fn disp(v: &crate::model::HostStr) -> String {
 }
 
 /// Catalog or report text for a single-line cell: control characters (newline, CR, tab, ESC)
-/// shown as `\xNN`, so no field of any format can break a line or a row.
+/// shown as `\xNN`, bidi overrides and zero-width characters as `\u{XXXX}`
+/// ([`crate::sanitize::visible`]), so no field can break a line or a row, or read as another value.
 pub(crate) fn one_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("\\x{b:02x}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::sanitize::visible(s).into_owned()
 }

@@ -13,6 +13,8 @@ pub mod cli;
 pub mod discovery;
 pub mod export;
 pub mod i18n;
+pub mod input;
 pub mod model;
 pub mod render;
+pub mod sanitize;
 pub mod yaml;

@@ -293,9 +293,44 @@ pub struct Process {
     /// Kernel thread (no exe, no cmdline); kept so the picture is complete.
     #[serde(default)]
     pub kernel_thread: bool,
+    /// Whether this process may be evidence for an exclusion (threat model: its executable is a
+    /// file no unprivileged user could have written). Absent (an inventory from before this
+    /// field, or a process not examined) means not trusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<Trust>,
+}
+
+/// The verdict on a process's executable, with the reason a reviewer reads.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Trust {
+    pub trusted: bool,
+    /// Why: `root-owned /usr/sbin/nginx in root-owned directories`, `file /dev/shm/x/redis-server
+    /// is owned by uid 1777`, `in an image layer of the container runtime (...)`.
+    pub why: String,
+}
+
+impl Trust {
+    pub fn yes(why: impl Into<String>) -> Trust {
+        Trust {
+            trusted: true,
+            why: why.into(),
+        }
+    }
 }
 
 impl Process {
+    /// The executable was judged safe (see [`Trust`]); anything else is not evidence.
+    pub fn trusted(&self) -> bool {
+        self.trust.as_ref().is_some_and(|t| t.trusted)
+    }
+    /// Why the process is not trusted (empty if it is).
+    pub fn distrust(&self) -> String {
+        match &self.trust {
+            Some(t) if t.trusted => String::new(),
+            Some(t) => t.why.clone(),
+            None => "the executable was not examined (inventory without trust data)".into(),
+        }
+    }
     /// argv[0], if any.
     pub fn argv0(&self) -> Option<&HostStr> {
         self.cmdline.first()

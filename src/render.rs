@@ -107,6 +107,8 @@ struct Ctx<'a> {
     params: &'a serde_json::Value,
     wildcards: bool,
     absent_count: usize,
+    /// What the apply scripts remove (values an earlier `render --state` added, no longer needed).
+    remove: &'a Removal,
     #[serde(flatten)]
     plan: &'a Plan,
 }
@@ -130,15 +132,29 @@ pub fn render_with(
     opts: &RenderOptions,
     inventory: Option<&Inventory>,
 ) -> Result<Rendered, RenderError> {
+    let plan = plan_for(report, catalog, vendor, opts, inventory);
+    render_plan(report, vendor, opts, &plan, &Removal::default())
+}
+
+/// The plan of one vendor: every value it gets, and what it does not get and why.
+pub fn plan_for(
+    report: &Report,
+    catalog: &Catalog,
+    vendor: &Vendor,
+    opts: &RenderOptions,
+    inventory: Option<&Inventory>,
+) -> Plan {
     let mut users: BTreeMap<i32, (u32, String)> = BTreeMap::new();
     if let Some(inv) = inventory {
-        for p in &inv.processes {
+        // only trusted processes' users (threat model): a user exclusion exempts everything
+        // that user runs, so an untrusted process never names one
+        for p in inv.processes.iter().filter(|p| p.trusted()) {
             if let (Some(uid), Some(user)) = (p.uid, p.user.clone()) {
                 users.insert(p.pid, (uid, user));
             }
         }
     }
-    let plan = plan::plan(
+    plan::plan(
         report,
         catalog,
         vendor,
@@ -147,7 +163,70 @@ pub fn render_with(
             allow_risk: &opts.allow_risk,
             users: &users,
         },
-    );
+    )
+}
+
+/// Values avexclude added with an earlier `render --state` and no longer needs: the apply
+/// scripts remove these (and never anything else). Grouped as the templates list them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Removal {
+    pub directories: Vec<RemoveItem>,
+    pub files: Vec<RemoveItem>,
+    pub processes: Vec<RemoveItem>,
+    pub ports: Vec<RemoveItem>,
+    pub users: Vec<RemoveItem>,
+    /// True when anything is to be removed.
+    pub any: bool,
+}
+
+/// One value to remove: the catalog ids that had produced it, and the value as written then.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RemoveItem {
+    pub id: String,
+    pub path: String,
+}
+
+impl Removal {
+    /// Sort `(id, kind, value)` triples into the template lists.
+    pub fn of<'a>(items: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>) -> Removal {
+        let mut r = Removal::default();
+        for (id, kind, value) in items {
+            // The state file is input: a value that is not a clean absolute path (or a port, a
+            // user name) never reaches a script.
+            let clean = !value.is_empty() && !value.chars().any(|c| c.is_control());
+            let shaped = match kind {
+                "directory" | "file" | "process" => value.starts_with('/'),
+                _ => true,
+            };
+            if !clean || !shaped {
+                continue;
+            }
+            let it = RemoveItem {
+                id: escape::comment(id),
+                path: value.to_string(),
+            };
+            match kind {
+                "directory" => r.directories.push(it),
+                "file" => r.files.push(it),
+                "process" => r.processes.push(it),
+                "port" => r.ports.push(it),
+                "user" => r.users.push(it),
+                _ => continue,
+            }
+            r.any = true;
+        }
+        r
+    }
+}
+
+/// Render one vendor's files from its plan; `remove` lists what the apply scripts take out.
+pub fn render_plan(
+    report: &Report,
+    vendor: &Vendor,
+    opts: &RenderOptions,
+    plan: &Plan,
+    remove: &Removal,
+) -> Result<Rendered, RenderError> {
     let d = &vendor.descriptor;
     let ctx = Ctx {
         header: Header {
@@ -171,7 +250,8 @@ pub fn render_with(
         params: &d.params,
         wildcards: opts.wildcards,
         absent_count: plan.absent.len(),
-        plan: &plan,
+        remove,
+        plan,
     };
     let data = serde_json::to_value(&ctx).map_err(|e| RenderError::Other(e.to_string()))?;
     let mut files = Vec::new();

@@ -13,8 +13,102 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// Deepest nesting accepted, flow (`[[[`, `{{{`) and block (indentation, `- - -`) together. Our
+/// files nest 4 deep; libyaml rescans every open flow level for each token, so 100 000 nested
+/// `[` (200 KB) took minutes before this bound.
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuse text nested deeper than [`MAX_DEPTH`], before the parser sees it, at the position where
+/// the limit is passed. A conservative scan: a flow indicator or quote counts only where a node
+/// can start, comments are skipped; it may over-count inside block scalars, never under-count
+/// what libyaml nests.
+pub fn check_depth(text: &str) -> Result<(), YamlError> {
+    let too_deep = |line: usize, column: usize| YamlError {
+        line,
+        column,
+        message: format!("nested deeper than {MAX_DEPTH} levels"),
+    };
+    // block indentation levels open (stack of indents)
+    let mut block: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    for (ln, raw) in text.lines().enumerate() {
+        let chars: Vec<char> = raw.chars().collect();
+        let mut i = 0;
+        if flow == 0 {
+            let indent = chars.iter().take_while(|c| **c == ' ').count();
+            let rest = &chars[indent..];
+            if rest.is_empty() || rest[0] == '#' {
+                continue;
+            }
+            while block.last().is_some_and(|&b| b >= indent) {
+                block.pop();
+            }
+            block.push(indent);
+            // compact nested sequences: `- - - x`
+            let mut j = indent;
+            while j + 1 < chars.len() && chars[j] == '-' && chars[j + 1] == ' ' {
+                j += 2;
+                while j < chars.len() && chars[j] == ' ' {
+                    j += 1;
+                }
+                block.push(j);
+            }
+            if block.len() > MAX_DEPTH {
+                return Err(too_deep(ln + 1, indent + 1));
+            }
+            i = indent;
+        }
+        // flow indicators and quoted scalars on this line
+        let mut node_start = true;
+        while i < chars.len() {
+            let c = chars[i];
+            match c {
+                '#' if i == 0 || chars[i - 1] == ' ' || chars[i - 1] == '\t' => break,
+                '[' | '{' if node_start || flow > 0 => {
+                    flow += 1;
+                    if flow + block.len() > MAX_DEPTH {
+                        return Err(too_deep(ln + 1, i + 1));
+                    }
+                    node_start = true;
+                }
+                ']' | '}' if flow > 0 => {
+                    flow -= 1;
+                    node_start = false;
+                }
+                '\'' | '"' if node_start => {
+                    // skip the quoted scalar on this line (a multi-line one is rare in our files)
+                    let mut j = i + 1;
+                    while j < chars.len() {
+                        if chars[j] == c {
+                            if c == '\'' && chars.get(j + 1) == Some(&'\'') {
+                                j += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        if c == '"' && chars[j] == '\\' {
+                            j += 1;
+                        }
+                        j += 1;
+                    }
+                    i = j;
+                    node_start = false;
+                }
+                ' ' | '\t' => {}
+                ',' if flow > 0 => node_start = true,
+                ':' | '-' | '?' if chars.get(i + 1).is_none_or(|n| *n == ' ') => node_start = true,
+                _ => node_start = false,
+            }
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
 /// Deserialize YAML text; the error carries the position serde_yaml reports (1 if unknown).
+/// Text nested deeper than [`MAX_DEPTH`] is refused first.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    check_depth(text)?;
     serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()
@@ -211,6 +305,20 @@ fn scan_flow(s: &str, col0: usize, sec: &str, item: usize, line: usize, out: &mu
     }
 }
 
+/// Positions of every top-level key (`placeholders:`), 1-based; the first one of a name wins.
+pub fn top_keys(text: &str) -> std::collections::HashMap<String, (usize, usize)> {
+    let mut m = std::collections::HashMap::new();
+    for (i, l) in text.lines().enumerate() {
+        if l.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        if let Some((k, _)) = l.split_once(':') {
+            m.entry(k.to_string()).or_insert((i + 1, 1));
+        }
+    }
+    m
+}
+
 /// Position of a top-level key (`placeholders:`), 1-based.
 pub fn locate_top_key(text: &str, key: &str) -> Option<(usize, usize)> {
     text.lines().enumerate().find_map(|(i, l)| {
@@ -239,6 +347,29 @@ mod tests {
         assert_eq!(find(1, "id"), Some((8, 10)));
         assert_eq!(find(1, "kind"), Some((8, 19)));
         assert_eq!(find(1, "risk"), Some((9, 12)));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_a_position() {
+        let flow = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let e = from_str::<serde_yaml::Value>(&flow).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 4 + MAX_DEPTH - 1), "{e:?}");
+        assert!(e.message.contains("nested deeper"), "{e:?}");
+        let block: String = (0..100)
+            .map(|i| format!("{}- a:\n", "  ".repeat(i)))
+            .collect();
+        let e = from_str::<serde_yaml::Value>(&block).unwrap_err();
+        assert!(e.message.contains("nested deeper"), "{e:?}");
+        let compact = format!("{}x\n", "- ".repeat(100));
+        let e = from_str::<serde_yaml::Value>(&compact).unwrap_err();
+        assert!(e.message.contains("nested deeper"), "{e:?}");
+        // what is not nesting is not counted: brackets inside scalars, quotes, comments
+        let ok = "a: x[1]{2}\nb: '[[[['\nc: \"{{{{\" # [[[[\nd: [[1, '['], {e: [2]}]\n";
+        assert!(from_str::<serde_yaml::Value>(ok).is_ok());
+        // the catalog nests far less than the bound
+        for (p, t) in crate::catalog::builtin_catalog_files() {
+            assert!(check_depth(t).is_ok(), "{p}");
+        }
     }
 
     #[test]

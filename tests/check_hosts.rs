@@ -361,13 +361,18 @@ fn hostile_host_checks_without_harm() {
 }
 
 #[test]
-fn a_host_without_elma365_is_clean() {
+fn a_root_with_an_empty_proc_is_not_clean() {
+    // Fail closed (PRODUCT.md): no process visible is a scan that could not see the host.
     let d = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(d.path().join("proc")).unwrap();
-    let (code, r) = check(d.path(), &[]);
-    assert_eq!(code, 0);
-    assert_eq!(r["summary"]["present"], 0);
-    assert_eq!(r["summary"]["drifted"], 0);
+    let out = Command::new(support::bin())
+        .args(["check", "--format", "json", "--root"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no report that could look clean");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no process is visible"));
 }
 
 #[test]
@@ -494,12 +499,13 @@ fn prometheus_metrics_are_written_atomically_for_the_textfile_collector() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let text = std::fs::read_to_string(&prom).unwrap();
-    assert!(text.contains("avexclude_entry_status{host=\"elma365-node-1\",id=\"proc-microk8s-kubelite\",component=\"microk8s\",risk=\"medium\",status=\"drifted\"} 1"), "{text}");
-    assert!(text.contains("avexclude_entry_status{host=\"elma365-node-1\",id=\"proc-microk8s-kubelite\",component=\"microk8s\",risk=\"medium\",status=\"present\"} 0"));
+    assert!(text.contains("avexclude_entry_status{id=\"proc-microk8s-kubelite\",component=\"microk8s\",risk=\"medium\",status=\"drifted\"} 1"), "{text}");
+    assert!(text.contains("avexclude_entry_status{id=\"proc-microk8s-kubelite\",component=\"microk8s\",risk=\"medium\",status=\"present\"} 0"));
     assert!(
-        text.contains("avexclude_drifted{host=\"elma365-node-1\"} 5\n"),
+        text.contains("avexclude_entries{status=\"drifted\"} 5\n"),
         "{text}"
     );
+    assert!(text.contains("\navexclude_scan_success 1\n"), "{text}");
     assert!(text.contains("# TYPE avexclude_scan_duration_seconds gauge"));
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let (_, v) = line.rsplit_once(' ').unwrap();

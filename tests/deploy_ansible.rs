@@ -153,6 +153,15 @@ fn playbook_collects_on_hosts_then_checks_renders_and_exports_centrally() {
         .find(|t| argv_text(module(t).1).contains("'check'"))
         .unwrap();
     assert_eq!(check["failed_when"], "avexclude_checks.rc > 1");
+    // Action needed (exit 1) is a change the recap shows.
+    assert_eq!(check["changed_when"], "avexclude_checks.rc == 1");
+    let c = argv_text(module(check).1);
+    assert!(c.contains("'--state'"), "{c}");
+    let render = ctasks
+        .iter()
+        .find(|t| argv_text(module(t).1).contains("'render'"))
+        .unwrap();
+    assert!(argv_text(module(render).1).contains("'--state'"));
 }
 
 #[test]
@@ -251,25 +260,63 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
         avexclude.display(),
         fleet.display()
     );
-    let out = std::process::Command::new(&bin)
-        .arg("-i")
-        .arg(&inv_file)
-        .arg(playbook_path())
-        .arg("-e")
-        .arg(&extra)
-        .env("HOME", d)
-        .env("ANSIBLE_LOCAL_TEMP", d.join("ansible-tmp"))
-        .env("ANSIBLE_REMOTE_TEMP", d.join("ansible-tmp"))
-        .env("ANSIBLE_NOCOLOR", "1")
-        .env("ANSIBLE_RETRY_FILES_ENABLED", "0")
-        .output()
-        .unwrap();
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let play = |inv_file: &Path| {
+        let out = std::process::Command::new(&bin)
+            .arg("-i")
+            .arg(inv_file)
+            .arg(playbook_path())
+            .arg("-e")
+            .arg(&extra)
+            .env("HOME", d)
+            .env("ANSIBLE_LOCAL_TEMP", d.join("ansible-tmp"))
+            .env("ANSIBLE_REMOTE_TEMP", d.join("ansible-tmp"))
+            .env("ANSIBLE_NOCOLOR", "1")
+            .env("ANSIBLE_RETRY_FILES_ENABLED", "0")
+            .output()
+            .unwrap();
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), log)
+    };
+    // The PLAY RECAP line of the control node: (changed, failed).
+    let recap = |log: &str| -> (u32, u32) {
+        let line = log
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("localhost ") && l.contains("changed="))
+            .unwrap_or_else(|| panic!("no recap for localhost: {log}"));
+        let n = |k: &str| -> u32 {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(k))
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        (n("changed="), n("failed="))
+    };
+    let (ok, log) = play(&inv_file);
+    assert!(ok, "{log}");
+    let (changed, failed) = recap(&log);
+    assert!(
+        changed >= 2,
+        "first run: both hosts need action (nothing rendered yet): {log}"
     );
-    assert!(out.status.success(), "{log}");
+    assert_eq!(failed, 0);
+    for name in ["node1", "db1"] {
+        let st: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(fleet.join(format!("state/{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        if has_render {
+            assert!(
+                st["rendered"]["clamav"]["values"].is_array(),
+                "{name}: {st}"
+            );
+        }
+    }
     // Inventories fetched, one per host, each a real inventory of its fixture.
     for (name, hostname) in [("node1", "elma365-node-1"), ("db1", "elma365-db-1")] {
         let inv: serde_json::Value = serde_json::from_slice(
@@ -301,4 +348,52 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
     if has_render {
         assert!(fleet.join("rendered/node1/clamav").is_dir(), "{log}");
     }
+
+    // The findings are reviewed and accepted on the control node: the next run is green.
+    for name in ["node1", "db1"] {
+        let o = std::process::Command::new(&avexclude)
+            .args([
+                "accept",
+                "--all",
+                "--reason",
+                "reviewed with the security team",
+            ])
+            .arg("--inventory")
+            .arg(fleet.join(format!("inventories/{name}.json")))
+            .arg("--state")
+            .arg(fleet.join(format!("state/{name}.json")))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let (ok, log) = play(&inv_file);
+    assert!(ok, "{log}");
+    if has_render {
+        assert_eq!(recap(&log), (0, 0), "second run: nothing to do: {log}");
+        assert!(log.contains("in sync, nothing to do"), "{log}");
+    }
+
+    // A host whose scan sees nothing (an empty /proc) fails the play, never reads as clean.
+    let blind = d.join("roots").join("blind");
+    std::fs::create_dir_all(blind.join("proc")).unwrap();
+    std::fs::create_dir_all(d.join("bin").join("blind")).unwrap();
+    hosts.insert(
+        "blind".into(),
+        serde_json::json!({
+            "ansible_connection": "local",
+            "ansible_python_interpreter": "/usr/bin/python3",
+            "avexclude_install_path": d.join("bin").join("blind").join("avexclude"),
+            "avexclude_state_dir": d.join("state").join("blind"),
+            "avexclude_discover_args": ["--root", blind],
+        }),
+    );
+    std::fs::write(
+        &inv_file,
+        serde_json::json!({"elma365": {"hosts": hosts}}).to_string(),
+    )
+    .unwrap();
+    let (ok, log) = play(&inv_file);
+    assert!(!ok, "{log}");
+    assert_eq!(recap(&log).1, 1, "{log}");
+    assert!(log.contains("no process is visible"), "{log}");
 }

@@ -194,8 +194,9 @@ fn daemonset_runs_check_on_the_host_root_read_only_with_tight_privileges() {
         .to_string();
     assert!(line.contains("check --root /host"), "{line}");
     let argv: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(argv[0], "/usr/local/bin/avexclude");
-    avexclude::cli::Cli::try_parse_from(argv.iter().map(|s| s.replace("/usr/local/bin/", "")))
+    assert_eq!(argv[0], "/usr/bin/avexclude", "one binary path everywhere");
+    assert!(argv.contains(&"--hash"), "a replaced binary is noticed");
+    avexclude::cli::Cli::try_parse_from(argv.iter().map(|s| s.replace("/usr/bin/", "")))
         .unwrap_or_else(|e| panic!("the DaemonSet's command line is not valid: {e}"));
     let out = argv[argv.iter().position(|a| *a == "-o").unwrap() + 1];
     let state = argv[argv.iter().position(|a| *a == "--state").unwrap() + 1];
@@ -237,9 +238,7 @@ fn collect_script_is_valid_shell_and_runs_discover_on_the_host_root() {
     let joined = text.replace("\\\n", " ");
     let line = joined
         .lines()
-        .find(|l| {
-            !l.trim_start().starts_with('#') && l.contains("/usr/local/bin/avexclude discover")
-        })
+        .find(|l| !l.trim_start().starts_with('#') && l.contains("/usr/bin/avexclude discover"))
         .unwrap();
     let argv: Vec<&str> = line
         .split_whitespace()
@@ -253,4 +252,53 @@ fn collect_script_is_valid_shell_and_runs_discover_on_the_host_root() {
         std::fs::metadata(&p).unwrap().permissions().mode() & 0o111 != 0,
         "executable"
     );
+}
+
+/// Run collect.sh with a fake `kubectl` first on PATH (`get` prints `pods` and exits `get_rc`;
+/// `exec` prints an inventory); its exit status, stderr and the output directory.
+fn collect_with(get_out: &str, get_rc: i32) -> (i32, String, tempfile::TempDir) {
+    let d = tempfile::tempdir().unwrap();
+    let bin = d.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("kubectl");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\ncase \"$*\" in\n  *\" get pods \"*) printf '{get_out}'; [ {get_rc} -eq 0 ] || echo 'error: You must be logged in to the server (Unauthorized)' >&2; exit {get_rc} ;;\n  *\" exec \"*) echo '{{\"schema\": 1}}' ;;\nesac\n"
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let o = std::process::Command::new("sh")
+        .arg(dir().join("collect.sh"))
+        .arg(d.path().join("out"))
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        d,
+    )
+}
+
+#[test]
+fn collect_fails_when_kubectl_fails_or_finds_no_pod() {
+    let (rc, err, _d) = collect_with("", 1);
+    assert_ne!(rc, 0, "kubectl failed: {err}");
+    assert!(err.contains("kubectl get pods failed"), "{err}");
+    let (rc, err, _d) = collect_with("", 0);
+    assert_ne!(rc, 0, "no pod: {err}");
+    assert!(err.contains("no avexclude pod"), "{err}");
+    let (rc, err, d) = collect_with("avexclude-abcde node-1\\n", 0);
+    assert_eq!(rc, 0, "{err}");
+    assert!(d.path().join("out/node-1.json").is_file());
 }

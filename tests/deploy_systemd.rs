@@ -192,25 +192,72 @@ fn alert_rules_use_metrics_that_check_writes_and_fire_on_the_upgraded_host() {
     let text = std::fs::read_to_string(dir().join("avexclude-alerts.yml")).unwrap();
     let v: serde_json::Value = avexclude::yaml::from_str(&text).unwrap();
     let rules = v["groups"][0]["rules"].as_array().unwrap();
-    assert!(rules.len() >= 3);
-    // The metrics of a real check of the upgraded fixture host (drifted erts and snap revision).
-    let host = tempfile::tempdir().unwrap();
-    support::hosts::microk8s_upgraded(host.path());
-    let out = std::process::Command::new(support::bin())
-        .args(["check", "--format", "prometheus", "--root"])
-        .arg(host.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "drift is a finding");
-    let metrics = String::from_utf8(out.stdout).unwrap();
-    let value = |name: &str| -> f64 {
-        metrics
-            .lines()
-            .find(|l| l.starts_with(&format!("{name}{{")))
-            .and_then(|l| l.rsplit(' ').next())
-            .unwrap_or_else(|| panic!("check writes no {name}"))
-            .parse()
+    assert!(rules.len() >= 4);
+    // The metrics of real checks with a state of the fixture host: rendered on the seed host,
+    // checked after the upgrade (erts and snap revision changed), and of a blind scan.
+    let d = tempfile::tempdir().unwrap();
+    let host = d.path().join("host");
+    let state = d.path().join("state.json");
+    support::hosts::microk8s_seed(&host);
+    let run = |args: &[&str]| {
+        std::process::Command::new(support::bin())
+            .args(args)
+            .output()
             .unwrap()
+    };
+    let h = host.to_str().unwrap();
+    let st = state.to_str().unwrap();
+    let out = d.path().join("av");
+    let r = run(&[
+        "render",
+        "--vendor",
+        "mdatp",
+        "--root",
+        h,
+        "--state",
+        st,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let r = run(&[
+        "accept", "--all", "--reason", "reviewed", "--root", h, "--state", st,
+    ]);
+    assert!(r.status.success());
+    let prom = |args: &[&str]| -> (i32, String) {
+        let mut a = vec!["check", "--format", "prometheus", "--state", st];
+        a.extend_from_slice(args);
+        let o = run(&a);
+        (
+            o.status.code().unwrap(),
+            String::from_utf8(o.stdout).unwrap(),
+        )
+    };
+    let (code, green) = prom(&["--root", h]);
+    assert_eq!(code, 0);
+    std::fs::remove_dir_all(&host).unwrap();
+    support::hosts::microk8s_upgraded(&host);
+    let (code, upgraded) = prom(&["--root", h]);
+    assert_eq!(code, 1, "action needed after the upgrade");
+    let empty = d.path().join("empty");
+    std::fs::create_dir_all(empty.join("proc")).unwrap();
+    let o = run(&[
+        "check",
+        "--format",
+        "prometheus",
+        "--root",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let blind = String::from_utf8(o.stdout).unwrap();
+    let value = |metrics: &str, name: &str| -> Option<f64> {
+        let vals: Vec<f64> = metrics
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter(|l| l.split(['{', ' ']).next() == Some(name))
+            .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+            .collect();
+        (!vals.is_empty()).then(|| vals.iter().sum())
     };
     for r in rules {
         let name = r["alert"].as_str().unwrap();
@@ -223,14 +270,69 @@ fn alert_rules_use_metrics_that_check_writes_and_fire_on_the_upgraded_host() {
             .collect();
         assert!(!used.is_empty(), "{name}: {expr}");
         for m in used {
-            value(m);
+            assert!(value(&upgraded, m).is_some(), "{name}: check writes no {m}");
         }
     }
-    // The drift alert's condition holds on the upgraded host.
-    let drift = rules
-        .iter()
-        .find(|r| r["alert"] == "AvexcludeExclusionDrift")
-        .unwrap();
-    assert_eq!(drift["expr"], "avexclude_drifted > 0");
-    assert!(value("avexclude_drifted") > 0.0);
+    let expr = |alert: &str| {
+        rules
+            .iter()
+            .find(|r| r["alert"] == alert)
+            .unwrap_or_else(|| panic!("no {alert}"))["expr"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // The action alert fires after the upgrade and not once back in sync.
+    assert_eq!(
+        expr("AvexcludeActionNeeded"),
+        "avexclude_action_needed == 1"
+    );
+    assert_eq!(value(&upgraded, "avexclude_action_needed"), Some(1.0));
+    assert_eq!(value(&green, "avexclude_action_needed"), Some(0.0));
+    assert_eq!(
+        expr("AvexcludeExclusionsOutOfSync"),
+        "sum by (instance) (avexclude_sync_actions) > 0"
+    );
+    assert!(value(&upgraded, "avexclude_sync_actions").unwrap() > 0.0);
+    assert_eq!(value(&green, "avexclude_sync_actions"), Some(0.0));
+    // A blind scan fires the failure alert, and writes no count that looks clean.
+    assert_eq!(expr("AvexcludeScanFailed"), "avexclude_scan_success == 0");
+    assert_eq!(value(&blind, "avexclude_scan_success"), Some(0.0));
+    assert_eq!(value(&blind, "avexclude_entries"), None);
+    assert_eq!(value(&green, "avexclude_scan_success"), Some(1.0));
+    assert_eq!(
+        expr("AvexcludeMetricsAbsent"),
+        "absent(avexclude_scan_success)"
+    );
+}
+
+/// One binary path in every deployment piece: the .deb/.rpm path, `/usr/bin/avexclude`.
+#[test]
+fn one_binary_path_everywhere() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");
+    let mut seen = 0;
+    for f in walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+    {
+        let text = std::fs::read_to_string(f.path()).unwrap_or_default();
+        for (n, line) in text.lines().enumerate() {
+            for (i, _) in line.match_indices("bin/avexclude") {
+                let start = line[..i]
+                    .rfind([' ', '"', '\'', '[', '(', '`', '='])
+                    .map_or(0, |s| s + 1);
+                let path = &line[start..i + "bin/avexclude".len()];
+                assert_eq!(
+                    path,
+                    "/usr/bin/avexclude",
+                    "{}:{}: {line}",
+                    f.path().display(),
+                    n + 1
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 5, "{seen}");
 }

@@ -16,7 +16,18 @@ fn committed_example_matches_the_generator() {
     let fresh = d.path().join("microk8s-upgraded");
     support::hosts::microk8s_upgraded(&fresh);
     support::fixture::keep_empty_dirs(&fresh);
-    let mut a = support::discover_inventory(&committed);
+    // git keeps no owners: the committed copy is examined with the generator's ownership (a
+    // service user owns its data directories), copied onto a scratch copy of it
+    let copy = d.path().join("committed");
+    let st = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(&committed)
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    same_owners(&fresh, &copy);
+    let mut a = support::discover_inventory(&copy);
     let mut b = support::discover_inventory(&fresh);
     for i in [&mut a, &mut b] {
         i.generated_at.clear();
@@ -36,4 +47,15 @@ fn committed_example_matches_the_generator() {
             .as_deref(),
         Some("7394")
     );
+}
+
+/// Give every path of `to` the owner of the same path in `from` (links not followed).
+fn same_owners(from: &Path, to: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    for e in walkdir::WalkDir::new(from).follow_links(false) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let md = e.metadata().unwrap();
+        let _ = std::os::unix::fs::lchown(to.join(rel), Some(md.uid()), Some(md.gid()));
+    }
 }

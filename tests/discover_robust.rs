@@ -17,6 +17,7 @@ fn scan(root: &std::path::Path) -> Inventory {
         root: root.to_path_buf(),
         ..Default::default()
     })
+    .expect("the scan sees the host")
 }
 
 fn codes(inv: &Inventory) -> Vec<String> {
@@ -348,13 +349,15 @@ fn root_scan_never_reads_outside_the_root() {
         "listed a directory outside the root"
     );
     assert!(inv.filesystem.snaps.iter().all(|s| s.name != "microk8s"));
-    // the environ link was refused, so RabbitMQ's data path falls back to its -home
-    let rq = inv
-        .data_paths
-        .iter()
-        .find(|d| d.component == "rabbitmq")
-        .unwrap();
-    assert_eq!(rq.source, "cmdline -home + /mnesia");
+    // the environ link was refused, so RabbitMQ's data path is not from its environment (its
+    // fallback, -home + /mnesia, does not exist in the layers, so there is none at all)
+    assert!(
+        inv.data_paths
+            .iter()
+            .all(|d| d.component != "rabbitmq" || !d.source.starts_with("environ")),
+        "{:?}",
+        inv.data_paths
+    );
     // the link in the layer was not followed: mongod's data path is not from its config
     assert!(inv.data_paths.iter().all(|d| d.source != "config dbPath"));
 }

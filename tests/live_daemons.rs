@@ -75,9 +75,11 @@ impl Daemons {
         )
     }
     fn up() -> Daemons {
+        // Not under /tmp: a data directory in a shared place is never used (threat model), and
+        // these daemons' data directories live in the state dir.
         let dir = tempfile::Builder::new()
             .prefix("avexclude-live.")
-            .tempdir()
+            .tempdir_in("/var/lib")
             .unwrap();
         let mut d = Daemons {
             dir,

@@ -40,7 +40,14 @@ fn ci_builds_and_inspects_the_release() {
     assert!(rel.contains("TRIPLE=x86_64-unknown-linux-gnu") && rel.contains("GLIBC=2.17"));
     assert!(rel.contains("cargo zigbuild --release --locked --target \"$TRIPLE.$GLIBC\""));
     let check = read("scripts/release-check.sh");
-    for want in ["objdump -T", "GLIBC_2.17", "dpkg -i", "dpkg -r", "rpm -qlp", "check --root"] {
+    for want in [
+        "objdump -T",
+        "GLIBC_2.17",
+        "dpkg -i",
+        "dpkg -r",
+        "rpm -qlp",
+        "check --root",
+    ] {
         assert!(check.contains(want), "release-check.sh lacks {want}");
     }
 }

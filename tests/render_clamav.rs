@@ -238,6 +238,7 @@ fn uname_only_for_dedicated_service_users_never_root_or_shared() {
             pid,
             uid: Some(uid),
             user: Some(user.into()),
+            trust: Some(avexclude::model::Trust::yes("a root-owned database binary")),
             ..Default::default()
         });
     }

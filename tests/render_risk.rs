@@ -230,7 +230,9 @@ fn a_system_directory_is_held_back() {
 }
 
 #[test]
-fn unknown_allow_risk_id_is_a_warning() {
+fn unknown_allow_risk_id_is_an_error() {
+    // The library still names it (a warning of the plan) for callers that render a report as is;
+    // the command line refuses it before anything is written (exit 2, with a hint).
     let cat = reports::catalog();
     let (r, inv) = reports::db_host();
     let out = render::render_with(
@@ -242,6 +244,30 @@ fn unknown_allow_risk_id_is_a_warning() {
     )
     .unwrap();
     assert!(out.warnings.iter().any(|w| w.code == "unknown-id"));
+    let d = tempfile::tempdir().unwrap();
+    let inv_file = d.path().join("inv.json");
+    std::fs::write(&inv_file, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let o = std::process::Command::new(crate::support::bin())
+        .args([
+            "render",
+            "--vendor",
+            "generic",
+            "--allow-risk",
+            "proc-bin-s",
+            "--out",
+        ])
+        .arg(d.path().join("out"))
+        .arg("--inventory")
+        .arg(&inv_file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("proc-bin-s") && err.contains("did you mean proc-bin-sh?"),
+        "{err}"
+    );
+    assert!(!d.path().join("out").exists(), "nothing written");
 }
 
 #[allow(dead_code)]

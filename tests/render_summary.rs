@@ -111,8 +111,8 @@ fn a_mistyped_allow_risk_id_is_a_usage_error_with_a_suggestion() {
     let (code, stdout, stderr) = render(d.path(), &["--lang", "en", "--allow-risk", "proc-nod"]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(
-        stderr.contains("--allow-risk proc-nod: no catalog entry has this id")
-            && stderr.contains("did you mean 'proc-node'?"),
+        stderr.contains("--allow-risk names no catalog entry: proc-nod")
+            && stderr.contains("did you mean proc-node?"),
         "{stderr}"
     );
     assert_eq!(

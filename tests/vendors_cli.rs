@@ -185,20 +185,10 @@ fn a_helper_of_another_format_is_unknown() {
         "{{#each directories}}\nExcludePath {{sh path}}\n{{/each}}\n",
     )
     .unwrap();
-    let vendors = avexclude::render::load_vendors(Some(d.path())).unwrap();
-    let v = vendors.iter().find(|v| v.name() == "clamav").unwrap();
-    let cat = avexclude::catalog::load_with_overlays(&[] as &[&std::path::Path]).unwrap();
-    let mut r = avexclude::check::check(&cat, &avexclude::model::Inventory::default());
-    r.entries.retain(|e| e.id == "dir-opt-elma365");
-    r.entries[0].status = avexclude::model::Status::Present;
-    r.entries[0].matches = vec![avexclude::model::Match {
-        value: "/opt/elma365".into(),
-        via: "path".into(),
-        ..Default::default()
-    }];
-    let e = avexclude::render::render(&r, &cat, v, &Default::default()).unwrap_err();
+    // refused when the template is loaded: `sh` is not a helper of the clamd format
+    let e = avexclude::render::load_vendors(Some(d.path())).unwrap_err();
     let s = e.to_string();
-    assert!(s.contains("clamd.conf.hbs:2:"), "{s}");
+    assert!(s.contains("clamd.conf.hbs:2:13: error[bare-value]"), "{s}");
 }
 
 #[test]
@@ -221,11 +211,16 @@ fn a_missing_value_is_an_error_never_an_empty_string() {
         let d = tempfile::tempdir().unwrap();
         copy_vendor("clamav", &d.path().join("clamav"));
         std::fs::write(d.path().join("clamav/clamd.conf.hbs"), body).unwrap();
-        let vendors = avexclude::render::load_vendors(Some(d.path())).unwrap();
-        let v = vendors.iter().find(|v| v.name() == "clamav").unwrap();
-        let e = avexclude::render::render(&r, &cat, v, &Default::default())
-            .unwrap_err()
-            .to_string();
+        // a helper without a value or a bare value is refused when loaded; a missing one renders
+        let e = match avexclude::render::load_vendors(Some(d.path())) {
+            Err(e) => e.to_string(),
+            Ok(vendors) => {
+                let v = vendors.iter().find(|v| v.name() == "clamav").unwrap();
+                avexclude::render::render(&r, &cat, v, &Default::default())
+                    .unwrap_err()
+                    .to_string()
+            }
+        };
         assert!(e.contains("clamd.conf.hbs:2:"), "{body:?}: {e}");
     }
 }

@@ -4,8 +4,13 @@
 //! a shell (`/bin/sh /usr/lib/rabbitmq/bin/rabbitmq-server`), by the script's path. Found at an
 //! alternate location or another version, the entry has drifted. With no process running, an
 //! existing file at the path still counts (the binary is installed).
+//!
+//! Threat model: only a trusted executable is evidence. A process whose executable is not
+//! trusted, or whose invoked name is not that executable's program (`exec -a`), is `suspicious`.
 
-use super::{Ctx, Found, Matcher, candidates, drift_for, invoked, process_match, replaced_drift};
+use super::{
+    Ctx, Found, Matcher, Suspect, candidates, drift_for, invoked, process_match, replaced_drift,
+};
 use crate::check::basename;
 use crate::model::{Entry, HostStr, Match};
 
@@ -13,6 +18,10 @@ pub struct ExeMatcher;
 
 /// Interpreters whose first argument is the program actually run.
 const SCRIPT_RUNNERS: &[&[u8]] = &[b"sh", b"dash", b"bash", b"ash", b"busybox", b"ksh", b"zsh"];
+
+/// No executable path is longer than PATH_MAX: a longer argument is never compared (a hostile
+/// 130 KB argv[0] costs nothing).
+const PATH_MAX: usize = 4096;
 
 impl Matcher for ExeMatcher {
     fn find(&self, entry: &Entry, ctx: &Ctx<'_>) -> Found {
@@ -23,13 +32,14 @@ impl Matcher for ExeMatcher {
             if let Some(e) = &p.exe {
                 paths.push((e.as_bytes(), "exe"));
             }
-            if let Some(a0) = invoked(p) {
+            if let Some(a0) = invoked(p).filter(|a| a.len() <= PATH_MAX) {
                 if a0.starts_with(b"/") && p.exe.as_ref().is_none_or(|e| e.as_bytes() != a0) {
                     paths.push((a0, "argv0"));
                 }
                 if SCRIPT_RUNNERS.contains(&basename(a0))
                     && let Some(script) = p.cmdline.get(1).map(|s| s.as_bytes())
                     && script.starts_with(b"/")
+                    && script.len() <= PATH_MAX
                 {
                     paths.push((script, "script"));
                 }
@@ -55,10 +65,36 @@ impl Matcher for ExeMatcher {
                         m.host_path = same_root(p, path);
                         m.container_path = p.container.is_some().then(|| m.value.clone());
                     } else if *via != "exe" && m.host_path.is_none() {
-                        // the file really run is the executable, not the invoked name
-                        m.host_path = p.exe_host.clone().or_else(|| p.exe.clone());
+                        // the file really run is the executable, not the invoked name. Its host
+                        // path only: a container's exe path is a path INSIDE it (`/bin/busybox`),
+                        // and written as a host path it would exempt the host's own file
+                        m.host_path = p
+                            .exe_host
+                            .clone()
+                            .or_else(|| p.container.is_none().then(|| p.exe.clone()).flatten());
                     }
                     hits.push((m, drift, c.primary));
+                }
+            }
+            if !hits.is_empty() {
+                // evidence only from a trusted executable; a name it was invoked by must be
+                // that executable's program (`/bin/sh` for dash), not any name (`exec -a`)
+                let doubt = if !p.trusted() {
+                    Some(p.distrust())
+                } else {
+                    hits.iter()
+                        .find(|(m, _, _)| m.via == "argv0")
+                        .and_then(|(m, _, _)| {
+                            let name =
+                                String::from_utf8_lossy(basename(m.value.as_bytes())).into_owned();
+                            super::name::confirmed(p, &[name.as_str()])
+                                .err()
+                                .map(|w| format!("invoked as {}, but {w}", m.value.display()))
+                        })
+                };
+                if let Some(why) = doubt {
+                    found.suspicious.push(Suspect::of(p, why));
+                    continue;
                 }
             }
             for (m, drift, primary) in hits {

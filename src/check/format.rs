@@ -15,13 +15,6 @@ fn paint(s: &str, code: &str, color: bool) -> String {
     }
 }
 
-/// Control characters never reach the terminal raw.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
-}
-
 /// What the table shows and how wide it may be.
 #[derive(Debug, Clone)]
 pub struct TableOptions {
@@ -38,6 +31,9 @@ pub struct TableOptions {
     pub source_args: String,
     /// The `--state` file, if any.
     pub state: Option<String>,
+    /// With `--state`: whether the rendered exclusions follow the host (then drift from the
+    /// vendor's text is information, not action), and how many actions are due.
+    pub sync: Option<(bool, usize)>,
 }
 
 impl Default for TableOptions {
@@ -50,6 +46,7 @@ impl Default for TableOptions {
             lang: Lang::En,
             source_args: String::new(),
             state: None,
+            sync: None,
         }
     }
 }
@@ -182,6 +179,11 @@ fn is_replaced(e: &EntryResult) -> bool {
         .is_some_and(|d| d.items.iter().any(|i| i.kind == "replaced"))
 }
 
+/// Control, bidi and zero-width characters never reach the terminal raw.
+fn clean(s: &str) -> String {
+    crate::sanitize::visible(s).into_owned()
+}
+
 /// The table for people, with default options (see [`table_with`]).
 pub fn table(r: &Report, catalog: &Catalog, color: bool) -> String {
     table_with(
@@ -223,7 +225,16 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
     };
 
     // 1. The verdict, one line; the counts of what is fine on the next.
-    if need == 0 {
+    if let Some((in_sync, n)) = o.sync {
+        let v = match (in_sync, lang) {
+            (true, Lang::En) => "in sync: the exclusions rendered last match this host; nothing to do".to_string(),
+            (true, Lang::Ru) => "всё в порядке: исключения последнего render соответствуют хосту; действий не требуется".to_string(),
+            (false, Lang::En) => format!("{n} need action since the last render (see the end)"),
+            (false, Lang::Ru) => format!("требуют действий с последнего render: {n} (см. в конце)"),
+        };
+        let code = if in_sync { "32;1" } else { "33;1" };
+        let _ = writeln!(out, "{host}: {}", paint(&v, code, color));
+    } else if need == 0 {
         let v = t(
             "in sync with the vendor's list; nothing to do",
             "всё совпадает со списком поставщика; действий не требуется",
@@ -721,12 +732,159 @@ fn label(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// node_exporter textfile metrics: one gauge per entry status, drift, unlisted, changes, scan time.
-pub fn prometheus(r: &Report, catalog: &Catalog) -> String {
+/// The `--state` part of the table: the verdict and, per reason, what to do.
+pub fn sync_table(s: &crate::check::state::Sync) -> String {
     let mut out = String::new();
-    let host = label(&r.host.hostname);
-    out.push_str("# HELP avexclude_entry_status Catalog entry status on this host (1 = the entry has this status).\n");
-    out.push_str("# TYPE avexclude_entry_status gauge\n");
+    if s.in_sync {
+        let _ = writeln!(
+            out,
+            "\nin sync: the exclusions rendered last match this host; nothing to do"
+        );
+    } else {
+        let _ = writeln!(out, "\naction needed:");
+        for a in &s.actions {
+            let _ = writeln!(out, "  - {}", clean(a));
+        }
+    }
+    for i in &s.add {
+        let _ = writeln!(
+            out,
+            "  add     {:<8} {:<10} {}  ({})",
+            clean(&i.vendor),
+            clean(&i.kind),
+            clean(&i.value),
+            clean(&i.id)
+        );
+    }
+    for i in &s.remove {
+        let _ = writeln!(
+            out,
+            "  remove  {:<8} {:<10} {}  ({})",
+            clean(&i.vendor),
+            clean(&i.kind),
+            clean(&i.value),
+            clean(&i.id)
+        );
+    }
+    for u in &s.unaccepted {
+        let _ = writeln!(out, "  not reviewed      {}", clean(u));
+    }
+    if !s.accepted.is_empty() {
+        let _ = writeln!(out, "accepted unlisted findings:");
+        for a in &s.accepted {
+            let _ = writeln!(
+                out,
+                "  {}  ({}, by {} at {})",
+                clean(&a.id),
+                clean(&a.reason),
+                clean(&a.by),
+                clean(&a.at)
+            );
+        }
+    }
+    out
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn family(out: &mut String, name: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
+}
+
+/// Metrics of a scan that could not see the host: success 0 and when, and no count at all, so
+/// nothing looks clean (the alert rules fire on `avexclude_scan_success == 0` and on `absent()`).
+pub fn prometheus_failed(_r: &Report, _why: &str) -> String {
+    let mut out = String::new();
+    family(
+        &mut out,
+        "avexclude_scan_success",
+        "1 if the last scan saw the host and the check completed, 0 if it failed (then no counts are written).",
+    );
+    out.push_str("avexclude_scan_success 0\n");
+    family(
+        &mut out,
+        "avexclude_last_scan_timestamp_seconds",
+        "When the last scan ran (Unix time), successful or not.",
+    );
+    let _ = writeln!(out, "avexclude_last_scan_timestamp_seconds {}", unix_now());
+    out
+}
+
+/// node_exporter textfile metrics (no `host` label: the scrape's `instance` names the node).
+pub fn prometheus(r: &Report, catalog: &Catalog) -> String {
+    prometheus_with(r, catalog, None)
+}
+
+/// As [`prometheus`], with the `--state` facts: actions to add and remove, accepted findings, and
+/// whether action is needed (the exit status 1 of `check`).
+pub fn prometheus_with(
+    r: &Report,
+    catalog: &Catalog,
+    sync: Option<&crate::check::state::Sync>,
+) -> String {
+    let mut out = String::new();
+    family(
+        &mut out,
+        "avexclude_scan_success",
+        "1 if the last scan saw the host and the check completed, 0 if it failed (then no counts are written).",
+    );
+    out.push_str("avexclude_scan_success 1\n");
+    family(
+        &mut out,
+        "avexclude_last_scan_timestamp_seconds",
+        "When the last scan ran (Unix time), successful or not.",
+    );
+    let _ = writeln!(out, "avexclude_last_scan_timestamp_seconds {}", unix_now());
+    if let Some(secs) = r.scan_seconds {
+        family(
+            &mut out,
+            "avexclude_scan_duration_seconds",
+            "Time the scan and check took.",
+        );
+        let _ = writeln!(out, "avexclude_scan_duration_seconds {secs:.6}");
+    }
+    let action = match sync {
+        Some(s) => !s.in_sync,
+        None => super::has_findings(r),
+    };
+    family(
+        &mut out,
+        "avexclude_action_needed",
+        "1 when check exits 1: with a state file, rendered exclusions out of sync, an unlisted finding not accepted, or a binary replaced; without one, drift or unlisted findings.",
+    );
+    let _ = writeln!(out, "avexclude_action_needed {}", u8::from(action));
+    family(
+        &mut out,
+        "avexclude_entries",
+        "Catalog entries (antivirus exclusions, port audit left out) by status on this host.",
+    );
+    let mut counts: BTreeMap<&str, usize> = [
+        ("present", 0),
+        ("drifted", 0),
+        ("absent", 0),
+        ("disabled", 0),
+    ]
+    .into_iter()
+    .collect();
+    for e in &r.entries {
+        if catalog.get(&e.id).is_some_and(|c| c.audit_only) {
+            continue;
+        }
+        *counts.entry(e.status.as_str()).or_default() += 1;
+    }
+    for (name, n) in &counts {
+        let _ = writeln!(out, "avexclude_entries{{status=\"{name}\"}} {n}");
+    }
+    family(
+        &mut out,
+        "avexclude_entry_status",
+        "One series per catalog entry and status: 1 for the status the entry has on this host.",
+    );
     for e in &r.entries {
         if catalog.get(&e.id).is_some_and(|c| c.audit_only) {
             continue;
@@ -739,7 +897,7 @@ pub fn prometheus(r: &Report, catalog: &Catalog) -> String {
         ] {
             let _ = writeln!(
                 out,
-                "avexclude_entry_status{{host=\"{host}\",id=\"{}\",component=\"{}\",risk=\"{}\",status=\"{}\"}} {}",
+                "avexclude_entry_status{{id=\"{}\",component=\"{}\",risk=\"{}\",status=\"{}\"}} {}",
                 label(&e.id),
                 label(&e.component),
                 e.risk,
@@ -748,50 +906,49 @@ pub fn prometheus(r: &Report, catalog: &Catalog) -> String {
             );
         }
     }
-    out.push_str("# HELP avexclude_entries Number of catalog entries by status.\n# TYPE avexclude_entries gauge\n");
-    let s = &r.summary;
-    for (name, n) in [
-        ("present", s.present),
-        ("drifted", s.drifted),
-        ("absent", s.absent),
-        ("disabled", s.disabled),
-    ] {
+    family(
+        &mut out,
+        "avexclude_unlisted_findings",
+        "ELMA365 findings no catalog entry covers; accepted=\"true\" for those accepted in the state file.",
+    );
+    let accepted = sync.map_or(0, |s| s.accepted.len());
+    let unaccepted = sync.map_or(r.unlisted.len(), |s| s.unaccepted.len());
+    let _ = writeln!(
+        out,
+        "avexclude_unlisted_findings{{accepted=\"false\"}} {unaccepted}"
+    );
+    let _ = writeln!(
+        out,
+        "avexclude_unlisted_findings{{accepted=\"true\"}} {accepted}"
+    );
+    if let Some(s) = sync {
+        family(
+            &mut out,
+            "avexclude_sync_actions",
+            "Values to add to or remove from the antivirus since the last render --state (all vendors).",
+        );
         let _ = writeln!(
             out,
-            "avexclude_entries{{host=\"{host}\",status=\"{name}\"}} {n}"
+            "avexclude_sync_actions{{kind=\"add\"}} {}",
+            s.add.len()
         );
-    }
-    out.push_str("# HELP avexclude_drifted Entries found on the host but not where the catalog says.\n# TYPE avexclude_drifted gauge\n");
-    let _ = writeln!(out, "avexclude_drifted{{host=\"{host}\"}} {}", s.drifted);
-    out.push_str("# HELP avexclude_unlisted ELMA365 findings that no catalog entry covers.\n# TYPE avexclude_unlisted gauge\n");
-    let _ = writeln!(out, "avexclude_unlisted{{host=\"{host}\"}} {}", s.unlisted);
-    out.push_str("# HELP avexclude_changes Changes since the state file (new version, revision, replaced binary).\n# TYPE avexclude_changes gauge\n");
-    let _ = writeln!(
-        out,
-        "avexclude_changes{{host=\"{host}\"}} {}",
-        r.changes.len()
-    );
-    out.push_str("# HELP avexclude_warnings Warnings of the scan (partial results).\n# TYPE avexclude_warnings gauge\n");
-    let _ = writeln!(
-        out,
-        "avexclude_warnings{{host=\"{host}\"}} {}",
-        r.warnings.len()
-    );
-    if let Some(secs) = r.scan_seconds {
-        out.push_str("# HELP avexclude_scan_duration_seconds Time the scan and check took.\n# TYPE avexclude_scan_duration_seconds gauge\n");
         let _ = writeln!(
             out,
-            "avexclude_scan_duration_seconds{{host=\"{host}\"}} {secs:.6}"
+            "avexclude_sync_actions{{kind=\"remove\"}} {}",
+            s.remove.len()
         );
+        family(
+            &mut out,
+            "avexclude_replaced_binaries",
+            "Entries whose binary was replaced on disk (deleted while running, or a changed sha256).",
+        );
+        let _ = writeln!(out, "avexclude_replaced_binaries {}", s.replaced.len());
     }
-    out.push_str("# HELP avexclude_last_run_timestamp_seconds When the check ran (Unix time).\n# TYPE avexclude_last_run_timestamp_seconds gauge\n");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let _ = writeln!(
-        out,
-        "avexclude_last_run_timestamp_seconds{{host=\"{host}\"}} {now}"
+    family(
+        &mut out,
+        "avexclude_scan_warnings",
+        "Warnings of the scan (partial results).",
     );
+    let _ = writeln!(out, "avexclude_scan_warnings {}", r.warnings.len());
     out
 }

@@ -2,9 +2,67 @@
 //! (`nginx: worker process`). A name matches `comm` (which the kernel cuts to 15 bytes) or
 //! argv[0]'s base name; a title matches the start of the command line at a word boundary. Both
 //! resolve to the executable that really runs, which is what a product excluding by path needs.
+//!
+//! A name and a title are whatever the process says (`exec -a`, `prctl(PR_SET_NAME)`, writing
+//! over argv): they count only when the executable confirms them (threat model, PRODUCT.md): the
+//! executable is trusted (discovery's verdict) and is that program (`nginx` for `nginx: worker
+//! process`, `dash` for `sh`). Otherwise the process is `suspicious`, never a match.
 
-use super::{Ctx, Found, Matcher, basename, invoked, process_match, replaced_drift};
+use super::{Ctx, Found, Matcher, Suspect, basename, invoked, process_match, replaced_drift};
 use crate::model::{Entry, HostStr, Process};
+
+/// Executables that legitimately run under another name: Debian's `/usr/bin/redis-server` is a
+/// link to `redis-check-rdb`; `sh` is dash, bash or busybox.
+const PROGRAM_FILES: &[(&str, &[&str])] = &[
+    (
+        "sh",
+        &["dash", "bash", "busybox", "ash", "mksh", "ksh", "zsh"],
+    ),
+    ("redis-server", &["redis-check-rdb"]),
+    ("valkey-server", &["valkey-check-rdb"]),
+    ("git-daemon", &["git"]),
+];
+
+/// The program a name or title stands for: `nginx` for `nginx: worker process`.
+fn program_of(name: &str) -> &str {
+    name.split(':').next().unwrap_or(name).trim()
+}
+
+/// Is the process's executable the program called `name` (and trusted)? `Err(why)` if not.
+pub fn confirmed(p: &Process, names: &[&str]) -> Result<(), String> {
+    if !p.trusted() {
+        return Err(p.distrust());
+    }
+    let Some(exe) = p.exe.as_ref() else {
+        return Err("no executable".into());
+    };
+    let file = basename(exe.as_bytes());
+    let ok = names.iter().map(|n| program_of(n)).any(|n| {
+        file == n.as_bytes()
+            || PROGRAM_FILES
+                .iter()
+                .any(|(k, files)| *k == n && files.iter().any(|f| f.as_bytes() == file))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "its executable {} is not {}",
+            exe.display(),
+            names
+                .iter()
+                .map(|n| program_of(n))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ))
+    }
+}
+
+fn names_of(entry: &Entry) -> Vec<&str> {
+    std::iter::once(entry.pattern.as_str())
+        .chain(entry.aliases.iter().map(String::as_str))
+        .collect()
+}
 
 /// Linux keeps 15 bytes of a process name in `comm` (TASK_COMM_LEN 16 with the NUL).
 const COMM_LEN: usize = 15;
@@ -40,26 +98,48 @@ fn push(found: &mut Found, p: &Process, via: &str) {
     }
 }
 
+/// A name or title hit: a match if the executable confirms it, else a suspect.
+fn hit(found: &mut Found, entry: &Entry, p: &Process, via: &str) {
+    match confirmed(p, &names_of(entry)) {
+        Ok(()) => push(found, p, via),
+        Err(why) => found.suspicious.push(Suspect::of(p, why)),
+    }
+}
+
 impl Matcher for NameMatcher {
     fn find(&self, entry: &Entry, ctx: &Ctx<'_>) -> Found {
         let mut found = Found::default();
         for p in &ctx.procs {
             if has_name(p, &entry.pattern) {
-                push(&mut found, p, "name");
+                hit(&mut found, entry, p, "name");
             } else if entry.aliases.iter().any(|a| has_name(p, a)) {
-                push(&mut found, p, "name alias");
+                hit(&mut found, entry, p, "name alias");
             }
         }
         found
     }
 }
 
-/// Does the command line start with `title` (then a space or the end)?
+/// Does the command line start with `title` (then a space or the end)? Compares the arguments
+/// in place (no joined copy): linear in the title, whatever the size of the command line.
 pub fn has_title(p: &Process, title: &str) -> bool {
-    let line = p.cmdline_joined();
-    let l = line.as_bytes();
-    let t = title.as_bytes();
-    l.starts_with(t) && (l.len() == t.len() || l[t.len()] == b' ')
+    let mut t = title.as_bytes();
+    let mut args = p.cmdline.iter().peekable();
+    while let Some(a) = args.next() {
+        let a = a.as_bytes();
+        if t.len() <= a.len() {
+            // the title ends inside this argument: at its end, or before a space
+            return a.starts_with(t) && (a.len() == t.len() || a[t.len()] == b' ');
+        }
+        if !t.starts_with(a) || t[a.len()] != b' ' {
+            return false;
+        }
+        t = &t[a.len() + 1..];
+        if args.peek().is_none() {
+            return false; // the title goes on past the last argument (or ends in a space)
+        }
+    }
+    t.is_empty()
 }
 
 impl Matcher for TitleMatcher {
@@ -67,9 +147,9 @@ impl Matcher for TitleMatcher {
         let mut found = Found::default();
         for p in &ctx.procs {
             if has_title(p, &entry.pattern) {
-                push(&mut found, p, "title");
+                hit(&mut found, entry, p, "title");
             } else if entry.aliases.iter().any(|a| has_name(p, a)) {
-                push(&mut found, p, "name alias");
+                hit(&mut found, entry, p, "name alias");
             }
         }
         found

@@ -3,7 +3,7 @@
 //! expands to concrete executables or directories on this host, so a reviewer sees exactly what
 //! the rule means here.
 
-use super::{Ctx, Found, Matcher, process_match};
+use super::{Ctx, Found, Matcher, Suspect, process_match};
 use crate::model::{Entry, HostStr, Match, Process};
 
 pub struct RuleMatcher;
@@ -32,6 +32,10 @@ impl Matcher for RuleMatcher {
                 for p in &ctx.procs {
                     if is_elma365_service(p) {
                         let Some(exe) = p.exe.clone() else { continue };
+                        if !p.trusted() {
+                            found.suspicious.push(Suspect::of(p, p.distrust()));
+                            continue;
+                        }
                         found
                             .matches
                             .push(process_match(p, exe, "ELMA365 service process"));
@@ -40,6 +44,18 @@ impl Matcher for RuleMatcher {
             }
             "database-data-paths" => {
                 for d in &ctx.inv.data_paths {
+                    // discovery keeps only trusted servers' directories; an inventory from
+                    // elsewhere is held to the same rule
+                    let owner = d
+                        .pid
+                        .and_then(|pid| ctx.inv.processes.iter().find(|p| p.pid == pid));
+                    if let Some(p) = owner.filter(|p| !p.trusted()) {
+                        found.suspicious.push(Suspect::of(
+                            p,
+                            format!("data directory {}: {}", d.path.display(), p.distrust()),
+                        ));
+                        continue;
+                    }
                     found.matches.push(Match {
                         value: d.path.clone(),
                         container_path: d.container_path.clone(),

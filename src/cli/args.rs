@@ -31,6 +31,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Security-team export of one host or a fleet.
     Export(ExportArgs),
+    /// Acknowledge reviewed unlisted findings in the state file, with the reason (by value or id).
+    Accept(AcceptArgs),
     /// The antivirus products known, with what each supports.
     Vendors(VendorsArgs),
     /// The effective catalog, or its validation.
@@ -114,6 +116,9 @@ pub struct CheckArgs {
     /// Table: everything (as --all), every found value, and each warning in full.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Accept a host with no ELMA365 component at all (otherwise exit 2: wrong host or --root?).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +146,35 @@ pub struct RenderArgs {
     /// not expressible) with why.
     #[arg(short, long)]
     pub verbose: bool,
+    /// State file of this host: record what was written, and have the apply scripts remove what
+    /// an earlier render added and the host no longer needs.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Accept a host with no ELMA365 component at all (otherwise exit 2: wrong host or --root?).
+    #[arg(long)]
+    pub allow_empty: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["all", "items"])))]
+pub struct AcceptArgs {
+    #[command(flatten)]
+    pub source: HostSource,
+    /// Site overlay of the catalog (repeatable), as for `check`.
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
+    /// The state file of this host (as for `check --state` and `render --state`).
+    #[arg(long, value_name = "FILE")]
+    pub state: PathBuf,
+    /// Why these findings need no exclusion (or are covered otherwise); recorded with who and when.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Accept every unlisted finding of this host.
+    #[arg(long, conflicts_with = "items")]
+    pub all: bool,
+    /// Findings to accept, by value (`3000/tcp`, `/usr/bin/valkey-server`) or id (`port:3000/tcp`).
+    #[arg(value_name = "ITEM")]
+    pub items: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -174,6 +208,9 @@ pub struct ExportArgs {
     /// Previous export state: mark what changed since.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// Mark an inventory older than this many days as stale.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub stale_after: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

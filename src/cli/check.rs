@@ -1,36 +1,65 @@
-//! `avexclude check`: the main job. Reconcile the catalog with this host (or an inventory), print
-//! the report, keep the state file, exit 1 on drift, unlisted findings or changes since the state.
+//! `avexclude check`: the main job. Reconcile the catalog with this host (or an inventory) and
+//! print the report.
+//!
+//! Without `--state` it is a one-off audit: exit 1 when the vendor's list does not match this
+//! host (drift, unlisted findings). With `--state` (monitoring) exit 1 means action is needed:
+//! the exclusions rendered last (recorded by `render --state`) differ from what the host needs
+//! now, an unlisted finding was not accepted, or a binary was replaced; drift from the vendor's
+//! text is then information. A scan that could not see the host exits 2 (Prometheus output then
+//! says `avexclude_scan_success 0`), and the state is saved only after the report was written.
 
 use std::io::IsTerminal;
 use std::time::Instant;
 
+use serde::Serialize;
+
 use super::args::{CheckArgs, CheckFormat};
 use super::common::{emit, load_catalog, load_inventory_quiet, print_warnings, to_json, to_yaml};
+use super::lifecycle;
 use super::{CliError, CliResult, Outcome};
-use crate::check::{self, format, state::State};
+use crate::check::state::{State, Sync};
+use crate::check::{self, format};
+use crate::model::Report;
+
+/// The JSON/YAML document: the report, plus `sync` with `--state`.
+#[derive(Serialize)]
+struct CheckDoc<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sync: Option<&'a Sync>,
+}
 
 pub fn run(args: CheckArgs) -> CliResult {
     let catalog = load_catalog(&args.catalogs)?;
+    let fmt = args.format.unwrap_or(CheckFormat::Table);
     let t0 = Instant::now();
     let inv = load_inventory_quiet(&args.source, &args.catalogs, args.hash)?;
-    let fmt0 = args.format.unwrap_or(CheckFormat::Table);
     // The table shows the warnings once, at its end; other formats carry them in the document
     // (JSON, YAML) or not at all (metrics), so stderr gets them there.
-    if fmt0 != CheckFormat::Table {
+    if fmt != CheckFormat::Table {
         print_warnings(&inv.warnings);
     }
     let mut report = check::check(&catalog, &inv);
     report.scan_seconds = Some(t0.elapsed().as_secs_f64());
-    if let Some(path) = &args.state {
-        let prev = State::load(path).map_err(|e| CliError::Input(e.to_string()))?;
-        if let Some(prev) = &prev {
-            check::state::compare(&mut report, prev);
+    if let Err(why) = lifecycle::fail_closed(&inv, &report, &catalog, args.allow_empty) {
+        // The metrics must say the scan failed: an alert fires on it, never on zero counts.
+        if fmt == CheckFormat::Prometheus {
+            let _ = emit(
+                args.output.as_deref(),
+                format::prometheus_failed(&report, &why).as_bytes(),
+            );
         }
-        State::from_report(&report)
-            .save(path)
-            .map_err(|e| CliError::Input(e.to_string()))?;
+        return Err(CliError::Input(why));
     }
-    let fmt = args.format.unwrap_or(CheckFormat::Table);
+    let mut state = None;
+    let mut sync = None;
+    if let Some(path) = &args.state {
+        let st = State::load_for(path, &inv.host).map_err(|e| CliError::Input(e.to_string()))?;
+        check::state::compare(&mut report, &st);
+        sync = Some(lifecycle::sync(&st, &report, &catalog, &inv, path)?);
+        state = Some(st);
+    }
     let text = match fmt {
         CheckFormat::Table => {
             let color = args.output.is_none()
@@ -48,15 +77,40 @@ pub fn run(args: CheckArgs) -> CliResult {
                 lang: super::lang(),
                 source_args: source_args(&args),
                 state: args.state.as_ref().map(|p| p.display().to_string()),
+                sync: sync.as_ref().map(|s| {
+                    (
+                        s.in_sync,
+                        s.add.len() + s.remove.len() + s.unaccepted.len() + s.replaced.len(),
+                    )
+                }),
             };
-            format::table_with(&report, &catalog, &opts)
+            let mut t = format::table_with(&report, &catalog, &opts);
+            if let Some(s) = &sync {
+                t.push_str(&format::sync_table(s));
+            }
+            t
         }
-        CheckFormat::Json => to_json(&report)?,
-        CheckFormat::Yaml => to_yaml(&report)?,
-        CheckFormat::Prometheus => format::prometheus(&report, &catalog),
+        CheckFormat::Json => to_json(&CheckDoc {
+            report: &report,
+            sync: sync.as_ref(),
+        })?,
+        CheckFormat::Yaml => to_yaml(&CheckDoc {
+            report: &report,
+            sync: sync.as_ref(),
+        })?,
+        CheckFormat::Prometheus => format::prometheus_with(&report, &catalog, sync.as_ref()),
     };
     emit(args.output.as_deref(), text.as_bytes())?;
-    Ok(if check::has_findings(&report) {
+    // Only now that the report is out: a failed write must not swallow a replaced binary.
+    if let (Some(path), Some(mut st)) = (&args.state, state) {
+        st.check = Some(State::check_record(&report));
+        st.save(path).map_err(|e| CliError::Input(e.to_string()))?;
+    }
+    let action = match &sync {
+        Some(s) => !s.in_sync,
+        None => check::has_findings(&report),
+    };
+    Ok(if action {
         Outcome::Findings
     } else {
         Outcome::Clean

@@ -25,8 +25,10 @@ pub fn load_catalog(overlays: &[PathBuf]) -> Result<Catalog, CliError> {
 /// Write `text` to `output` atomically, or to standard output.
 pub fn emit(output: Option<&Path>, text: &[u8]) -> Result<(), CliError> {
     match output {
-        Some(p) => crate::atomic::write(p, text)
-            .map_err(|e| CliError::Input(format!("cannot write {}: {e}", p.display()))),
+        // the error names the file
+        Some(p) => {
+            crate::atomic::write(p, text).map_err(|e| CliError::Input(format!("cannot write {e}")))
+        }
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text)
@@ -47,7 +49,7 @@ pub fn to_yaml<T: Serialize>(v: &T) -> Result<String, CliError> {
     crate::yaml::to_string(v).map_err(CliError::Other)
 }
 
-/// Print warnings to stderr, one line each, control characters escaped.
+/// Print warnings to stderr, one line each, control, bidi and zero-width characters escaped.
 pub fn print_warnings(warnings: &[crate::model::Warning]) {
     let mut err = std::io::stderr().lock();
     for w in warnings {
@@ -57,11 +59,7 @@ pub fn print_warnings(warnings: &[crate::model::Warning]) {
             .map(|s| format!(" [{s}]"))
             .unwrap_or_default();
         let line = format!("avexclude: warning[{}]{}: {}", w.code, subj, w.message);
-        let clean: String = line
-            .chars()
-            .map(|c| if c.is_control() { '?' } else { c })
-            .collect();
-        let _ = writeln!(err, "{clean}");
+        let _ = writeln!(err, "{}", crate::sanitize::visible(&line));
     }
 }
 
@@ -111,34 +109,8 @@ pub fn load_inventory_quiet(
     catalogs: &[PathBuf],
     hash: bool,
 ) -> Result<crate::model::Inventory, CliError> {
-    use crate::model::Inventory;
     let inv = match &source.inventory {
-        Some(file) => {
-            let text = std::fs::read(file).map_err(|e| {
-                CliError::Input(format!("cannot read inventory {}: {e}", file.display()))
-            })?;
-            let text = String::from_utf8(text).map_err(|_| {
-                CliError::Input(format!(
-                    "inventory {}: not UTF-8 text (expected YAML or JSON from `avexclude discover`)",
-                    file.display()
-                ))
-            })?;
-            let json = text.trim_start().starts_with('{');
-            let parsed: Result<Inventory, String> = if json {
-                serde_json::from_str(&text)
-                    .map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))
-            } else {
-                crate::yaml::from_str(&text)
-                    .map_err(|e| format!("line {} column {}: {}", e.line, e.column, e.message))
-            };
-            parsed.map_err(|e| {
-                CliError::Input(format!(
-                    "inventory {}: not a valid {} inventory: {e}",
-                    file.display(),
-                    if json { "JSON" } else { "YAML" }
-                ))
-            })?
-        }
+        Some(file) => read_inventory(file)?,
         None => {
             let catalog = load_catalog(catalogs)?;
             let root = source.root.clone().unwrap_or_else(|| PathBuf::from("/"));
@@ -154,7 +126,68 @@ pub fn load_inventory_quiet(
                 hash_cache: None,
                 probe_paths: probe_paths(&catalog),
             })
+            // a scan that cannot see the host is an input error (exit 2), never "clean"
+            .map_err(|e| CliError::Input(e.to_string()))?
         }
     };
     Ok(inv)
+}
+
+/// Read an inventory file (YAML or JSON from `avexclude discover`): bounded, regular files only,
+/// and only the schema this avexclude writes; another schema is refused, never half understood.
+pub fn read_inventory(file: &Path) -> Result<crate::model::Inventory, CliError> {
+    use crate::model::{Inventory, SCHEMA_VERSION};
+    let text = crate::input::read(file)
+        .map_err(|e| CliError::Input(format!("cannot read inventory {e}")))?;
+    let text = String::from_utf8(text).map_err(|_| {
+        CliError::Input(format!(
+            "inventory {}: not UTF-8 text (expected YAML or JSON from `avexclude discover`)",
+            file.display()
+        ))
+    })?;
+    crate::input::check_text(&text)
+        .map_err(|m| CliError::Input(format!("inventory {}: {m}", file.display())))?;
+    let json = text.trim_start().starts_with('{');
+    // The schema first, read loosely: a future inventory may not parse as this one does.
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        schema: Option<serde_json::Value>,
+    }
+    let probe: Result<Probe, String> = if json {
+        serde_json::from_str(&text)
+            .map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))
+    } else {
+        crate::yaml::from_str(&text)
+            .map_err(|e| format!("line {} column {}: {}", e.line, e.column, e.message))
+    };
+    let kind = if json { "JSON" } else { "YAML" };
+    let bad = |e: String| {
+        CliError::Input(format!(
+            "inventory {}: not a valid {kind} inventory: {e}",
+            file.display()
+        ))
+    };
+    match probe.map_err(bad)?.schema {
+        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+        Some(v) => {
+            return Err(CliError::Input(format!(
+                "inventory {}: schema {v} is not supported; this avexclude reads inventory schema {SCHEMA_VERSION} (re-run `avexclude discover`)",
+                file.display()
+            )));
+        }
+        None => {
+            return Err(CliError::Input(format!(
+                "inventory {}: no `schema` key; this avexclude reads inventory schema {SCHEMA_VERSION} (written by `avexclude discover`)",
+                file.display()
+            )));
+        }
+    }
+    let parsed: Result<Inventory, String> = if json {
+        serde_json::from_str(&text)
+            .map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))
+    } else {
+        crate::yaml::from_str(&text)
+            .map_err(|e| format!("line {} column {}: {}", e.line, e.column, e.message))
+    };
+    parsed.map_err(bad)
 }

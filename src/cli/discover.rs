@@ -18,7 +18,8 @@ pub fn run(a: DiscoverArgs) -> CliResult {
         hash: a.hash,
         hash_cache: a.hash_cache.clone(),
         probe_paths: probe_paths(&catalog),
-    });
+    })
+    .map_err(|e| super::CliError::Input(e.to_string()))?;
     print_warnings(&inv.warnings);
     let text = match a.format {
         DataFormat::Json => to_json(&inv)?,

@@ -1,13 +1,16 @@
 //! `avexclude render`: check the host (or an inventory), then write each requested vendor's files
 //! under `OUT/<vendor>/`, atomically. Standard output gets a few lines per vendor (the files, the
 //! values written, held back, narrowed, refused, not expressible, and how to apply them); the
-//! per-entry details are in the files' own headers, and on stderr with `-v`.
+//! per-entry details are in the files' own headers, and on stderr with `-v`. With `--state`, the apply scripts also
+//! remove what an earlier `render --state` added and the host no longer needs, and the state
+//! records what was written, only after every file was.
 
 use std::path::Path;
 
 use super::args::RenderArgs;
 use super::common::{load_catalog, print_warnings};
 use super::{CliError, CliResult, Outcome};
+use crate::check::state::State;
 use crate::i18n::Lang;
 use crate::model::Warning;
 use crate::render::{self, RenderOptions};
@@ -36,46 +39,98 @@ pub fn run(args: RenderArgs) -> CliResult {
         }
     }
     let catalog = load_catalog(&args.catalogs)?;
-    // A mistyped --allow-risk is a usage error, as a mistyped flag is: it would otherwise leave
-    // the entry held back while the operator believes it written.
-    for id in &args.allow_risk {
-        if catalog.get(id).is_none() {
-            let hint = closest(id, catalog.entries.iter().map(|e| e.id.as_str()))
-                .map(|c| format!("; did you mean '{c}'?"))
-                .unwrap_or_default();
-            return Err(CliError::Input(format!(
-                "--allow-risk {}: no catalog entry has this id{hint}",
-                id.escape_debug()
-            )));
-        }
-    }
+    // A typo would silently hold back what the admin meant to allow: an error, with a hint.
+    super::lifecycle::check_allow_risk(&args.allow_risk, &catalog)?;
     let inv = super::common::load_inventory(&args.source, &args.catalogs)?;
     let report = crate::check::check(&catalog, &inv);
+    // Never render from a scan that could not see the host: empty files would drop exclusions.
+    super::lifecycle::fail_closed(&inv, &report, &catalog, args.allow_empty)
+        .map_err(CliError::Input)?;
+    let mut state = match &args.state {
+        Some(p) => Some(State::load_for(p, &inv.host).map_err(|e| CliError::Input(e.to_string()))?),
+        None => None,
+    };
     let opts = RenderOptions {
         wildcards: args.wildcards,
         allow_risk: args.allow_risk.clone(),
     };
     // Render everything first: a template error leaves no half-written output behind.
     let mut rendered = Vec::new();
+    let mut records = Vec::new();
+    let at = crate::discovery::host::now_rfc3339();
     for v in &chosen {
-        let r = render::render_with(&report, &catalog, v, &opts, Some(&inv))
+        let plan = render::plan_for(&report, &catalog, v, &opts, Some(&inv));
+        let values = super::lifecycle::written_values(&plan);
+        // What an earlier render --state added for this vendor and the host no longer needs.
+        let gone = state
+            .as_ref()
+            .map(|st| crate::check::state::to_remove(st, v.name(), &values))
+            .unwrap_or_default();
+        let removal = render::Removal::of(
+            gone.iter()
+                .map(|w| (w.id.as_str(), w.kind.as_str(), w.value.as_str())),
+        );
+        let r = render::render_plan(&report, v, &opts, &plan, &removal)
             .map_err(|e| CliError::Input(format!("rendering {}: {e}", v.name())))?;
+        let files = r
+            .files
+            .iter()
+            .map(|f| f.path.display().to_string())
+            .collect();
+        records.push((
+            v.name().to_string(),
+            super::lifecycle::vendor_record(&plan, &opts, args.vendors_dir.as_deref(), files, &at),
+        ));
         rendered.push((v.name().to_string(), r));
     }
-    // the inventory's own warnings were printed when it was loaded
-    let lang = super::lang();
-    let mut warnings: Vec<Warning> = Vec::new();
-    let mut summary = String::new();
-    for (name, r) in rendered {
-        let dir = args.out.join(&name);
-        prepare_dir(&dir)?;
+    // All or nothing: every file of every vendor is written and flushed unnamed first; only when
+    // all of them are staged is any put in place, so a failure (disk full, a target that is a
+    // directory) leaves the old files as they were, never old and new mixed.
+    let mut staged = Vec::new();
+    for (name, r) in &rendered {
+        prepare_dir(&args.out.join(name))?;
         for f in &r.files {
             let path = args.out.join(&f.path);
-            crate::atomic::write_mode(&path, &f.bytes, f.mode)
-                .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
+            staged.push(
+                crate::atomic::stage(&path, &f.bytes, f.mode)
+                    .map_err(|e| CliError::Input(format!("cannot write {e}")))?,
+            );
         }
-        summary.push_str(&vendor_summary(&name, &dir, &r, lang));
-        for mut w in r.warnings.into_iter() {
+    }
+    crate::atomic::commit_all(staged).map_err(|e| CliError::Input(format!("cannot write {e}")))?;
+    // the inventory's own warnings were printed when it was loaded
+    let lang = super::lang();
+    let mut summary = String::new();
+    let mut warnings: Vec<Warning> = Vec::new();
+    for (name, r) in rendered {
+        summary.push_str(&vendor_summary(&name, &args.out.join(&name), &r, lang));
+        // what a product cannot express is listed in its files' comments: one line per vendor
+        let mut inexpressible: Vec<String> = Vec::new();
+        for w in r.warnings.iter().filter(|w| w.code == "not-expressible") {
+            let id = w.subject.clone().unwrap_or_default();
+            if !inexpressible.contains(&id) {
+                inexpressible.push(id);
+            }
+        }
+        if !inexpressible.is_empty() {
+            warnings.push(
+                Warning::new(
+                    "not-expressible",
+                    format!(
+                        "{name}: {} entries have values this product cannot express (process or port exclusions); \
+                         not written, listed in the output's comments: {}",
+                        inexpressible.len(),
+                        inexpressible.join(", ")
+                    ),
+                )
+                .about(name.clone()),
+            );
+        }
+        for mut w in r
+            .warnings
+            .into_iter()
+            .filter(|w| w.code != "not-expressible")
+        {
             // an unknown --allow-risk id is the same mistake for every vendor: say it once
             if w.code == "unknown-id" {
                 if warnings
@@ -98,6 +153,13 @@ pub fn run(args: RenderArgs) -> CliResult {
     drop(out);
     if args.verbose {
         print_warnings(&warnings);
+    }
+    // Recorded only now that every output was written: the state never claims a file that is not.
+    if let (Some(path), Some(st)) = (&args.state, state.as_mut()) {
+        for (name, rec) in records {
+            st.rendered.insert(name, rec);
+        }
+        st.save(path).map_err(|e| CliError::Input(e.to_string()))?;
     }
     Ok(Outcome::Clean)
 }
@@ -204,26 +266,4 @@ pub fn vendor_summary(name: &str, dir: &Path, r: &render::Rendered, lang: Lang) 
         );
     }
     out
-}
-
-/// The known id nearest to a mistyped one (edit distance at most 3), for "did you mean".
-fn closest<'a>(typo: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    fn dist(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut cur = vec![i + 1];
-            for (j, cb) in b.iter().enumerate() {
-                let sub = prev[j] + usize::from(ca != *cb);
-                cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-            }
-            prev = cur;
-        }
-        prev[b.len()]
-    }
-    known
-        .map(|k| (dist(typo, k), k))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, k)| k)
 }

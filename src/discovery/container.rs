@@ -291,11 +291,10 @@ pub fn host_source(m: &Mount, host: &[Mount]) -> Option<Vec<u8>> {
         }
     }
     let (h, _) = best?;
-    let rest = if h.root == b"/" {
-        &m.root[..]
-    } else {
-        &m.root[h.root.len()..]
-    };
+    // `is_under` ignores a trailing `/` of the host mount's root, so its length may exceed the
+    // container mount's root (`/a/` over `/a`): slice by the trimmed length, never past the end
+    let hr = h.root.strip_suffix(b"/").unwrap_or(&h.root);
+    let rest = m.root.get(hr.len()..).unwrap_or_default();
     Some(join(&h.mount_point, rest))
 }
 

@@ -3,28 +3,40 @@
 //! file (`dbPath:`, `dir`, `data_directory`, Patroni's `data_dir:`) and cwd (PostgreSQL and Redis
 //! chdir into their data directory). A path inside a container is mapped to the host through the
 //! container's volume mounts, or its overlay upper layer.
+//!
+//! Threat model (PRODUCT.md): all of that is chosen by whoever starts the process. So a data
+//! directory comes only from a process whose executable is trusted (see `trust.rs`) and is a
+//! database server by that executable (not by a name it gave itself); it must be owned by the
+//! process's own uid (the service user); and it is never a shared place (`/`, `/tmp`,
+//! `/dev/shm`, a home, a whole container layer). A config file named on the command line is read
+//! only if it is a regular file owned by root or by the service user, resolved inside the
+//! process's own root. Whatever fails a rule is a warning and lands in no report.
 
 use std::collections::{BTreeSet, HashMap};
+use std::os::unix::fs::MetadataExt;
 
 use crate::model::{DataPath, Evidence, HostStr, Process, Warning};
 
 use super::container::to_host;
-use super::fs::{Root, join};
+use super::fs::{Root, is_under, join};
+use super::hostfs::{Dir, ReadError};
 use super::procfs::{ProcFs, environ_get};
+use super::trust::shared_place;
+
+/// Largest config file read (a database config is a few KiB).
+const CONFIG_MAX: u64 = 4 << 20;
 
 fn base(p: &[u8]) -> &[u8] {
     p.rsplit(|&c| c == b'/').next().unwrap_or(p)
 }
 
-/// The program a process runs, for telling databases apart: the exe's base name, else argv[0]'s.
+/// The program a process runs, for telling databases apart: the exe's base name only (a name or
+/// title is the process's own choice).
 fn program(p: &Process) -> &[u8] {
-    if let Some(e) = &p.exe {
-        return base(&e.0);
-    }
-    p.argv0().map(|a| base(&a.0)).unwrap_or(&p.comm.0)
+    p.exe.as_ref().map_or(&b""[..], |e| base(&e.0))
 }
 
-/// Which database a process is the server of.
+/// Which database a process is the server of, by its executable.
 pub fn component_of(p: &Process, parent: Option<&Process>) -> Option<&'static str> {
     let prog = program(p);
     let comm = p.comm.as_bytes();
@@ -42,10 +54,10 @@ pub fn component_of(p: &Process, parent: Option<&Process>) -> Option<&'static st
     if prog == b"mongod" {
         return Some("mongodb");
     }
-    if (prog == b"redis-server"
-        || prog == b"valkey-server"
-        || comm == b"redis-server"
-        || comm == b"valkey-server")
+    // Debian's /usr/bin/redis-server is a link to redis-check-rdb, which runs the server when
+    // invoked by that name (the kernel sets comm from the name exec'd)
+    let debian_redis = prog == b"redis-check-rdb" && comm == b"redis-server";
+    if (prog == b"redis-server" || prog == b"valkey-server" || debian_redis)
         && !args_have(b"sentinel")
     {
         return Some("redis");
@@ -56,6 +68,8 @@ pub fn component_of(p: &Process, parent: Option<&Process>) -> Option<&'static st
     if prog == b"minio" && p.cmdline.iter().any(|a| a.0 == b"server") {
         return Some("minio");
     }
+    // Patroni is a Python script: the interpreter is trusted, but the script is whatever the
+    // command line names; `find` checks that file as it checks an executable
     if p.cmdline.iter().take(3).any(|a| base(&a.0) == b"patroni") {
         return Some("patroni");
     }
@@ -186,6 +200,73 @@ pub struct Finder<'a> {
     pub proc: &'a ProcFs,
 }
 
+/// A config file refused or unreadable: a warning, never content.
+fn refuse(warnings: &mut Vec<Warning>, p: &Process, path: &[u8], why: String) {
+    warnings.push(
+        Warning::new(
+            "config-not-read",
+            format!(
+                "config file {} named by the command line was not read: {why}",
+                HostStr(path.to_vec()).display()
+            ),
+        )
+        .about(format!("pid {}", p.pid)),
+    );
+}
+
+/// Read a config file as its service could: a regular file owned by the service user, or by
+/// root and readable by everyone, in directories the service user can pass through. A file only
+/// root can read (`mongod --config /root/secret.yaml` started by a user) is not its config, and
+/// the scan, running as root, must not read it on the user's behalf. (Group permissions are not
+/// considered: a config readable only through a group is refused, with a warning.)
+fn read_config(d: &Dir, path: &[u8], uid: Option<u32>) -> Result<Vec<u8>, String> {
+    let uid = uid.ok_or("the process's uid is unknown")?;
+    let real = d.resolve(path).map_err(|e| e.to_string())?;
+    let comps: Vec<&[u8]> = real
+        .split(|&c| c == b'/')
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut prefix = b"/".to_vec();
+    for (i, c) in comps.iter().enumerate() {
+        let md = d.stat(&prefix).map_err(|e| e.to_string())?;
+        let m = md.mode();
+        let pass = uid == 0 || m & 0o001 != 0 || (md.uid() == uid && m & 0o100 != 0);
+        if !pass {
+            return Err(format!(
+                "directory {} is closed to the service user (uid {uid})",
+                String::from_utf8_lossy(&prefix)
+            ));
+        }
+        if i > 0 {
+            prefix.push(b'/');
+        }
+        prefix.extend_from_slice(c);
+    }
+    read_owned(d.open_regular(&real), uid)
+}
+
+/// Read an open config file if its owner is the service user, or root with the file readable by
+/// all (or the service is root).
+fn read_owned(f: Result<std::fs::File, ReadError>, uid: u32) -> Result<Vec<u8>, String> {
+    let mut f = f.map_err(|e| e.to_string())?;
+    let md = f.metadata().map_err(|e| e.to_string())?;
+    let ok = md.uid() == uid || (md.uid() == 0 && (uid == 0 || md.mode() & 0o004 != 0));
+    if !ok {
+        return Err(format!(
+            "owned by uid {} (mode {:o}): not readable as the service user (uid {uid})",
+            md.uid(),
+            md.mode() & 0o7777
+        ));
+    }
+    let mut buf = Vec::new();
+    let cut =
+        super::hostfs::read_bounded(&mut f, &mut buf, CONFIG_MAX).map_err(|e| e.to_string())?;
+    if cut {
+        return Err(format!("larger than {} MiB", CONFIG_MAX >> 20));
+    }
+    Ok(buf)
+}
+
 struct Found {
     path: Vec<u8>,
     source: String,
@@ -193,25 +274,119 @@ struct Found {
 }
 
 impl Finder<'_> {
-    /// A file as the process sees it: through the container's layers and volumes, or on the host.
-    fn read_as(&self, p: &Process, path: &[u8]) -> Option<Vec<u8>> {
+    /// A config file as the process sees it, read only if it is a regular file owned by root or
+    /// the service user. In a container: live, through the process's own root (the kernel's
+    /// merged view, resolved inside it); under `--root`, inside the one volume or layer holding
+    /// it, that directory taken as the root, so a link in the container never leads to the host.
+    fn read_as(&self, p: &Process, path: &[u8], warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
         let path = self.absolute(p, path);
-        match &p.container {
-            Some(c) => {
-                // a config file in a layer or volume is read only if it is a regular file: a
-                // symlink there means something inside the container, not on the host
-                let via_layers = to_host(self.root, c.rootfs.as_ref(), &c.mounts, &path, true)
-                    .filter(|(h, _)| self.root.lstat(h).is_some_and(|m| m.is_file()))
-                    .and_then(|(h, _)| self.root.read(&h, 4 << 20));
-                via_layers.or_else(|| {
-                    if self.root.live {
-                        self.proc.read_in_root(p.pid, &path, 4 << 20).ok()
-                    } else {
-                        None
-                    }
-                })
+        let r = match &p.container {
+            Some(_) if self.root.live => match self.proc.root_dir(p.pid) {
+                Ok(d) => read_config(&d, &path, p.uid),
+                Err(m) => Err(m.to_string()),
+            },
+            Some(c) => self.read_in_layers(c, &path, p.uid),
+            None => match self.root.fs() {
+                Some(d) => read_config(d, &path, p.uid),
+                None => Err("the root cannot be opened".into()),
+            },
+        };
+        match r {
+            Ok(b) => Some(b),
+            Err(why) => {
+                refuse(warnings, p, &path, why);
+                None
             }
-            None => self.root.read(&path, 4 << 20),
+        }
+    }
+
+    /// `path` inside a container, under `--root`: in the volume holding it, else the first layer
+    /// (upper first) that has it, each directory taken as its own root.
+    fn read_in_layers(
+        &self,
+        c: &crate::model::ContainerCtx,
+        path: &[u8],
+        uid: Option<u32>,
+    ) -> Result<Vec<u8>, String> {
+        let vol = c
+            .mounts
+            .iter()
+            .filter(|m| is_under(path, &m.target.0))
+            .max_by_key(|m| m.target.0.len());
+        let tries: Vec<(Vec<u8>, Vec<u8>)> = match vol {
+            Some(m) => {
+                let src = m
+                    .host_source
+                    .as_ref()
+                    .ok_or("its volume has no known host source")?;
+                vec![(
+                    src.0.clone(),
+                    path[m.target.0.len().min(path.len())..].to_vec(),
+                )]
+            }
+            None => {
+                let ov = c
+                    .rootfs
+                    .as_ref()
+                    .ok_or("the container's layers are not known")?;
+                ov.upperdir
+                    .iter()
+                    .chain(ov.lowerdirs.iter())
+                    .map(|l| (l.0.clone(), path.to_vec()))
+                    .collect()
+            }
+        };
+        for (dir, inner) in tries {
+            let Some(d): Option<Dir> = self.root.open_dir(&dir) else {
+                continue;
+            };
+            match d.lstat(&inner) {
+                Ok(md) if super::fs::is_whiteout(&md) => {
+                    return Err("deleted in the container".into());
+                }
+                Ok(_) => return read_config(&d, &inner, uid),
+                Err(_) => continue,
+            }
+        }
+        Err("not found in the container's volumes or layers".into())
+    }
+
+    /// Patroni's script (a Python file the command line names) must be a file no user could have
+    /// written, as an executable must: root's on the host, or in an image layer.
+    fn script_trusted(&self, p: &Process, warnings: &mut Vec<Warning>) -> bool {
+        let Some(script) = p
+            .cmdline
+            .iter()
+            .take(3)
+            .find(|a| base(&a.0) == b"patroni")
+            .map(|a| self.absolute(p, &a.0))
+        else {
+            return false;
+        };
+        let r = match &p.container {
+            None => super::trust::Judge::default()
+                .host_file(self.root, &script)
+                .map(|_| ()),
+            Some(c) => match to_host(self.root, c.rootfs.as_ref(), &c.mounts, &script, true) {
+                Some((_, "overlay lowerdir")) => Ok(()),
+                _ => Err("not in an image layer of the container".into()),
+            },
+        };
+        match r {
+            Ok(()) => true,
+            Err(why) => {
+                warnings.push(
+                    Warning::new(
+                        "data-path-untrusted",
+                        format!(
+                            "the patroni script {} is not trusted ({why}); its data_dir is not used",
+                            HostStr(script).display()
+                        ),
+                    )
+                    .about(format!("pid {}", p.pid)),
+                );
+                false
+            }
         }
     }
 
@@ -231,7 +406,7 @@ impl Finder<'_> {
         buf
     }
 
-    fn find(&self, p: &Process, component: &str) -> Vec<Found> {
+    fn find(&self, p: &Process, component: &str, warnings: &mut Vec<Warning>) -> Vec<Found> {
         let pid = p.pid;
         let cmd = format!("/proc/{pid}/cmdline");
         let envf = format!("/proc/{pid}/environ");
@@ -254,7 +429,7 @@ impl Finder<'_> {
                 } else if let Some(conf) = flag(args, &["--config-file", "--config_file"])
                     .or_else(|| guc(args, "config_file"))
                     && let Some(d) = self
-                        .read_as(p, &conf)
+                        .read_as(p, &conf, warnings)
                         .and_then(|t| config_value(&t, "data_directory"))
                 {
                     out.push(f(
@@ -269,9 +444,10 @@ impl Finder<'_> {
             "patroni" => {
                 if let Some(conf) = args.iter().skip(1).rev().find(|a| {
                     !a.0.starts_with(b"-") && (a.0.ends_with(b".yml") || a.0.ends_with(b".yaml"))
-                }) && let Some(d) = self
-                    .read_as(p, &conf.0)
-                    .and_then(|t| config_value(&t, "data_dir"))
+                }) && self.script_trusted(p, warnings)
+                    && let Some(d) = self
+                        .read_as(p, &conf.0, warnings)
+                        .and_then(|t| config_value(&t, "data_dir"))
                 {
                     out.push(f(d, "patroni data_dir", &conf.display()));
                 }
@@ -280,7 +456,7 @@ impl Finder<'_> {
                 if let Some(d) = flag(args, &["--dbpath"]) {
                     out.push(f(d, "cmdline --dbpath", &cmd));
                 } else if let Some(conf) = flag(args, &["--config", "-f"]) {
-                    let text = self.read_as(p, &conf);
+                    let text = self.read_as(p, &conf, warnings);
                     let d = text.as_ref().and_then(|t| {
                         config_value(t, "dbPath").or_else(|| config_value(t, "dbpath"))
                     });
@@ -366,7 +542,27 @@ pub fn find_all(
         let Some(comp) = component_of(p, by_pid.get(&p.ppid).copied()) else {
             continue;
         };
-        for found in finder.find(p, comp) {
+        if !p.trusted() {
+            warnings.push(
+                Warning::new(
+                    "data-path-untrusted",
+                    format!(
+                        "looks like a {comp} server, but its executable is not trusted ({}); its directories are not used",
+                        p.distrust()
+                    ),
+                )
+                .about(format!("pid {}", p.pid)),
+            );
+            continue;
+        }
+        let layers: Vec<&[u8]> = p
+            .container
+            .iter()
+            .filter_map(|c| c.rootfs.as_ref())
+            .flat_map(|o| o.upperdir.iter().chain(o.lowerdirs.iter()))
+            .map(|l| l.as_bytes())
+            .collect();
+        for found in finder.find(p, comp, warnings) {
             let inside = finder.absolute(p, &found.path);
             let component = if comp == "patroni" {
                 "postgresql"
@@ -393,6 +589,29 @@ pub fn find_all(
                 },
                 None => (inside.clone(), None, "host path"),
             };
+            let refused = shared_place(&host, &layers)
+                .or_else(|| {
+                    p.container
+                        .is_some()
+                        .then(|| shared_place(&inside, &[]))
+                        .flatten()
+                        .map(|w| format!("inside the container, {w}"))
+                })
+                .or_else(|| owner_problem(finder.root, &host, p.uid));
+            if let Some(why) = refused {
+                warnings.push(
+                    Warning::new(
+                        "data-path-untrusted",
+                        format!(
+                            "{component} data directory {} ({}) is not used: {why}",
+                            HostStr(host.clone()).display(),
+                            found.source
+                        ),
+                    )
+                    .about(format!("pid {}", p.pid)),
+                );
+                continue;
+            }
             if !seen.insert((component, host.clone())) {
                 continue;
             }
@@ -411,6 +630,23 @@ pub fn find_all(
         }
     }
     out
+}
+
+/// A data directory must exist and belong to the service user (the process's uid): a server owns
+/// its files; a directory of another user (or root's `/etc`) is not its data.
+fn owner_problem(root: &Root, host: &[u8], uid: Option<u32>) -> Option<String> {
+    let Some(uid) = uid else {
+        return Some("the process's uid is unknown".into());
+    };
+    match root.lstat(host) {
+        None => Some("it does not exist on the host (or cannot be examined)".into()),
+        Some(md) if !md.is_dir() => Some("it is not a directory".into()),
+        Some(md) if md.uid() != uid => Some(format!(
+            "it is owned by uid {}, not by the service user (uid {uid})",
+            md.uid()
+        )),
+        Some(_) => None,
+    }
 }
 
 #[cfg(test)]

@@ -8,23 +8,26 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::ffi::OsStr;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
 use crate::model::{HostStr, PathFact, SnapFact, StorageRoot};
 
+use super::hostfs::{Dir, ReadError};
+
 /// The scanned root.
 ///
-/// With `--root DIR`, every access resolves symlinks inside DIR first (an absolute link restarts
-/// at DIR), so nothing outside DIR is ever read, not even through a hostile or dangling link.
-/// Resolved directories are cached: the targeted walks ask about the same layer directories often.
-#[derive(Debug, Clone)]
+/// Every access resolves the path inside the root, component by component from an open
+/// directory fd ([`super::hostfs`]): an absolute link restarts at the root, `..` stops at it, so
+/// nothing outside the root is ever read, not even through a hostile or dangling link, and only
+/// regular files are ever opened for reading.
+#[derive(Debug)]
 pub struct Root {
     pub dir: PathBuf,
     /// The root is the running system's `/`: `/proc/PID/root` may be used.
     pub live: bool,
+    fs: Option<Dir>,
+    /// Resolved host paths (the targeted walks ask about the same layer directories often).
     dirs: RefCell<HashMap<Vec<u8>, Option<Vec<u8>>>>,
 }
 
@@ -34,38 +37,14 @@ impl Root {
         Root {
             dir: dir.to_path_buf(),
             live,
+            fs: Dir::open(dir).ok(),
             dirs: RefCell::new(HashMap::new()),
         }
     }
 
-    /// Where the host path `p` is under the root, as written (no resolution).
-    pub fn at(&self, p: &[u8]) -> PathBuf {
-        let rel = trim_slashes(p);
-        if rel.is_empty() {
-            return self.dir.clone();
-        }
-        self.dir.join(OsStr::from_bytes(rel))
-    }
-
-    /// A path under the root that is safe to hand to a call that follows symlinks.
-    fn real(&self, p: &[u8]) -> Option<PathBuf> {
-        if self.live {
-            return Some(self.at(p));
-        }
-        Some(self.at(&self.resolve_cached(p)?))
-    }
-
-    /// As [`Root::real`], but the last component is left alone (for lstat and readlink).
-    fn real_parent(&self, p: &[u8]) -> Option<PathBuf> {
-        if self.live {
-            return Some(self.at(p));
-        }
-        let t = trim_trailing(p);
-        let cut = t.iter().rposition(|&c| c == b'/')?;
-        let parent = if cut == 0 { &b"/"[..] } else { &t[..cut] };
-        let mut real = self.resolve_cached(parent)?;
-        real = join(&real, &t[cut + 1..]);
-        Some(self.at(&real))
+    /// The open root directory (`None` if it could not be opened).
+    pub fn fs(&self) -> Option<&Dir> {
+        self.fs.as_ref()
     }
 
     fn resolve_cached(&self, p: &[u8]) -> Option<Vec<u8>> {
@@ -73,40 +52,74 @@ impl Root {
             return r.clone();
         }
         let r = self.resolve(p);
-        self.dirs.borrow_mut().insert(p.to_vec(), r.clone());
+        let mut d = self.dirs.borrow_mut();
+        if d.len() > 4096 {
+            d.clear(); // bounded: a hostile tree cannot grow it without limit
+        }
+        d.insert(p.to_vec(), r.clone());
         r
     }
 
+    /// Metadata of the host path, a final symlink not followed. The parent directory's
+    /// resolution is cached (the layer walks ask about many files of the same directories).
     pub fn lstat(&self, p: &[u8]) -> Option<std::fs::Metadata> {
-        std::fs::symlink_metadata(self.real_parent(p)?).ok()
+        let fs = self.fs.as_ref()?;
+        let t = trim_trailing(p);
+        match t.iter().rposition(|&c| c == b'/') {
+            Some(cut) if cut > 0 && !t[cut + 1..].is_empty() && &t[cut + 1..] != b".." => {
+                let parent = self.resolve_cached(&t[..cut])?;
+                fs.lstat(&join(&parent, &t[cut + 1..])).ok()
+            }
+            _ => fs.lstat(p).ok(),
+        }
+    }
+
+    /// Metadata of what the host path leads to.
+    pub fn stat(&self, p: &[u8]) -> Option<std::fs::Metadata> {
+        self.fs.as_ref()?.stat(p).ok()
     }
 
     /// Names in a host directory (unsorted); `None` if it cannot be listed.
     pub fn list(&self, p: &[u8]) -> Option<Vec<Vec<u8>>> {
-        let rd = std::fs::read_dir(self.real(p)?).ok()?;
-        Some(
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.file_name().into_vec())
-                .collect(),
-        )
+        self.fs.as_ref()?.list(p).ok()
     }
 
     pub fn readlink(&self, p: &[u8]) -> Option<Vec<u8>> {
-        std::fs::read_link(self.real_parent(p)?)
-            .ok()
-            .map(|t| t.into_os_string().into_vec())
+        self.fs.as_ref()?.readlink(p).ok()
     }
 
+    /// A regular file's content, at most `limit` bytes; `None` if it is missing, unreadable, or
+    /// not a regular file.
     pub fn read(&self, p: &[u8], limit: u64) -> Option<Vec<u8>> {
-        let mut buf = Vec::new();
-        super::procfs::read_file_into(&self.real(p)?, &mut buf, limit).ok()?;
-        Some(buf)
+        self.read_checked(p, limit).ok().map(|(b, _)| b)
     }
 
-    /// Open a host file (for hashing), symlinks resolved inside the root.
+    /// As [`Root::read`], telling why not, and whether the content was cut at `limit`.
+    pub fn read_checked(&self, p: &[u8], limit: u64) -> Result<(Vec<u8>, bool), ReadError> {
+        match &self.fs {
+            Some(fs) => fs.read(p, limit),
+            None => Err(ReadError::Io(std::io::ErrorKind::NotFound.into())),
+        }
+    }
+
+    /// A host directory as a root of its own (a container layer or volume): paths inside it are
+    /// then resolved inside it, its links never leading back out to the host.
+    pub fn open_dir(&self, p: &[u8]) -> Option<Dir> {
+        let w = self.fs.as_ref()?.walk(p, true).ok()?;
+        let fd = w.fd?;
+        super::hostfs::meta(&fd).ok().filter(|m| m.is_dir())?;
+        Some(Dir::from_fd(fd))
+    }
+
+    /// Open a host regular file (for hashing), symlinks resolved inside the root.
     pub fn open(&self, p: &[u8]) -> std::io::Result<std::fs::File> {
-        match self.real(p) {
-            Some(r) => std::fs::File::open(r),
+        match &self.fs {
+            Some(fs) => fs.open_regular(p).map_err(|e| match e {
+                ReadError::Io(e) => e,
+                ReadError::NotRegular(k) => {
+                    std::io::Error::other(format!("not a regular file ({k})"))
+                }
+            }),
             None => Err(std::io::ErrorKind::NotFound.into()),
         }
     }
@@ -114,37 +127,7 @@ impl Root {
     /// The host path `p` with every symlink resolved inside the root; `None` if a component is
     /// missing, unreadable or the links loop.
     pub fn resolve(&self, p: &[u8]) -> Option<Vec<u8>> {
-        let mut todo: Vec<Vec<u8>> = components(p).rev().map(<[u8]>::to_vec).collect();
-        let mut cur: Vec<Vec<u8>> = Vec::new();
-        let mut hops = 0;
-        while let Some(c) = todo.pop() {
-            if c == b"." || c.is_empty() {
-                continue;
-            }
-            if c == b".." {
-                cur.pop();
-                continue;
-            }
-            cur.push(c);
-            // `cur` is resolved, so these raw calls stay inside the root
-            let here = self.at(&join_components(&cur));
-            let md = std::fs::symlink_metadata(&here).ok()?;
-            if md.file_type().is_symlink() {
-                hops += 1;
-                if hops > 40 {
-                    return None;
-                }
-                let target = std::fs::read_link(&here).ok()?.into_os_string().into_vec();
-                cur.pop();
-                if target.first() == Some(&b'/') {
-                    cur.clear();
-                }
-                for t in components(&target).rev() {
-                    todo.push(t.to_vec());
-                }
-            }
-        }
-        Some(join_components(&cur))
+        self.fs.as_ref()?.resolve(p).ok()
     }
 
     /// Whether the host path exists (without following a final symlink).
@@ -188,18 +171,6 @@ fn trim_slashes(p: &[u8]) -> &[u8] {
 /// Non-empty components of a path.
 pub fn components(p: &[u8]) -> impl DoubleEndedIterator<Item = &[u8]> {
     p.split(|&c| c == b'/').filter(|c| !c.is_empty())
-}
-
-fn join_components(c: &[Vec<u8>]) -> Vec<u8> {
-    if c.is_empty() {
-        return b"/".to_vec();
-    }
-    let mut out = Vec::new();
-    for x in c {
-        out.push(b'/');
-        out.extend_from_slice(x);
-    }
-    out
 }
 
 /// `a` + `/` + `b` for host paths (b may start with `/`).

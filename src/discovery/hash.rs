@@ -1,5 +1,7 @@
-//! sha256 of executables, cached by (device, inode, size, mtime) so a timer that re-runs
-//! `discover --hash` hashes only binaries that changed.
+//! sha256 of executables, cached by (device, inode, size, mtime, ctime) so a timer that re-runs
+//! `discover --hash` hashes only binaries that changed. ctime is in the key because anyone who
+//! can write a file can put its mtime back (`touch -d`), but no user can set ctime: a rewrite
+//! always changes it, so a replaced binary is always hashed again.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -9,6 +11,28 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::model::Warning;
+
+/// The identity a cached hash is valid for.
+pub fn cache_key(md: &std::fs::Metadata) -> String {
+    format!(
+        "{}:{}:{}:{}.{}:{}.{}",
+        md.dev(),
+        md.ino(),
+        md.size(),
+        md.mtime(),
+        md.mtime_nsec(),
+        md.ctime(),
+        md.ctime_nsec()
+    )
+}
+
+/// The cache file, at most 64 MiB (a cache of every binary of a big host is a few MiB).
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(path)?;
+    let mut b = Vec::new();
+    f.take(64 << 20).read_to_end(&mut b)?;
+    Ok(b)
+}
 
 /// Hashes known by file identity.
 #[derive(Debug, Default)]
@@ -29,7 +53,7 @@ impl HashCache {
         let Some(path) = path else {
             return HashCache::default();
         };
-        match std::fs::read(path) {
+        match read_bounded(path) {
             Ok(b) => match serde_json::from_slice::<CacheFile>(&b) {
                 Ok(c) if c.version == 1 => HashCache {
                     entries: c.entries,
@@ -87,14 +111,7 @@ impl HashCache {
     /// sha256 of an open file, from the cache when its identity is known.
     pub fn hash(&mut self, mut f: std::fs::File) -> std::io::Result<String> {
         let md = f.metadata()?;
-        let key = format!(
-            "{}:{}:{}:{}.{}",
-            md.dev(),
-            md.ino(),
-            md.size(),
-            md.mtime(),
-            md.mtime_nsec()
-        );
+        let key = cache_key(&md);
         if let Some(h) = self.entries.get(&key) {
             return Ok(h.clone());
         }
@@ -111,5 +128,32 @@ impl HashCache {
         self.entries.insert(key, hex.clone());
         self.dirty = true;
         Ok(hex)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rewrite that puts the mtime back keeps size and mtime, but not ctime: hashed again.
+    #[test]
+    fn a_rewrite_with_the_old_mtime_is_hashed_again() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("bin");
+        std::fs::write(&f, b"first content").unwrap();
+        let old = std::fs::metadata(&f).unwrap().modified().unwrap();
+        let mut c = HashCache::default();
+        let h1 = c.hash(std::fs::File::open(&f).unwrap()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&f, b"other content").unwrap(); // same size
+        std::fs::File::options()
+            .write(true)
+            .open(&f)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert_eq!(std::fs::metadata(&f).unwrap().modified().unwrap(), old);
+        let h2 = c.hash(std::fs::File::open(&f).unwrap()).unwrap();
+        assert_ne!(h1, h2, "the cache served the old hash of a rewritten file");
     }
 }

@@ -6,10 +6,13 @@
 //! `container.rs`, socket tables in `sockets.rs`). Nothing here follows a symlink out of the root:
 //! links (`exe`, `cwd`, `root`, `fd/N`, `ns/*`) are only ever `readlink`ed.
 
-use std::ffi::OsStr;
-use std::io::{self, Read};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::cell::RefCell;
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
+
+use super::fs::Root;
+use super::hostfs::{self, Dir, ReadError};
 
 /// How a read failed, as the scan reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,13 +23,18 @@ pub enum Miss {
     Denied,
     /// ESRCH: the process went away between open and read.
     Vanished,
+    /// Not a regular file (a FIFO, device or socket planted in a `--root` tree or a container):
+    /// never opened, so the scan cannot block on it.
+    NotRegular(&'static str),
     Other(String),
 }
 
 impl Miss {
     pub fn of(e: &io::Error) -> Miss {
-        if e.raw_os_error() == Some(libc::ESRCH) {
-            return Miss::Vanished;
+        match e.raw_os_error() {
+            Some(libc::ESRCH) => return Miss::Vanished,
+            Some(libc::ELOOP) => return Miss::Other("is a symlink (not followed)".into()),
+            _ => {}
         }
         match e.kind() {
             io::ErrorKind::NotFound => Miss::Missing,
@@ -34,20 +42,84 @@ impl Miss {
             _ => Miss::Other(e.to_string()),
         }
     }
+    fn read(e: ReadError) -> Miss {
+        match e {
+            ReadError::Io(e) => Miss::of(&e),
+            ReadError::NotRegular(k) => Miss::NotRegular(k),
+        }
+    }
+}
+
+impl std::fmt::Display for Miss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Miss::Missing => f.write_str("missing"),
+            Miss::Denied => f.write_str("permission denied"),
+            Miss::Vanished => f.write_str("the process exited"),
+            Miss::NotRegular(k) => write!(f, "not a regular file ({k}); not read"),
+            Miss::Other(e) => f.write_str(e),
+        }
+    }
+}
+
+/// Why the root has no usable `/proc`: the scan cannot see the host, and must say so.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProcError {
+    #[error("{0}: cannot open the root directory")]
+    NoRoot(String),
+    #[error("{0}: no proc directory (is procfs mounted, or is this the right --root?)")]
+    NoProc(String),
+    #[error("{0}: is a symlink; refusing to follow it out of the scanned root")]
+    Symlink(String),
+    #[error("{0}: {1}")]
+    Unreadable(String, String),
 }
 
 /// The `/proc` of the scanned root.
-#[derive(Debug, Clone)]
+///
+/// Every file is opened relative to an fd of `/proc` (opened without following a link), then of
+/// `PID` (likewise), and never through a symlink: a `--root` tree whose `proc` or `proc/PID` is a
+/// link cannot make the scan read the real host's processes.
+#[derive(Debug)]
 pub struct ProcFs {
     dir: PathBuf,
+    fd: OwnedFd,
+    live: bool,
+    /// The last pid directory opened (the scan reads a dozen files of each pid in a row).
+    last: RefCell<Option<(i32, std::rc::Rc<OwnedFd>)>>,
+}
+
+fn o_path_dir() -> libc::c_int {
+    libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW
 }
 
 impl ProcFs {
-    /// `root` is the scanned root (`/` or the `--root` directory).
-    pub fn new(root: &Path) -> ProcFs {
-        ProcFs {
-            dir: root.join("proc"),
+    /// The `/proc` of `root`, opened once.
+    pub fn open(root: &Root) -> Result<ProcFs, ProcError> {
+        let dir = root.dir.join("proc");
+        let shown = dir.display().to_string();
+        let fs = root
+            .fs()
+            .ok_or_else(|| ProcError::NoRoot(root.dir.display().to_string()))?;
+        let p = match hostfs::openat(fs.fd(), b"proc", libc::O_PATH | libc::O_NOFOLLOW) {
+            Ok(p) => p,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(ProcError::NoProc(shown)),
+            Err(e) => return Err(ProcError::Unreadable(shown, e.to_string())),
+        };
+        let md =
+            hostfs::meta(&p).map_err(|e| ProcError::Unreadable(shown.clone(), e.to_string()))?;
+        if md.file_type().is_symlink() {
+            return Err(ProcError::Symlink(shown));
         }
+        if !md.is_dir() {
+            return Err(ProcError::NoProc(shown));
+        }
+        Ok(ProcFs {
+            dir,
+            fd: p,
+            live: root.live,
+            last: RefCell::new(None),
+        })
     }
 
     /// The `/proc` directory itself.
@@ -55,25 +127,59 @@ impl ProcFs {
         &self.dir
     }
 
-    fn pid_path(&self, pid: i32, name: &str) -> PathBuf {
-        let mut p = self.dir.join(pid.to_string());
-        if !name.is_empty() {
-            p.push(name);
+    /// The fd of `/proc/PID` (a link there is refused).
+    fn pid_dir(&self, pid: i32) -> Result<std::rc::Rc<OwnedFd>, Miss> {
+        if let Some((p, fd)) = self.last.borrow().as_ref()
+            && *p == pid
+        {
+            return Ok(fd.clone());
         }
-        p
+        let fd = hostfs::openat(self.fd.as_fd(), pid.to_string().as_bytes(), o_path_dir())
+            .map_err(|e| match e.raw_os_error() {
+                Some(libc::ELOOP) | Some(libc::ENOTDIR) => {
+                    Miss::Other("is not a directory (a symlink?); not followed".into())
+                }
+                _ => Miss::of(&e),
+            })?;
+        let fd = std::rc::Rc::new(fd);
+        *self.last.borrow_mut() = Some((pid, fd.clone()));
+        Ok(fd)
+    }
+
+    /// `(parent dir, last name)` of `rel` under `base`, intermediate directories opened without
+    /// following links.
+    fn parent_of(base: BorrowedFd<'_>, rel: &str) -> Result<(Option<OwnedFd>, String), Miss> {
+        let mut parts: Vec<&str> = rel.split('/').filter(|c| !c.is_empty()).collect();
+        let last = parts.pop().ok_or(Miss::Missing)?.to_string();
+        let mut cur: Option<OwnedFd> = None;
+        for c in parts {
+            let at = cur.as_ref().map_or(base, |f| f.as_fd());
+            let next = hostfs::openat(at, c.as_bytes(), o_path_dir()).map_err(|e| Miss::of(&e))?;
+            cur = Some(next);
+        }
+        Ok((cur, last))
+    }
+
+    fn read_at(
+        base: BorrowedFd<'_>,
+        rel: &str,
+        buf: &mut Vec<u8>,
+        limit: u64,
+    ) -> Result<bool, Miss> {
+        let (parent, last) = Self::parent_of(base, rel)?;
+        let dir = parent.as_ref().map_or(base, |f| f.as_fd());
+        let mut f = hostfs::open_regular_at(dir, last.as_bytes()).map_err(Miss::read)?;
+        hostfs::read_bounded(&mut f, buf, limit).map_err(|e| Miss::of(&e))
     }
 
     /// Every numeric entry of `/proc`, sorted.
     pub fn pids(&self) -> io::Result<Vec<i32>> {
         let mut out = Vec::new();
-        for e in std::fs::read_dir(&self.dir)? {
-            let Ok(e) = e else { continue };
-            let name = e.file_name();
-            let b = name.as_bytes();
-            if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        for b in hostfs::list_fd(self.fd.as_fd())? {
+            if b.is_empty() || b.len() > 10 || !b.iter().all(u8::is_ascii_digit) {
                 continue;
             }
-            if let Ok(p) = std::str::from_utf8(b).unwrap_or("").parse::<i32>()
+            if let Ok(p) = std::str::from_utf8(&b).unwrap_or("").parse::<i32>()
                 && p > 0
             {
                 out.push(p);
@@ -83,39 +189,51 @@ impl ProcFs {
         Ok(out)
     }
 
-    /// Read `/proc/PID/NAME` into `buf` (cleared first), capped at `limit` bytes.
+    /// Read `/proc/PID/NAME` into `buf` (cleared first), capped at `limit` bytes; `Ok(true)` if
+    /// the file held more than that (the caller says so in a warning).
     pub fn read_into(
         &self,
         pid: i32,
         name: &str,
         buf: &mut Vec<u8>,
         limit: u64,
-    ) -> Result<(), Miss> {
-        read_proc_file(&self.pid_path(pid, name), buf, limit)
+    ) -> Result<bool, Miss> {
+        buf.clear();
+        let d = self.pid_dir(pid)?;
+        Self::read_at(d.as_fd(), name, buf, limit)
     }
 
     /// `readlink /proc/PID/NAME` (exe, cwd, root, ns/net, ns/mnt, fd/N): the target as bytes.
     pub fn readlink(&self, pid: i32, name: &str) -> Result<Vec<u8>, Miss> {
-        std::fs::read_link(self.pid_path(pid, name))
-            .map(|p| p.into_os_string().into_vec())
-            .map_err(|e| Miss::of(&e))
+        let d = self.pid_dir(pid)?;
+        let (parent, last) = Self::parent_of(d.as_fd(), name)?;
+        let dir = parent.as_ref().map_or(d.as_fd(), |f| f.as_fd());
+        hostfs::readlinkat(dir, last.as_bytes()).map_err(|e| match e.raw_os_error() {
+            Some(libc::EINVAL) => Miss::Other("not a symlink".into()),
+            _ => Miss::of(&e),
+        })
+    }
+
+    /// `/proc/PID` is a directory that can be opened (not a link, not gone).
+    pub fn open_pid(&self, pid: i32) -> Result<(), Miss> {
+        self.pid_dir(pid).map(|_| ())
     }
 
     /// Whether `/proc/PID` still exists (to tell a vanished process from a missing file).
     pub fn alive(&self, pid: i32) -> bool {
-        std::fs::symlink_metadata(self.pid_path(pid, "stat")).is_ok()
+        *self.last.borrow_mut() = None;
+        self.pid_dir(pid).is_ok()
     }
 
     /// Socket inodes held by the process: `fd/*` links that read `socket:[INODE]`.
     pub fn socket_inodes(&self, pid: i32, out: &mut Vec<u64>) -> Result<(), Miss> {
-        let dir = self.pid_path(pid, "fd");
-        let rd = std::fs::read_dir(&dir).map_err(|e| Miss::of(&e))?;
-        for e in rd {
-            let Ok(e) = e else { continue };
-            let Ok(t) = std::fs::read_link(e.path()) else {
+        let d = self.pid_dir(pid)?;
+        let fds = hostfs::openat(d.as_fd(), b"fd", o_path_dir()).map_err(|e| Miss::of(&e))?;
+        for name in hostfs::list_fd(fds.as_fd()).map_err(|e| Miss::of(&e))? {
+            let Ok(t) = hostfs::readlinkat(fds.as_fd(), &name) else {
                 continue;
             };
-            if let Some(i) = parse_socket_link(t.as_os_str().as_bytes()) {
+            if let Some(i) = parse_socket_link(&t) {
                 out.push(i);
             }
         }
@@ -125,62 +243,67 @@ impl ProcFs {
     /// A socket table (`tcp`, `tcp6`, `udp`, `udp6`): `/proc/net/NAME` for the root's own network
     /// namespace, or `/proc/PID/net/NAME` for the namespace of `pid`.
     pub fn net_table(&self, pid: Option<i32>, name: &str, buf: &mut Vec<u8>) -> Result<(), Miss> {
-        let p = match pid {
-            Some(pid) => self.pid_path(pid, "net").join(name),
-            None => self.dir.join("net").join(name),
-        };
-        read_proc_file(&p, buf, 64 << 20)
+        buf.clear();
+        // live, `/proc/net` is a link to `self/net`: name our own pid instead of following it
+        let pid = pid.or_else(|| self.live.then(|| std::process::id() as i32));
+        let rel = format!("net/{name}");
+        match pid {
+            Some(pid) => {
+                let d = self.pid_dir(pid)?;
+                Self::read_at(d.as_fd(), &rel, buf, 64 << 20)?;
+            }
+            None => {
+                Self::read_at(self.fd.as_fd(), &rel, buf, 64 << 20)?;
+            }
+        }
+        Ok(())
     }
 
-    /// A file inside the process's root (`/proc/PID/root/<path>`), for a live scan only: it
-    /// reaches into the container's mount namespace, which `--root` must never do.
+    /// The root directory of a live process (`/proc/PID/root`), to resolve paths inside its
+    /// container with [`Dir`]: links there are read as text and walked inside that root, so a
+    /// container's `/etc/x -> /../../root/secret` stays inside the container. Live only: under
+    /// `--root` the link is a fixture's text, and following it would leave the tree.
+    pub fn root_dir(&self, pid: i32) -> Result<Dir, Miss> {
+        if !self.live {
+            return Err(Miss::Other("not a live scan".into()));
+        }
+        let d = self.pid_dir(pid)?;
+        // the kernel's magic link is followed on purpose: it is the process's root
+        let fd = hostfs::openat(d.as_fd(), b"root", libc::O_PATH | libc::O_DIRECTORY)
+            .map_err(|e| Miss::of(&e))?;
+        Ok(Dir::from_fd(fd))
+    }
+
+    /// A file inside the process's root (`/proc/PID/root/<path>`), for a live scan only, resolved
+    /// inside that root and read only if it is a regular file.
     pub fn read_in_root(&self, pid: i32, path: &[u8], limit: u64) -> Result<Vec<u8>, Miss> {
-        let rel = path.strip_prefix(b"/").unwrap_or(path);
-        let p = self.pid_path(pid, "root").join(OsStr::from_bytes(rel));
-        let mut buf = Vec::new();
-        read_file_into(&p, &mut buf, limit)?;
-        Ok(buf)
+        let root = self.root_dir(pid)?;
+        root.read(path, limit).map(|(b, _)| b).map_err(Miss::read)
     }
 
     /// A file of `/proc` itself (`sys/kernel/osrelease`).
     pub fn read_sys(&self, rel: &str) -> Result<Vec<u8>, Miss> {
         let mut buf = Vec::new();
-        read_proc_file(&self.dir.join(rel), &mut buf, 1 << 20)?;
+        Self::read_at(self.fd.as_fd(), rel, &mut buf, 1 << 20)?;
         Ok(buf)
     }
 
-    /// Open the executable of a live process through `/proc/PID/exe` (for hashing).
+    /// Open the executable of a live process through `/proc/PID/exe` (for hashing and the trust
+    /// check: the very file the process runs, whatever its path says now).
     pub fn open_exe(&self, pid: i32) -> io::Result<std::fs::File> {
-        std::fs::File::open(self.pid_path(pid, "exe"))
+        if !self.live {
+            return Err(io::ErrorKind::Unsupported.into());
+        }
+        let d = self
+            .pid_dir(pid)
+            .map_err(|m| io::Error::other(m.to_string()))?;
+        let fd = hostfs::openat(
+            d.as_fd(),
+            b"exe",
+            libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY,
+        )?;
+        Ok(std::fs::File::from(fd))
     }
-}
-
-/// Read a whole file into `buf` (cleared first), at most `limit` bytes.
-pub fn read_file_into(path: &Path, buf: &mut Vec<u8>, limit: u64) -> Result<(), Miss> {
-    buf.clear();
-    let f = std::fs::File::open(path).map_err(|e| Miss::of(&e))?;
-    f.take(limit).read_to_end(buf).map_err(|e| Miss::of(&e))?;
-    Ok(())
-}
-
-/// As [`read_file_into`], refusing a symlink as the last component: a file of `/proc/PID/` is
-/// never a link on a real procfs, and one in a `--root` tree must not lead out of it.
-fn read_proc_file(path: &Path, buf: &mut Vec<u8>, limit: u64) -> Result<(), Miss> {
-    use std::os::unix::fs::OpenOptionsExt;
-    buf.clear();
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| {
-            if e.raw_os_error() == Some(libc::ELOOP) {
-                Miss::Other("is a symlink".into())
-            } else {
-                Miss::of(&e)
-            }
-        })?;
-    f.take(limit).read_to_end(buf).map_err(|e| Miss::of(&e))?;
-    Ok(())
 }
 
 /// `socket:[12345]` → 12345.
@@ -259,23 +382,24 @@ pub fn parse_status_uid(b: &[u8]) -> Option<u32> {
     None
 }
 
-/// argv from `/proc/PID/cmdline`: NUL-split, with the padding of a rewritten title (trailing NULs
-/// and spaces, as nginx and redis leave them) removed.
+/// argv from `/proc/PID/cmdline`, exactly as the process has it: NUL-split, the one terminating
+/// NUL dropped, nothing else (a trailing space in the last argument is part of it: `--dir "/d "`
+/// names another directory than `/d`). A rewritten title (nginx, redis, PostgreSQL write one
+/// string over argv, padded with NULs, PostgreSQL's ending in a space) is the one case with
+/// padding: a single string followed by NULs and spaces; that padding is removed.
 pub fn split_cmdline(b: &[u8]) -> Vec<Vec<u8>> {
-    let mut end = b.len();
-    while end > 0 && (b[end - 1] == 0 || b[end - 1] == b' ') {
-        end -= 1;
+    let mut body = b.len();
+    while body > 0 && (b[body - 1] == 0 || b[body - 1] == b' ') {
+        body -= 1;
     }
-    let b = &b[..end];
-    if b.is_empty() {
+    if body == 0 {
         return Vec::new();
     }
-    let mut args: Vec<Vec<u8>> = b.split(|&c| c == 0).map(<[u8]>::to_vec).collect();
-    // A title written over argv with one NUL and then padding leaves empty trailing pieces.
-    while args.len() > 1 && args.last().is_some_and(|a| a.is_empty()) {
-        args.pop();
+    if !b[..body].contains(&0) {
+        return vec![b[..body].to_vec()]; // one string: a title and its padding
     }
-    args
+    let b = b.strip_suffix(&[0]).unwrap_or(b);
+    b.split(|&c| c == 0).map(<[u8]>::to_vec).collect()
 }
 
 /// `KEY=value` pairs of `/proc/PID/environ`: the value of `key`.
@@ -316,6 +440,19 @@ mod tests {
             vec![b"a".to_vec(), b"".to_vec(), b"b".to_vec()]
         );
         assert!(split_cmdline(b"").is_empty());
+        // a trailing space is part of the argument (`--dir "/data "` is not `/data`)
+        assert_eq!(
+            split_cmdline(b"redis-server\0--dir\0/data \0"),
+            vec![
+                b"redis-server".to_vec(),
+                b"--dir".to_vec(),
+                b"/data ".to_vec()
+            ]
+        );
+        assert_eq!(
+            split_cmdline(b"a\0b\0\0"),
+            vec![b"a".to_vec(), b"b".to_vec(), b"".to_vec()]
+        );
     }
 
     #[test]

@@ -74,7 +74,8 @@ fn parse_addr(hex: &str, ip_version: u8) -> Option<String> {
         (6, 32) => {
             let mut bytes = [0u8; 16];
             for w in 0..4 {
-                let v = u32::from_str_radix(&hex[w * 8..w * 8 + 8], 16).ok()?;
+                // `get`: a hostile table may hold multi-byte characters (never slice mid-char)
+                let v = u32::from_str_radix(hex.get(w * 8..w * 8 + 8)?, 16).ok()?;
                 bytes[w * 4..w * 4 + 4].copy_from_slice(&v.to_le_bytes());
             }
             Some(Ipv6Addr::from(bytes).to_string())

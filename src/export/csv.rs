@@ -137,7 +137,15 @@ pub fn write(m: &Model, meta: &Meta) -> Vec<u8> {
     let l = i18n::labels(meta.lang);
     let cols = columns(l);
     let mut out = String::from("\u{feff}");
-    let head: Vec<String> = cols.iter().map(|(_, h)| field(h)).collect();
+    // With lifecycle facts (the command line): what the antivirus receives, and when the host
+    // was collected (stale marked), as two last columns.
+    let lc = !meta.hosts_info.is_empty();
+    let ll = super::lifecycle::labels(meta.lang);
+    let mut head: Vec<String> = cols.iter().map(|(_, h)| field(h)).collect();
+    if lc {
+        head.push(field(ll.antivirus));
+        head.push(field(ll.collected));
+    }
     out.push_str(&head.join(","));
     out.push_str("\r\n");
     // Exclusions and unlisted findings first, the port audit after them.
@@ -151,10 +159,23 @@ pub fn write(m: &Model, meta: &Meta) -> Vec<u8> {
                 .filter(|r| r.section == super::rows::Section::AuditOnly),
         );
     for r in ordered {
-        let line: Vec<String> = cols
+        let mut line: Vec<String> = cols
             .iter()
             .map(|(k, _)| field(&cell(r, k, meta.lang)))
             .collect();
+        if lc {
+            line.push(field(&one_line(&r.antivirus)));
+            let info = m
+                .hosts
+                .iter()
+                .position(|h| *h == r.host)
+                .and_then(|i| meta.hosts_info.get(i));
+            line.push(field(
+                &info
+                    .map(|i| super::lifecycle::collected_cell(i, meta.lang))
+                    .unwrap_or_default(),
+            ));
+        }
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }

@@ -36,6 +36,9 @@ struct HostDoc<'a> {
     catalog: &'a [String],
     summary: &'a Summary,
     warnings: &'a [Warning],
+    /// Collection time, age, stale, root (from the command line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collected: Option<&'a super::lifecycle::HostInfo>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +73,7 @@ pub fn write(m: &Model, meta: &Meta) -> anyhow::Result<Vec<u8>> {
                 catalog: &r.catalog,
                 summary: &r.summary,
                 warnings: &r.warnings,
+                collected: meta.hosts_info.get(i),
             })
             .collect(),
         hosts_gone: m.with_state.then_some(m.hosts_gone.as_slice()),

@@ -136,10 +136,20 @@ fn row_cells(r: &Row, lang: Lang, with_state: bool) -> Vec<String> {
         },
         esc(&r.kind),
         esc(&r.component),
-        if r.differs || r.status == super::rows::RowStatus::Drifted {
-            format!("**{}**", esc(&status))
-        } else {
-            esc(&status)
+        {
+            let mut st = if r.differs || r.status == super::rows::RowStatus::Drifted {
+                format!("**{}**", esc(&status))
+            } else {
+                esc(&status)
+            };
+            if !r.antivirus.is_empty() {
+                st.push_str(&format!(
+                    " — {}: {}",
+                    esc(super::lifecycle::labels(lang).antivirus),
+                    esc(&r.antivirus)
+                ));
+            }
+            st
         },
         esc(&cell(r, "drift", lang)),
         match r.risk {
@@ -261,7 +271,10 @@ pub fn write(m: &Model, meta: &Meta) -> String {
             i18n::status(super::rows::RowStatus::Disabled, lang),
             i18n::status(super::rows::RowStatus::Unlisted, lang),
             l.warnings,
-        ],
+        ]
+        .into_iter()
+        .chain((!meta.hosts_info.is_empty()).then_some(super::lifecycle::labels(lang).collected))
+        .collect::<Vec<_>>(),
     );
     for (i, r) in meta.reports.iter().enumerate() {
         let s = &r.summary;
@@ -281,7 +294,14 @@ pub fn write(m: &Model, meta: &Meta) -> String {
                 s.disabled.to_string(),
                 s.unlisted.to_string(),
                 r.warnings.len().to_string(),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                meta.hosts_info
+                    .get(i)
+                    .map(|h| esc(&super::lifecycle::collected_cell(h, lang))),
+            )
+            .collect::<Vec<_>>(),
         );
     }
     out.push('\n');

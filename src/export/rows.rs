@@ -171,6 +171,11 @@ pub struct Row {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fleet_baseline: Option<Baseline>,
     pub change: Option<RowChange>,
+    /// What the antivirus receives of this value, per vendor rendered with `render --state`
+    /// (`kesl: written`, `mdatp: held back`, `allowed by --allow-risk ID`), or for an unlisted
+    /// finding its acceptance; empty when the host was not rendered with a state.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub antivirus: String,
 }
 
 impl Row {
@@ -319,6 +324,7 @@ fn entry_rows(host: &str, e: &EntryResult, audit_only: bool, out: &mut Vec<Row>)
         differs: false,
         fleet_baseline: None,
         change: None,
+        antivirus: String::new(),
     };
     let mut seen = BTreeSet::new();
     for m in &e.matches {
@@ -424,6 +430,7 @@ pub fn build(reports: &[Report], audit_only: &dyn Fn(&str) -> bool) -> Model {
                 differs: false,
                 fleet_baseline: None,
                 change: None,
+                antivirus: String::new(),
             });
         }
     }

@@ -70,14 +70,21 @@ fn checked(f: Format, s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// A registry being filled, and the names registered so far.
+struct Reg<'a> {
+    hb: &'a mut Handlebars<'static>,
+    names: Vec<&'static str>,
+}
+
 fn put(
-    reg: &mut Handlebars<'static>,
+    reg: &mut Reg<'_>,
     name: &'static str,
     conv: Conv,
     scalars: bool,
     null_as: Option<&'static str>,
 ) {
-    reg.register_helper(
+    reg.names.push(name);
+    reg.hb.register_helper(
         name,
         Box::new(Fmt {
             name,
@@ -95,8 +102,18 @@ fn no_control(s: &str) -> Result<String, String> {
     }
 }
 
-/// Register the helpers of `format` in `reg`.
-pub fn register(reg: &mut Handlebars<'static>, format: Format) {
+/// Register the helpers of `format` in `reg`; returns their names, the only expressions a
+/// template of this format may write a value with (see `vendor::check_template`).
+pub fn register(reg: &mut Handlebars<'static>, format: Format) -> Vec<&'static str> {
+    let mut r = Reg {
+        hb: reg,
+        names: Vec::new(),
+    };
+    register_all(&mut r, format);
+    r.names
+}
+
+fn register_all(reg: &mut Reg<'_>, format: Format) {
     // Comment text is safe in every format that has line comments.
     if format.comment_prefix().is_some() {
         put(reg, "comment", |s| Ok(escape::comment(s)), true, Some("-"));

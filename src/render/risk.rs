@@ -60,11 +60,18 @@ pub const SYSTEM_DIRS: &[&str] = &[
     "/media",
 ];
 
+/// The program's own name: the last component, without the ` (deleted)` the kernel appends to a
+/// replaced executable (`/bin/busybox (deleted)` is busybox, a shell) however often it is there.
 fn basename(path: &str) -> &str {
-    path.trim_end_matches('/')
+    let mut b = path
+        .trim_end_matches('/')
         .rsplit('/')
         .next()
-        .unwrap_or(path)
+        .unwrap_or(path);
+    while let Some(s) = b.strip_suffix(" (deleted)") {
+        b = s;
+    }
+    b
 }
 
 /// True for `python3.11`, `node18`, `perl5.36`: an interpreter name with a version suffix.
@@ -94,11 +101,14 @@ pub fn process_risk(path_or_name: &str) -> Option<String> {
 
 /// Why a directory is high risk, if it is.
 pub fn directory_risk(path: &str) -> Option<String> {
-    let norm = if path == "/" {
+    let mut norm = if path == "/" {
         "/".to_string()
     } else {
         path.trim_end_matches('/').to_string()
     };
+    while let Some(s) = norm.strip_suffix(" (deleted)") {
+        norm = s.trim_end_matches('/').to_string();
+    }
     if norm.is_empty() || SYSTEM_DIRS.contains(&norm.as_str()) {
         Some(format!("`{path}` is a system directory"))
     } else {
@@ -135,5 +145,10 @@ mod tests {
         assert!(directory_risk("/usr/bin/").is_some());
         assert!(directory_risk("/").is_some());
         assert!(directory_risk("/var/lib/postgresql/15/main").is_none());
+        // a replaced binary as the kernel shows it is still the shell it was
+        assert!(process_risk("/bin/busybox (deleted)").is_some());
+        assert!(process_risk("/bin/busybox (deleted) (deleted)").is_some());
+        assert!(file_risk("/usr/bin/bash (deleted)").is_some());
+        assert!(directory_risk("/tmp (deleted)").is_some());
     }
 }

@@ -144,20 +144,274 @@ fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> Ren
     }
 }
 
-/// Reject the unescaped forms (`{{{x}}}`, `{{&x}}`): every value must go through a helper or the
-/// format's escaping.
-fn reject_raw(origin: &str, text: &str) -> Result<(), RenderError> {
-    for (ln, line) in text.lines().enumerate() {
-        for pat in ["{{{", "{{~{", "{{&", "{{~&"] {
-            if let Some(col) = line.find(pat) {
-                return Err(at(
+/// Deepest nesting of blocks (`{{#each}}`) and sub-expressions (`(lookup ..)`) a template may
+/// have: the built-in templates use 3; the template parser and renderer recurse per level.
+const MAX_NESTING: usize = 32;
+
+/// Block helpers a template may use: they choose what to write, never write a value themselves.
+const BLOCK_HELPERS: [&str; 4] = ["if", "unless", "each", "with"];
+
+/// A template problem: `file:line:col: error[code]: message`, like catalog diagnostics.
+fn tpl_err(
+    origin: &str,
+    (line, col): (usize, usize),
+    code: &str,
+    msg: impl std::fmt::Display,
+) -> RenderError {
+    at(origin, line, col, format!("error[{code}]: {msg}"))
+}
+
+/// Line and column (1-based, in characters) of byte offset `i` of `text`.
+fn line_col(text: &str, i: usize) -> (usize, usize) {
+    let before = &text[..i];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |p| p + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+/// Bound nesting before the parser sees the text: a template of 100 000 nested `{{#if}}` or
+/// `((((` would overflow the stack of the recursive parser and abort the process.
+fn check_nesting(origin: &str, text: &str) -> Result<(), RenderError> {
+    let b = text.as_bytes();
+    let (mut blocks, mut parens) = (0usize, 0usize);
+    let mut in_tag = false;
+    let mut i = 0;
+    while i < b.len() {
+        if !in_tag && b[i..].starts_with(b"{{") {
+            in_tag = true;
+            let mut j = i + 2;
+            while j < b.len() && matches!(b[j], b'{' | b'~' | b' ' | b'\t' | b'\n' | b'\r') {
+                j += 1;
+            }
+            match b.get(j) {
+                Some(b'#') => blocks += 1,
+                Some(b'/') => blocks = blocks.saturating_sub(1),
+                _ => {}
+            }
+            if blocks > MAX_NESTING {
+                return Err(tpl_err(
                     origin,
-                    ln + 1,
-                    line[..col].chars().count() + 1,
+                    line_col(text, i),
+                    "nesting",
+                    format!("blocks nested deeper than {MAX_NESTING}"),
+                ));
+            }
+            i = j;
+            continue;
+        }
+        if in_tag {
+            match b[i] {
+                b'(' => {
+                    parens += 1;
+                    if parens > MAX_NESTING {
+                        return Err(tpl_err(
+                            origin,
+                            line_col(text, i),
+                            "nesting",
+                            format!("sub-expressions nested deeper than {MAX_NESTING}"),
+                        ));
+                    }
+                }
+                b')' => parens = parens.saturating_sub(1),
+                b'}' if b[i..].starts_with(b"}}") => {
+                    in_tag = false;
+                    parens = 0;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// What a template's structure says, walked from the parsed tree (not from its text, which a
+/// blank, a newline or `{{ {x}}}` could disguise): every value is written by one of the format's
+/// helpers (`helpers`), which escape it; blocks are `if`, `unless`, `each`, `with` only;
+/// partials are inline ones (`{{#*inline "p"}}`) named literally, and none calls itself, directly
+/// or through others (handlebars would recurse until the stack overflows).
+fn check_template(origin: &str, text: &str, helpers: &[&str]) -> Result<(), RenderError> {
+    use handlebars::template::{Parameter, Template, TemplateElement as E};
+    check_nesting(origin, text)?;
+    let t = Template::compile(text).map_err(|e| {
+        let (line, col) = e.pos().unwrap_or((1, 1));
+        at(origin, line, col, e.reason().to_string())
+    })?;
+
+    struct Walk<'a> {
+        origin: &'a str,
+        helpers: &'a [&'a str],
+        /// Inline partials defined: name → position.
+        defined: BTreeMap<String, (usize, usize)>,
+        /// Partial references: (from partial, or "" for the template itself; to; position).
+        calls: Vec<(String, String, (usize, usize))>,
+    }
+    fn name_of(p: &Parameter) -> Option<&str> {
+        p.as_name()
+    }
+    impl Walk<'_> {
+        fn walk(&mut self, t: &Template, owner: &str) -> Result<(), RenderError> {
+            for (i, el) in t.elements.iter().enumerate() {
+                let pos = t.mapping.get(i).map_or((1, 1), |m| (m.0, m.1));
+                let o = self.origin;
+                match el {
+                    E::RawString(_) | E::Comment(_) => {}
+                    E::HtmlExpression(_) => {
+                        return Err(tpl_err(
+                            o,
+                            pos,
+                            "raw-output",
+                            "unescaped output (`{{{...}}}` or `{{&...}}`) is not allowed: use a format helper ({{sh v}}, {{json v}}...)",
+                        ));
+                    }
+                    E::Expression(h) => {
+                        let n = name_of(&h.name).unwrap_or("(...)");
+                        if !self.helpers.contains(&n) || h.params.is_empty() {
+                            return Err(tpl_err(
+                                o,
+                                pos,
+                                "bare-value",
+                                format!(
+                                    "`{n}` writes a value without this format's escaping: write it through one of {}",
+                                    self.helpers
+                                        .iter()
+                                        .map(|h| format!("{{{{{h} ...}}}}"))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            ));
+                        }
+                    }
+                    E::HelperBlock(h) => {
+                        let n = name_of(&h.name).unwrap_or("(...)");
+                        if !BLOCK_HELPERS.contains(&n) {
+                            return Err(tpl_err(
+                                o,
+                                pos,
+                                "block-helper",
+                                format!(
+                                    "block `{{{{#{n}}}}}` is not allowed: use if, unless, each or with"
+                                ),
+                            ));
+                        }
+                        if let Some(x) = &h.template {
+                            self.walk(x, owner)?;
+                        }
+                        if let Some(x) = &h.inverse {
+                            self.walk(x, owner)?;
+                        }
+                    }
+                    E::DecoratorBlock(d) if name_of(&d.name) == Some("inline") => {
+                        let Some(Parameter::Literal(serde_json::Value::String(pn))) =
+                            d.params.first()
+                        else {
+                            return Err(tpl_err(
+                                o,
+                                pos,
+                                "partial",
+                                "an inline partial needs a literal name: {{#*inline \"name\"}}",
+                            ));
+                        };
+                        if self.defined.insert(pn.clone(), pos).is_some() {
+                            return Err(tpl_err(
+                                o,
+                                pos,
+                                "partial",
+                                format!("inline partial \"{pn}\" is defined twice"),
+                            ));
+                        }
+                        if let Some(x) = &d.template {
+                            self.walk(x, pn)?;
+                        }
+                    }
+                    E::DecoratorBlock(_) | E::DecoratorExpression(_) => {
+                        return Err(tpl_err(
+                            o,
+                            pos,
+                            "decorator",
+                            "decorators other than {{#*inline \"name\"}} are not allowed",
+                        ));
+                    }
+                    E::PartialExpression(d) => {
+                        let n = match &d.name {
+                            Parameter::Name(n) if !n.starts_with('@') => n.clone(),
+                            p @ Parameter::Path(_)
+                                if !p.as_name().unwrap_or("@").starts_with('@') =>
+                            {
+                                p.as_name().unwrap_or_default().to_string()
+                            }
+                            _ => {
+                                return Err(tpl_err(
+                                    o,
+                                    pos,
+                                    "partial",
+                                    "a partial must be named literally ({{> name}})",
+                                ));
+                            }
+                        };
+                        self.calls.push((owner.to_string(), n, pos));
+                    }
+                    // non_exhaustive: what a later handlebars adds is refused until reviewed
+                    E::PartialBlock(_) | _ => {
+                        return Err(tpl_err(
+                            o,
+                            pos,
+                            "partial",
+                            "partial blocks ({{#> name}}) and other constructs are not allowed; use an inline partial",
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut w = Walk {
+        origin,
+        helpers,
+        defined: BTreeMap::new(),
+        calls: Vec::new(),
+    };
+    w.walk(&t, "")?;
+    for (_, to, pos) in &w.calls {
+        if !w.defined.contains_key(to) {
+            return Err(tpl_err(
+                origin,
+                *pos,
+                "partial",
+                format!(
+                    "partial \"{to}\" is not defined in this template (only inline partials are)"
+                ),
+            ));
+        }
+    }
+    // A cycle among inline partials: depth-first search from each call, by name.
+    let calls = &w.calls;
+    let edges = |from: &str| -> Vec<(&str, (usize, usize))> {
+        calls
+            .iter()
+            .filter(|(f, _, _)| f == from)
+            .map(|(_, t, p)| (t.as_str(), *p))
+            .collect()
+    };
+    for start in w.defined.keys() {
+        let mut stack: Vec<(&str, (usize, usize))> = edges(start);
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some((n, pos)) = stack.pop() {
+            if n == start {
+                return Err(tpl_err(
+                    origin,
+                    pos,
+                    "recursive-partial",
                     format!(
-                        "unescaped output `{pat}` is not allowed: use a format helper ({{{{sh v}}}}, {{{{json v}}}}...)"
+                        "inline partial \"{start}\" calls itself (directly or through other partials): handlebars would recurse without end"
                     ),
                 ));
+            }
+            if seen.insert(n) {
+                stack.extend(edges(n));
             }
         }
     }
@@ -256,13 +510,13 @@ fn build(
                 ));
             }
         };
-        reject_raw(&torigin, &text)?;
         let mut reg = Handlebars::new();
         reg.set_strict_mode(true);
         reg.set_prevent_indent(true);
         let format = spec.format;
         reg.register_escape_fn(move |s| format.default_escape(s));
-        helpers::register(&mut reg, format);
+        let names = helpers::register(&mut reg, format);
+        check_template(&torigin, &text, &names)?;
         reg.register_template_string("t", &text).map_err(|e| {
             let (line, col) = e.pos().unwrap_or((1, 1));
             at(&torigin, line, col, e.reason().to_string())
@@ -325,7 +579,7 @@ pub fn load_vendors(extra_dir: Option<&Path>) -> Result<Vec<Vendor>, RenderError
         folders.sort();
         for f in folders {
             let yaml_path = f.join("vendor.yaml");
-            if !yaml_path.is_file() {
+            if std::fs::symlink_metadata(&yaml_path).is_err() {
                 continue;
             }
             let origin = f.display().to_string();
@@ -338,7 +592,7 @@ pub fn load_vendors(extra_dir: Option<&Path>) -> Result<Vec<Vendor>, RenderError
                     )));
                 }
                 let p = f.join(name);
-                p.is_file().then(|| read_text(&p))
+                std::fs::symlink_metadata(&p).is_ok().then(|| read_text(&p))
             })?;
             out.insert(v.descriptor.name.clone(), v);
         }
@@ -346,9 +600,16 @@ pub fn load_vendors(extra_dir: Option<&Path>) -> Result<Vec<Vendor>, RenderError
     Ok(out.into_values().collect())
 }
 
+/// Bounded, regular files only, never blocking (a FIFO named `vendor.yaml` or a template).
 fn read_text(p: &Path) -> Result<String, String> {
-    let b = std::fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
-    String::from_utf8(b).map_err(|_| "the file is not UTF-8".to_string())
+    let b = crate::input::read(p).map_err(|e| {
+        let msg = e.to_string();
+        let prefix = format!("{}: ", p.display());
+        format!("cannot read: {}", msg.strip_prefix(&prefix).unwrap_or(&msg))
+    })?;
+    let t = String::from_utf8(b).map_err(|_| "the file is not UTF-8".to_string())?;
+    crate::input::check_text(&t)?;
+    Ok(t)
 }
 
 /// Formats of all of a vendor's files: a value must fit every one of them to be written.

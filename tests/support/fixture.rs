@@ -233,6 +233,8 @@ pub struct Host {
     pub host_mounts: Vec<HostMount>,
     /// Docker's data root (`/var/lib/docker` unless moved with `data-root`).
     pub docker_root: Vec<u8>,
+    /// Paths owned by a service user (see `own`), beyond what `write` derives.
+    pub owners: Vec<(Vec<u8>, u32)>,
     next_id: u64,
     next_snapshot: u32,
 }
@@ -316,6 +318,7 @@ impl Host {
             ],
             host_mounts: Vec::new(),
             docker_root: b("/var/lib/docker"),
+            owners: Vec::new(),
             next_id: 40000,
             next_snapshot: 1,
         };
@@ -353,6 +356,10 @@ impl Host {
     }
     pub fn link(&mut self, p: impl AsRef<[u8]>, target: impl AsRef<[u8]>) {
         self.files.insert(b(p), Node::Link(b(target)));
+    }
+    /// `path` (and what is below it) belongs to `uid`, as a service's data does.
+    pub fn own(&mut self, p: impl AsRef<[u8]>, uid: u32) {
+        self.owners.push((b(p), uid));
     }
     /// A host mount: (device, root within it, mount point, fstype, source).
     pub fn mount(&mut self, dev: &str, root: &[u8], at: &[u8], fstype: &str, source: &[u8]) {
@@ -1098,7 +1105,79 @@ impl Host {
                 write_net(&pd.join("net"), tables.get(&net));
             }
         }
+        self.write_owners(dir);
         fx
+    }
+
+    /// Real ownership, as on a host (the tree is written by root, so everything starts as
+    /// root's): a service user owns its data. A container's volumes belong to the uid its
+    /// processes run as (initdb, fsGroup); a host daemon's working directory (below the top
+    /// level) to its uid; and whatever `own` names. Discovery trusts a data directory only when
+    /// its owner is the service user, so fixtures must say who owns what.
+    fn write_owners(&self, dir: &Path) {
+        let at = |p: &[u8]| -> PathBuf {
+            let rel: &[u8] = p.strip_prefix(b"/").unwrap_or(p);
+            dir.join(OsStr::from_bytes(rel))
+        };
+        let mut owners: Vec<(Vec<u8>, u32)> = Vec::new();
+        for (i, c) in self.ctrs.iter().enumerate() {
+            let uid = self
+                .procs
+                .iter()
+                .filter(|p| p.ctr == Some(i) && p.uid != 0)
+                .map(|p| p.uid)
+                .next();
+            if let Some(uid) = uid {
+                for (_, dev, host) in &c.volumes {
+                    if dev == ROOT_DEV {
+                        owners.push((host.clone(), uid));
+                        continue;
+                    }
+                    // a volume on another disk: where the host mounts that disk
+                    for (hdev, root, mp, _, _) in &self.host_mounts {
+                        if hdev == dev && host.starts_with(root) {
+                            let rest = &host[root.len()..];
+                            let mut p = mp.clone();
+                            if !rest.starts_with(b"/") && !rest.is_empty() {
+                                p.push(b'/');
+                            }
+                            p.extend_from_slice(rest);
+                            owners.push((p, uid));
+                        }
+                    }
+                }
+            }
+        }
+        for p in self.procs.iter().filter(|p| p.ctr.is_none() && p.uid != 0) {
+            let deep = p
+                .cwd
+                .split(|&c| c == b'/')
+                .filter(|c| !c.is_empty())
+                .count()
+                >= 2;
+            if deep {
+                owners.push((p.cwd.clone(), p.uid));
+            }
+        }
+        owners.extend(self.owners.iter().cloned());
+        for (path, uid) in owners {
+            chown_tree(&at(&path), uid);
+        }
+    }
+}
+
+/// `chown -R uid:uid` without following links (a fixture's links point at host paths).
+fn chown_tree(p: &Path, uid: u32) {
+    let Ok(md) = std::fs::symlink_metadata(p) else {
+        return;
+    };
+    let _ = std::os::unix::fs::lchown(p, Some(uid), Some(uid));
+    if md.is_dir()
+        && let Ok(rd) = std::fs::read_dir(p)
+    {
+        for e in rd.flatten() {
+            chown_tree(&e.path(), uid);
+        }
     }
 }
 

@@ -1066,6 +1066,7 @@ pub fn db_host(dir: &Path) -> Fixture {
     h.exec("/usr/bin/mongod");
     h.file("/etc/mongod.conf", "# mongod.conf\nstorage:\n  dbPath: /var/lib/mongodb\n  journal:\n    enabled: true\nnet:\n  port: 27017\n  bindIp: 127.0.0.1\n");
     h.dir("/var/lib/mongodb");
+    h.own("/var/lib/mongodb", 107);
 
     h.add(
         Proc::new(800, 1, "patroni")
@@ -1261,6 +1262,8 @@ pub fn hostile(dir: &Path) -> Fixture {
         "/bitnami/postgresql",
         format!("{HOSTILE_DOCKER_ROOT}/volumes/pg/_data"),
     );
+    // PostgreSQL's data directory exists (initdb made it), in the volume
+    h.dir(format!("{HOSTILE_DOCKER_ROOT}/volumes/pg/_data/data"));
     h.add(
         Proc::new(610, 600, "postgres")
             .exe("/opt/bitnami/postgresql/bin/postgres")

@@ -212,6 +212,7 @@ pub fn db_host() -> (Report, Inventory) {
             pid,
             uid: Some(uid),
             user: Some(user.into()),
+            trust: Some(avexclude::model::Trust::yes("a root-owned database binary")),
             ..Default::default()
         });
     }
@@ -328,6 +329,7 @@ pub fn microk8s() -> (Report, Inventory) {
         pid: 5101,
         uid: Some(1001),
         user: None,
+        trust: Some(avexclude::model::Trust::yes("in an image layer")),
         ..Default::default()
     });
     (r, inv)
