@@ -69,6 +69,11 @@ mod tests {
         );
         assert_eq!(visible("x\ny\x1b[31m\u{85}"), "x\\x0ay\\x1b[31m\\u{0085}");
         assert!(matches!(visible("/var/lib/пути/数据"), Cow::Borrowed(_)));
+        // comments of rendered files are read by people too
+        assert_eq!(
+            crate::render::escape::comment("a\u{202E}b\n"),
+            "a\\u{202E}b\\x0a"
+        );
     }
 
     proptest::proptest! {

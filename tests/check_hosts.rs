@@ -376,6 +376,23 @@ fn a_root_with_an_empty_proc_is_not_clean() {
 }
 
 #[test]
+fn a_host_without_elma365_is_clean() {
+    let d = tempfile::tempdir().unwrap();
+    let mut h = support::fixture::Host::new("plain-1");
+    h.add(
+        support::fixture::Proc::new(1, 0, "systemd")
+            .exe("/usr/lib/systemd/systemd")
+            .args(&["/sbin/init"]),
+    );
+    h.write(d.path());
+    // a host with no ELMA365 at all is reported only on request (lifecycle: `--allow-empty`)
+    let (code, r) = check(d.path(), &["--allow-empty"]);
+    assert_eq!(code, 0);
+    assert_eq!(r["summary"]["present"], 0);
+    assert_eq!(r["summary"]["drifted"], 0);
+}
+
+#[test]
 fn state_file_reports_an_upgrade_once() {
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("host");

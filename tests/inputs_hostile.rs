@@ -150,8 +150,9 @@ fn an_inventory_of_another_schema_is_refused() {
         );
     }
     let p = inventory_file(d.path(), 1);
-    let (code, err) = run(&[os("check"), os("--inventory"), p.as_os_str()]);
-    assert_ne!(code, Some(2), "schema 1 refused: {err}");
+    let (_, err) = run(&[os("check"), os("--inventory"), p.as_os_str()]);
+    // (this empty inventory then fails closed, exit 2: no process visible; but not for its schema)
+    assert!(!err.contains("is not supported"), "schema 1 refused: {err}");
 }
 
 #[test]

@@ -835,3 +835,41 @@ fn export_marks_stale_inventories_and_refuses_one_name_on_two_machines() {
         "{e}"
     );
 }
+
+#[test]
+fn a_state_value_never_reaches_a_script_unquoted_or_unclean() {
+    // The state file is input: its values go through the shell escaping, and a value with a
+    // control character or a relative path is left out of the removal.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("host");
+    hosts::microk8s_seed(&root);
+    let src = ["--root", root.to_str().unwrap()];
+    let state = d.path().join("state.json");
+    let out = d.path().join("av");
+    render_state(&src, &out, &state, &["mdatp"]);
+    let mut st: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let pwn = d.path().join("pwned");
+    let vals = st["rendered"]["mdatp"]["values"].as_array_mut().unwrap();
+    for v in [
+        format!("/old dir/it's $(touch {})", pwn.display()),
+        format!("/x\n$(touch {})", pwn.display()),
+        "relative/dir".to_string(),
+    ] {
+        vals.push(serde_json::json!({"id": "dir-x", "kind": "directory", "value": v}));
+    }
+    std::fs::write(&state, serde_json::to_vec(&st).unwrap()).unwrap();
+    render_state(&src, &out, &state, &["mdatp"]);
+    let (stub_bin, log) = stubs(d.path());
+    let calls = apply(&out.join("mdatp/apply.sh"), &stub_bin, &log);
+    let removed: Vec<&String> = calls
+        .iter()
+        .filter(|c| c.get(3).map(String::as_str) == Some("remove"))
+        .map(|c| &c[5])
+        .collect();
+    assert_eq!(
+        removed,
+        [&format!("/old dir/it's $(touch {})", pwn.display())],
+        "one argv element, unexpanded; the others left out"
+    );
+    assert!(!pwn.exists());
+}

@@ -214,6 +214,8 @@ fn live_daemons_discover_and_check() {
     if !real::can_run("live_daemons_discover_and_check", &missing) {
         return;
     }
+    // real daemons on the live host: one such test at a time (lifecycle_live checks the same host)
+    let _lock = real::lock_real();
 
     let d = Daemons::up();
     let st = d.state();

@@ -28,6 +28,7 @@ mod export_html;
 mod export_props;
 mod inputs_hostile;
 mod lifecycle;
+mod lifecycle_live;
 mod live_daemons;
 mod outputs_hostile;
 mod release_files;

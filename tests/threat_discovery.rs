@@ -310,14 +310,6 @@ fn unprivileged_redis_server_and_nginx_titles_choose_nothing() {
         &avexclude(&["discover", "--format", "json"], 300),
         "discover",
     );
-    for pid in [redis_pid, ngx_pid] {
-        let p = proc_of(&inv, pid);
-        assert_eq!(p["trust"]["trusted"], false, "pid {pid}: {p}");
-    }
-    // root's sleep is a trusted file: it is its title that `check` finds unconfirmed (below)
-    assert_eq!(proc_of(&inv, sleep_pid)["trust"]["trusted"], true);
-    let why = proc_of(&inv, redis_pid)["trust"]["why"].as_str().unwrap();
-    assert!(why.contains("uid 1777"), "{why}");
     let text = serde_json::to_string(&inv["data_paths"]).unwrap();
     assert!(!text.contains("/dev/shm"), "{text}");
     assert!(
@@ -361,6 +353,16 @@ fn unprivileged_redis_server_and_nginx_titles_choose_nothing() {
             f.display()
         );
     }
+    // and the inventory says why (checked last: main has no such field, and the attack's own
+    // effects above are what must fail there)
+    for pid in [redis_pid, ngx_pid] {
+        let p = proc_of(&inv, pid);
+        assert_eq!(p["trust"]["trusted"], false, "pid {pid}: {p}");
+    }
+    // root's sleep is a trusted file: it is its title that `check` finds unconfirmed (above)
+    assert_eq!(proc_of(&inv, sleep_pid)["trust"]["trusted"], true);
+    let why = proc_of(&inv, redis_pid)["trust"]["why"].as_str().unwrap();
+    assert!(why.contains("uid 1777"), "{why}");
     drop((r, n1, n2));
 }
 
@@ -729,26 +731,6 @@ fn replaced_busybox_and_pod_cwd_root() {
     let fx = h.write(d.path());
     let root = fx.root.display().to_string();
 
-    let inv = json_of(
-        &avexclude(&["discover", "--format", "json", "--root", &root], 60),
-        "discover",
-    );
-    assert_eq!(proc_of(&inv, 3001)["trust"]["trusted"], false);
-    assert_eq!(proc_of(&inv, 3101)["trust"]["trusted"], true);
-    assert!(
-        inv["data_paths"].as_array().unwrap().is_empty(),
-        "{}",
-        inv["data_paths"]
-    );
-    let report = json_of(
-        &avexclude(&["check", "--format", "json", "--root", &root], 60),
-        "check",
-    );
-    assert!(suspicious_pids(&report).contains(&3001));
-    assert!(
-        matched_pids(&report).iter().all(|(_, p)| *p != 3001),
-        "the replaced shell is evidence"
-    );
     let out = tempfile::tempdir().unwrap();
     render_all(Some(&fx.root), out.path());
     let re = regex::Regex::new(r#"(^|[\s"'=:,^\[])/(usr/)?bin/(busybox|sh)\b"#).unwrap();
@@ -765,6 +747,26 @@ fn replaced_busybox_and_pod_cwd_root() {
             );
         }
     }
+    let report = json_of(
+        &avexclude(&["check", "--format", "json", "--root", &root], 60),
+        "check",
+    );
+    assert!(
+        matched_pids(&report).iter().all(|(_, p)| *p != 3001),
+        "the replaced shell is evidence"
+    );
+    let inv = json_of(
+        &avexclude(&["discover", "--format", "json", "--root", &root], 60),
+        "discover",
+    );
+    assert!(
+        inv["data_paths"].as_array().unwrap().is_empty(),
+        "{}",
+        inv["data_paths"]
+    );
+    assert_eq!(proc_of(&inv, 3001)["trust"]["trusted"], false);
+    assert_eq!(proc_of(&inv, 3101)["trust"]["trusted"], true);
+    assert!(suspicious_pids(&report).contains(&3001));
 }
 
 mod mutated_proc {

@@ -63,7 +63,14 @@ pub const CODES: &[(&str, &str)] = &[
         "disable-missing-id",
         "an overlay disables an id that no catalog defines",
     ),
-    ("io", "the file cannot be read"),
+    (
+        "io",
+        "the file cannot be read (missing, not a regular file, over 16 MiB, not UTF-8)",
+    ),
+    (
+        "bom",
+        "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM",
+    ),
 ];
 
 /// One error in a catalog file, with its position (1-based line and column).
@@ -90,6 +97,7 @@ impl Diagnostic {
             .lines()
             .nth(pos.0.saturating_sub(1))
             .map(str::to_string);
+        // (callers with many diagnostics pass "" and set `source_line` from a line index)
         Diagnostic {
             code,
             file: file.to_string(),
@@ -109,24 +117,40 @@ impl fmt::Display for Diagnostic {
             self.file, self.line, self.column, self.code, self.message
         )?;
         if let Some(src) = &self.source_line {
-            // Control characters in a user file must not reach the terminal raw.
+            // Control, bidi and zero-width characters in a user file never reach the terminal raw.
             let shown: String = src
                 .chars()
                 .map(|c| {
-                    if c.is_control() && c != '\t' {
+                    if crate::sanitize::is_hidden(c) && c != '\t' {
                         '\u{fffd}'
                     } else {
                         c
                     }
                 })
                 .collect();
+            // A long line (a whole overlay written as one flow sequence) is shown as a window
+            // around the column: printing it whole for each of thousands of diagnostics would
+            // make the output quadratic in the file's size.
+            const WINDOW: usize = 80;
+            let col = self.column.saturating_sub(1);
+            let (shown, col) = if shown.chars().count() > 2 * WINDOW {
+                let start = col.saturating_sub(WINDOW);
+                let w: String = shown.chars().skip(start).take(2 * WINDOW).collect();
+                if start > 0 {
+                    (format!("...{w}..."), col - start + 3)
+                } else {
+                    (format!("{w}..."), col)
+                }
+            } else {
+                (shown, col)
+            };
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             writeln!(f, "{pad} |")?;
             writeln!(f, "{num} | {shown}")?;
             let caret_pad: String = shown
                 .chars()
-                .take(self.column.saturating_sub(1))
+                .take(col)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             write!(f, "{pad} | {caret_pad}^")?;
@@ -138,6 +162,19 @@ impl fmt::Display for Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column_and_hidden_characters_replaced() {
+        let line = format!("{}X\u{202E}{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::new("bad-type", "f.yaml", &line, (1, 5001), "m");
+        let s = d.to_string();
+        assert!(s.len() < 600, "{}", s.len());
+        assert!(!s.contains('\u{202E}'));
+        let lines: Vec<&str> = s.lines().collect();
+        let src = lines[2].split_once(" | ").unwrap().1;
+        let caret = lines[3].split_once(" | ").unwrap().1;
+        assert_eq!(src.chars().nth(caret.chars().count() - 1), Some('X'), "{s}");
+    }
 
     #[test]
     fn codes_are_unique_and_kebab_case() {

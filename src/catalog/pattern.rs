@@ -127,7 +127,24 @@ impl Template {
             Segment::Placeholder(name) => {
                 let sh = shape(name);
                 let max = value.iter().take_while(|&&c| shape_allows(&sh, c)).count();
-                for n in (1..=max).rev() {
+                // Linear in the value (a hostile 130 KB argv[0] must not cost n²): a split
+                // point is tried only where the rest can match the next literal (or, last, at
+                // the end), and UTF-8 validity is worked out once.
+                let valid = match std::str::from_utf8(&value[..max]) {
+                    Ok(_) => max,
+                    Err(e) => e.valid_up_to(),
+                };
+                let last = seg + 1 == self.segments.len();
+                let next_lit = match self.segments.get(seg + 1) {
+                    Some(Segment::Literal(l)) => Some(l.as_bytes()),
+                    _ => None,
+                };
+                for n in (1..=valid).rev() {
+                    let rest = &value[n..];
+                    if (last && !rest.is_empty()) || next_lit.is_some_and(|l| !rest.starts_with(l))
+                    {
+                        continue;
+                    }
                     let v = &value[..n];
                     let Ok(vs) = std::str::from_utf8(v) else {
                         continue;

@@ -153,3 +153,73 @@ fn same_root(p: &crate::model::Process, path: &[u8]) -> Option<HostStr> {
     v.extend_from_slice(path);
     (v != path).then(|| HostStr::from(v))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Ctx;
+    use crate::model::{Catalog, Inventory, Process, Trust};
+
+    fn catalog() -> Catalog {
+        crate::catalog::load(&crate::catalog::builtin_sources()).unwrap()
+    }
+
+    fn run(p: Process) -> Found {
+        let c = catalog();
+        let inv = Inventory {
+            processes: vec![p],
+            ..Inventory::default()
+        };
+        let ctx = Ctx::new(&c, &inv);
+        ExeMatcher.find(c.get("db-postgres-bitnami").unwrap(), &ctx)
+    }
+
+    fn proc_(exe: &str, argv0: &str, trusted: bool) -> Process {
+        Process {
+            pid: 9,
+            cmdline: vec![argv0.into(), "-D".into(), "/d".into()],
+            exe: Some(exe.into()),
+            exe_host: Some(exe.into()),
+            trust: Some(Trust {
+                trusted,
+                why: "file is owned by uid 1777".into(),
+            }),
+            ..Process::default()
+        }
+    }
+
+    #[test]
+    fn only_trusted_executables_and_their_own_names_are_evidence() {
+        let pg = "/opt/bitnami/postgresql/bin/postgres";
+        let ok = run(proc_(pg, pg, true));
+        assert_eq!(ok.matches.len(), 1);
+        assert!(ok.suspicious.is_empty());
+        // the same path, but a file a user wrote
+        let bad = run(proc_(pg, pg, false));
+        assert!(bad.matches.is_empty());
+        assert_eq!(bad.suspicious.len(), 1);
+        // a trusted interpreter invoked under the catalog's path (`exec -a`)
+        let alias = run(proc_("/usr/bin/python3", pg, true));
+        assert!(alias.matches.is_empty());
+        assert!(alias.suspicious[0].why.contains("invoked as"));
+    }
+
+    #[test]
+    fn a_container_exe_is_never_taken_for_a_host_path() {
+        // `/bin/sh` run as busybox in a container whose exe could not be mapped to the host
+        let mut p = proc_("/bin/busybox", "/bin/sh", true);
+        p.exe_host = None;
+        p.container = Some(crate::model::ContainerCtx::default());
+        p.cmdline = vec!["/bin/sh".into(), "-c".into(), "x".into()];
+        let c = catalog();
+        let inv = Inventory {
+            processes: vec![p],
+            ..Inventory::default()
+        };
+        let ctx = Ctx::new(&c, &inv);
+        let f = ExeMatcher.find(c.get("proc-bin-sh").unwrap(), &ctx);
+        for m in &f.matches {
+            assert_eq!(m.host_path, None, "{m:?}");
+        }
+    }
+}

@@ -798,7 +798,7 @@ fn family(out: &mut String, name: &str, help: &str) {
 
 /// Metrics of a scan that could not see the host: success 0 and when, and no count at all, so
 /// nothing looks clean (the alert rules fire on `avexclude_scan_success == 0` and on `absent()`).
-pub fn prometheus_failed(_r: &Report, _why: &str) -> String {
+pub fn prometheus_failed(_why: &str) -> String {
     let mut out = String::new();
     family(
         &mut out,

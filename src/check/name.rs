@@ -155,3 +155,65 @@ impl Matcher for TitleMatcher {
         found
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Trust;
+
+    fn p(exe: &str, argv: &[&str], trusted: bool) -> Process {
+        Process {
+            pid: 7,
+            comm: HostStr::from(exe.rsplit('/').next().unwrap_or(exe)),
+            cmdline: argv.iter().map(|a| HostStr::from(*a)).collect(),
+            exe: Some(exe.into()),
+            trust: Some(Trust {
+                trusted,
+                why: if trusted { "ok" } else { "owned by uid 1777" }.into(),
+            }),
+            ..Process::default()
+        }
+    }
+
+    #[test]
+    fn names_and_titles_need_the_executable() {
+        let ngx = p("/usr/sbin/nginx", &["nginx: worker process"], true);
+        assert!(confirmed(&ngx, &["nginx: worker process"]).is_ok());
+        // any binary may call itself so: the executable says otherwise
+        let fake = p("/usr/bin/sleep", &["nginx: worker process"], true);
+        assert!(confirmed(&fake, &["nginx: worker process"]).is_err());
+        // the right name, but a file a user could have written
+        let planted = p("/dev/shm/x/nginx", &["nginx: worker process"], false);
+        let why = confirmed(&planted, &["nginx: worker process"]).unwrap_err();
+        assert!(why.contains("uid 1777"), "{why}");
+        // Debian's redis-server is redis-check-rdb; sh is dash
+        assert!(confirmed(&p("/usr/bin/redis-check-rdb", &[], true), &["redis-server"]).is_ok());
+        assert!(confirmed(&p("/usr/bin/dash", &[], true), &["sh"]).is_ok());
+        assert!(confirmed(&p("/usr/bin/python3", &[], true), &["sh"]).is_err());
+        // no verdict at all (an old inventory) is not trust
+        let mut old = p("/usr/sbin/nginx", &[], true);
+        old.trust = None;
+        assert!(confirmed(&old, &["nginx"]).is_err());
+    }
+
+    #[test]
+    fn titles_match_across_arguments_like_the_joined_line() {
+        let t = p(
+            "/usr/sbin/nginx",
+            &["nginx:", "master", "process", "-g"],
+            true,
+        );
+        assert!(has_title(&t, "nginx: master process"));
+        assert!(has_title(&t, "nginx: master"));
+        assert!(!has_title(&t, "nginx: mast"));
+        assert!(!has_title(&t, "nginx: master process -g x"));
+        assert!(!has_title(&t, "nginx: master process -g "));
+        let one = p("/usr/sbin/nginx", &["nginx: worker process"], true);
+        assert!(has_title(&one, "nginx: worker process"));
+        assert!(!has_title(&one, "nginx: worker process "));
+        // a huge argv[0] costs one comparison of the title's length
+        let big = format!("nginx: worker process{}", "x".repeat(200_000));
+        let huge = p("/usr/sbin/nginx", &[big.as_str()], true);
+        assert!(!has_title(&huge, "nginx: worker process"));
+    }
+}

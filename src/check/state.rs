@@ -251,6 +251,7 @@ impl State {
     /// Read a state file; `Ok(None)` if it does not exist yet (first run).
     pub fn load(path: &Path) -> Result<Option<State>, StateError> {
         let p = path.display().to_string();
+        // bounded, regular files only, never blocking on a FIFO (src/input.rs)
         let text = match crate::input::read_limited(path, MAX_STATE_BYTES) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -34,7 +34,19 @@ pub fn run(args: CheckArgs) -> CliResult {
     let catalog = load_catalog(&args.catalogs)?;
     let fmt = args.format.unwrap_or(CheckFormat::Table);
     let t0 = Instant::now();
-    let inv = load_inventory_quiet(&args.source, &args.catalogs, args.hash)?;
+    let inv = match load_inventory_quiet(&args.source, &args.catalogs, args.hash) {
+        Ok(inv) => inv,
+        Err(e) => {
+            // A discovery failure (no /proc, a symlinked /proc) is a failed scan for the metrics.
+            if fmt == CheckFormat::Prometheus {
+                let _ = emit(
+                    args.output.as_deref(),
+                    format::prometheus_failed(&e.to_string()).as_bytes(),
+                );
+            }
+            return Err(e);
+        }
+    };
     // The table shows the warnings once, at its end; other formats carry them in the document
     // (JSON, YAML) or not at all (metrics), so stderr gets them there.
     if fmt != CheckFormat::Table {
@@ -42,23 +54,26 @@ pub fn run(args: CheckArgs) -> CliResult {
     }
     let mut report = check::check(&catalog, &inv);
     report.scan_seconds = Some(t0.elapsed().as_secs_f64());
-    if let Err(why) = lifecycle::fail_closed(&inv, &report, &catalog, args.allow_empty) {
-        // The metrics must say the scan failed: an alert fires on it, never on zero counts.
+    // The metrics must say the check failed: an alert fires on it, never on zero counts.
+    let fail = |why: String| {
         if fmt == CheckFormat::Prometheus {
             let _ = emit(
                 args.output.as_deref(),
-                format::prometheus_failed(&report, &why).as_bytes(),
+                format::prometheus_failed(&why).as_bytes(),
             );
         }
-        return Err(CliError::Input(why));
-    }
+        CliError::Input(why)
+    };
     let mut state = None;
     let mut sync = None;
     if let Some(path) = &args.state {
-        let st = State::load_for(path, &inv.host).map_err(|e| CliError::Input(e.to_string()))?;
-        check::state::compare(&mut report, &st);
-        sync = Some(lifecycle::sync(&st, &report, &catalog, &inv, path)?);
-        state = Some(st);
+        // An unreadable or foreign state is an input error, named before anything else.
+        state = Some(State::load_for(path, &inv.host).map_err(|e| fail(e.to_string()))?);
+    }
+    lifecycle::fail_closed(&inv, &report, &catalog, args.allow_empty).map_err(fail)?;
+    if let (Some(path), Some(st)) = (&args.state, &state) {
+        check::state::compare(&mut report, st);
+        sync = Some(lifecycle::sync(st, &report, &catalog, &inv, path)?);
     }
     let text = match fmt {
         CheckFormat::Table => {

@@ -127,7 +127,12 @@ pub fn load_inventory_quiet(
                 probe_paths: probe_paths(&catalog),
             })
             // a scan that cannot see the host is an input error (exit 2), never "clean"
-            .map_err(|e| CliError::Input(e.to_string()))?
+            .map_err(|e| {
+                CliError::Input(format!(
+                    "{e}: run avexclude on the host itself as root, or give --root a directory \
+                     where the host's /proc is mounted (e.g. --root /host with /host/proc)"
+                ))
+            })?
         }
     };
     Ok(inv)

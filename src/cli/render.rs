@@ -41,7 +41,8 @@ pub fn run(args: RenderArgs) -> CliResult {
     let catalog = load_catalog(&args.catalogs)?;
     // A typo would silently hold back what the admin meant to allow: an error, with a hint.
     super::lifecycle::check_allow_risk(&args.allow_risk, &catalog)?;
-    let inv = super::common::load_inventory(&args.source, &args.catalogs)?;
+    // the scan's warnings are counted in the summary, in full with -v (never twice)
+    let inv = super::common::load_inventory_quiet(&args.source, &args.catalogs, false)?;
     let report = crate::check::check(&catalog, &inv);
     // Never render from a scan that could not see the host: empty files would drop exclusions.
     super::lifecycle::fail_closed(&inv, &report, &catalog, args.allow_empty)
@@ -145,6 +146,25 @@ pub fn run(args: RenderArgs) -> CliResult {
             warnings.push(w);
         }
     }
+    if !inv.warnings.is_empty() {
+        let mut by_code: std::collections::BTreeMap<&str, usize> = Default::default();
+        for w in &inv.warnings {
+            *by_code.entry(w.code.as_str()).or_default() += 1;
+        }
+        let codes: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
+        summary.push_str(&match lang {
+            Lang::En => format!(
+                "scan warnings ({}): {}; details with -v\n",
+                inv.warnings.len(),
+                codes.join(", ")
+            ),
+            Lang::Ru => format!(
+                "предупреждения сканирования ({}): {}; подробности: -v\n",
+                inv.warnings.len(),
+                codes.join(", ")
+            ),
+        });
+    }
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     out.write_all(summary.as_bytes())
@@ -152,6 +172,7 @@ pub fn run(args: RenderArgs) -> CliResult {
         .map_err(|e| CliError::Other(e.into()))?;
     drop(out);
     if args.verbose {
+        print_warnings(&inv.warnings);
         print_warnings(&warnings);
     }
     // Recorded only now that every output was written: the state never claims a file that is not.

@@ -8,8 +8,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::model::{HostStr, PathFact, SnapFact, StorageRoot};
 
@@ -29,7 +31,13 @@ pub struct Root {
     fs: Option<Dir>,
     /// Resolved host paths (the targeted walks ask about the same layer directories often).
     dirs: RefCell<HashMap<Vec<u8>, Option<Vec<u8>>>>,
+    /// Open directories by host path (`O_PATH`), so a file in a known directory costs one
+    /// `openat` and not a walk from the root. Bounded: cleared when full.
+    fds: RefCell<HashMap<Vec<u8>, Rc<OwnedFd>>>,
 }
+
+/// Most directory fds kept open at once (well under the usual 1024 limit).
+const FD_CACHE: usize = 256;
 
 impl Root {
     pub fn new(dir: &Path) -> Root {
@@ -39,6 +47,7 @@ impl Root {
             live,
             fs: Dir::open(dir).ok(),
             dirs: RefCell::new(HashMap::new()),
+            fds: RefCell::new(HashMap::new()),
         }
     }
 
@@ -51,7 +60,7 @@ impl Root {
         if let Some(r) = self.dirs.borrow().get(p) {
             return r.clone();
         }
-        let r = self.resolve(p);
+        let r = self.fs.as_ref()?.resolve(p).ok();
         let mut d = self.dirs.borrow_mut();
         if d.len() > 4096 {
             d.clear(); // bounded: a hostile tree cannot grow it without limit
@@ -66,12 +75,42 @@ impl Root {
         let fs = self.fs.as_ref()?;
         let t = trim_trailing(p);
         match t.iter().rposition(|&c| c == b'/') {
-            Some(cut) if cut > 0 && !t[cut + 1..].is_empty() && &t[cut + 1..] != b".." => {
-                let parent = self.resolve_cached(&t[..cut])?;
-                fs.lstat(&join(&parent, &t[cut + 1..])).ok()
+            Some(cut)
+                if cut > 0
+                    && !t[cut + 1..].is_empty()
+                    && &t[cut + 1..] != b".."
+                    && &t[cut + 1..] != b"." =>
+            {
+                let dir = self.dir_fd(&t[..cut])?;
+                let f = super::hostfs::openat(
+                    dir.as_fd(),
+                    &t[cut + 1..],
+                    libc::O_PATH | libc::O_NOFOLLOW,
+                )
+                .ok()?;
+                super::hostfs::meta(&f).ok()
             }
             _ => fs.lstat(p).ok(),
         }
+    }
+
+    /// An open directory (resolved inside the root), from the cache.
+    fn dir_fd(&self, p: &[u8]) -> Option<Rc<OwnedFd>> {
+        if let Some(f) = self.fds.borrow().get(p) {
+            return Some(f.clone());
+        }
+        let w = self.fs.as_ref()?.walk(p, true).ok()?;
+        let fd = Rc::new(match w.fd {
+            Some(fd) => fd,
+            None => self.fs.as_ref()?.fd().try_clone_to_owned().ok()?,
+        });
+        super::hostfs::meta(&fd).ok().filter(|m| m.is_dir())?;
+        let mut c = self.fds.borrow_mut();
+        if c.len() >= FD_CACHE {
+            c.clear();
+        }
+        c.insert(p.to_vec(), fd.clone());
+        Some(fd)
     }
 
     /// Metadata of what the host path leads to.
@@ -127,7 +166,7 @@ impl Root {
     /// The host path `p` with every symlink resolved inside the root; `None` if a component is
     /// missing, unreadable or the links loop.
     pub fn resolve(&self, p: &[u8]) -> Option<Vec<u8>> {
-        self.fs.as_ref()?.resolve(p).ok()
+        self.resolve_cached(p)
     }
 
     /// Whether the host path exists (without following a final symlink).

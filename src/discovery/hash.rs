@@ -26,14 +26,6 @@ pub fn cache_key(md: &std::fs::Metadata) -> String {
     )
 }
 
-/// The cache file, at most 64 MiB (a cache of every binary of a big host is a few MiB).
-fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    let f = std::fs::File::open(path)?;
-    let mut b = Vec::new();
-    f.take(64 << 20).read_to_end(&mut b)?;
-    Ok(b)
-}
-
 /// Hashes known by file identity.
 #[derive(Debug, Default)]
 pub struct HashCache {
@@ -53,7 +45,8 @@ impl HashCache {
         let Some(path) = path else {
             return HashCache::default();
         };
-        match read_bounded(path) {
+        // bounded, regular files only, never blocking (see crate::input)
+        match crate::input::read(path) {
             Ok(b) => match serde_json::from_slice::<CacheFile>(&b) {
                 Ok(c) if c.version == 1 => HashCache {
                     entries: c.entries,

@@ -122,12 +122,15 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
-/// Text for a comment line: control characters shown as `\xNN`, nothing that could end the
-/// comment (`--` for XML is handled by [`xml_comment`]).
+/// Text for a comment line: control characters shown as `\xNN`, bidi overrides and zero-width
+/// characters as `\u{XXXX}` (a reviewer reads the comment; see [`crate::sanitize`]), nothing that
+/// could end the comment (`--` for XML is handled by [`xml_comment`]).
 pub fn comment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_control() {
+        if !c.is_control() && crate::sanitize::is_hidden(c) {
+            out.push_str(&crate::sanitize::visible(c.encode_utf8(&mut [0u8; 4])));
+        } else if c.is_control() {
             let mut b = [0u8; 4];
             for x in c.encode_utf8(&mut b).bytes() {
                 out.push_str(&format!("\\x{x:02x}"));

@@ -47,3 +47,28 @@ pub fn repo() -> &'static Path {
 pub fn avexclude() -> std::path::PathBuf {
     super::bin()
 }
+
+/// Held while a test drives machine-global real components (containers, runc, ClamAV): other
+/// test binaries on this machine take the same lock (`/tmp/avexclude-real.lock`, flock).
+pub struct RealLock(std::fs::File);
+
+/// Take `/tmp/avexclude-real.lock` exclusively, waiting for whoever holds it.
+pub fn lock_real() -> RealLock {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open("/tmp/avexclude-real.lock")
+        .expect("open /tmp/avexclude-real.lock");
+    // SAFETY: flock on our own open fd.
+    let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    assert_eq!(
+        r,
+        0,
+        "flock /tmp/avexclude-real.lock: {}",
+        std::io::Error::last_os_error()
+    );
+    RealLock(f)
+}
