@@ -96,6 +96,9 @@ reqs=$(rpm -qp --requires "$rpmf" 2>/dev/null)
 if echo "$reqs" | grep -Eq 'GLIBC_2\.(1[89]|[2-9][0-9])'; then
   fail "$rpmf requires a newer glibc than 2.17: $(echo "$reqs" | grep GLIBC | tr '\n' ' ')"
 fi
+if echo "$reqs" | grep -q 'PayloadIsZstd'; then
+  fail "$rpmf has a zstd payload, which CentOS 7's rpm cannot read"
+fi
 ok "$rpmf: $(echo "$files" | wc -l) files at RHEL paths; requires at most GLIBC_2.17"
 (cd dist && sha256sum -c --quiet SHA256SUMS) || fail "SHA256SUMS"
 ok "SHA256SUMS"

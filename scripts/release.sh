@@ -78,7 +78,8 @@ strip dist/avexclude 2>/dev/null || true
 cp dist/avexclude "$out/avexclude"
 
 cargo deb --no-build --no-strip --target "$TRIPLE" --output dist/ >&2
-cargo generate-rpm --target "$TRIPLE" --output dist/ >&2
+# gzip, not the default zstd: CentOS 7's rpm 4.11 cannot read a zstd payload.
+cargo generate-rpm --target "$TRIPLE" --payload-compress gzip --output dist/ >&2
 tar -C dist -czf "dist/avexclude-$version-x86_64-linux-gnu.tar.gz" avexclude
 
 (cd dist && sha256sum -- * >SHA256SUMS)
