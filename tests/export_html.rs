@@ -311,7 +311,8 @@ fn risk_and_status_sort_by_severity_in_chromium() {
             export(&reports, ExportFormat::Html, lang, None).unwrap(),
         )
         .unwrap();
-        for (key, order) in [("risk", ["3", "2", "1"]), ("status", ["0", "1", "2"])] {
+        // (unlisted rows have a table of their own: here drifted comes first)
+        for (key, order) in [("risk", ["3", "2", "1"]), ("status", ["1", "2", "4"])] {
             let dir_s = if key == "risk" { "desc" } else { "asc" };
             let url = PathBuf::from(format!("{}#sort={key}:{dir_s}", page.display()));
             let profile = tempfile::tempdir().unwrap();

@@ -66,6 +66,7 @@ details summary{cursor:pointer}td.ev{min-width:16em;max-width:30em}td.txt{min-wi
 ul.groups li{margin:.2em 0}
 .filter{margin:.3em 0;padding:3px 6px;width:22em}
 tr.hidden{display:none}
+table.rows td:first-child{white-space:nowrap}
 "#;
 
 const SCRIPT: &str = r#"
