@@ -5,6 +5,7 @@
 
 pub mod accept;
 pub mod args;
+pub mod audit;
 pub mod catalog;
 pub mod check;
 pub mod common;
@@ -112,6 +113,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Render(a) => render::run(a),
         Command::Export(a) => export::run(a),
         Command::Accept(a) => accept::run(a),
+        Command::Audit(a) => audit::run(a),
         Command::Vendors(a) => vendors::run(a),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man { command } => completions::man(command.as_deref()),

@@ -7,6 +7,7 @@
 //! is the command line.
 
 pub mod atomic;
+pub mod audit;
 pub mod catalog;
 pub mod check;
 pub mod cli;

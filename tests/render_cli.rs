@@ -73,6 +73,7 @@ fn db_inventory() -> Inventory {
             port: 5432,
             inode: 1,
             pids: vec![2101],
+            ..Listener::default()
         }],
         filesystem: FsFacts::default(),
         data_paths: vec![DataPath {

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod audit_cli;
 mod catalog_fuzz;
 mod catalog_lint;
 mod catalog_seed;
@@ -41,6 +42,11 @@ mod render_options;
 mod render_risk;
 mod render_snapshots;
 mod render_summary;
+mod render_views;
+mod runtimes_catalog;
+mod runtimes_live;
 mod templates_hostile;
 mod threat_discovery;
+mod vendor_apply;
 mod vendors_cli;
+mod views_real;

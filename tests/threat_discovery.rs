@@ -963,3 +963,42 @@ mod mutated_proc {
         }
     }
 }
+
+/// Command lines are kept exactly: a trailing space in the last argument is part of it (main
+/// dropped it, so `--dir "/srv/data "` became `/srv/data`, another directory), and a command line
+/// over the 4 MiB bound is cut with a warning (main cut at 1 MiB, silently).
+#[test]
+fn command_lines_are_kept_exactly_or_cut_with_a_warning() {
+    let d = tempfile::tempdir().unwrap();
+    let mut h = Host::new("args-1");
+    h.add(Proc::new(1, 0, "systemd").exe("/usr/lib/systemd/systemd"));
+    h.exec("/usr/bin/redis-server");
+    h.add(
+        Proc::new(10, 1, "redis-server")
+            .exe("/usr/bin/redis-server")
+            .args(&["/usr/bin/redis-server", "--dir", "/srv/data "]),
+    );
+    let big = "a".repeat(5 << 20);
+    h.add(
+        Proc::new(11, 1, "big")
+            .exe("/usr/bin/redis-server")
+            .args(&["/usr/bin/x", &big]),
+    );
+    let fx = h.write(d.path());
+    let root = fx.root.display().to_string();
+    let inv = json_of(
+        &avexclude(&["discover", "--format", "json", "--root", &root], 120),
+        "discover",
+    );
+    assert_eq!(proc_of(&inv, 10)["cmdline"][2], "/srv/data ");
+    let cut = proc_of(&inv, 11)["cmdline"][1].as_str().unwrap().len();
+    assert!((2 << 20..5 << 20).contains(&cut), "{cut}");
+    assert!(
+        inv["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "cmdline-cut" && w["subject"] == "/proc/11/cmdline"),
+        "no warning for the cut command line"
+    );
+}

@@ -33,6 +33,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Acknowledge reviewed unlisted findings in the state file, with the reason (by value or id).
     Accept(AcceptArgs),
+    /// Read the antivirus's current configuration (live, or --from FILE) and name what is
+    /// missing, stale, too broad, or a known pitfall (exit 1 if anything).
+    Audit(AuditArgs),
     /// The antivirus products known, with what each supports.
     Vendors(VendorsArgs),
     /// The effective catalog, or its validation.
@@ -146,6 +149,10 @@ pub struct RenderArgs {
     /// not expressible) with why.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Set a vendor parameter, e.g. `drweb.version=10.0` (no ExcludedProc), `kesl.version=11.4`,
+    /// `clamav.version=1.5` (regex OnAccessExcludePath). Repeatable.
+    #[arg(long = "vendor-param", value_name = "NAME.KEY=VALUE")]
+    pub vendor_params: Vec<String>,
     /// State file of this host: record what was written, and have the apply scripts remove what
     /// an earlier render added and the host no longer needs.
     #[arg(long, value_name = "FILE")]
@@ -175,6 +182,29 @@ pub struct AcceptArgs {
     /// Findings to accept, by value (`3000/tcp`, `/usr/bin/valkey-server`) or id (`port:3000/tcp`).
     #[arg(value_name = "ITEM")]
     pub items: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The product whose configuration is read (see `avexclude vendors`).
+    #[arg(long, value_name = "NAME")]
+    pub vendor: String,
+    /// Read the configuration from this exported file instead of the installed product
+    /// (clamd.conf; kesl-control --get-settings output; drweb-ctl cfshow output or drweb.ini;
+    /// mdatp_managed.json or mdatp exclusion list output; ESET cfg --export-xml).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: HostSource,
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    #[arg(long, value_name = "DIR")]
+    pub vendors_dir: Option<PathBuf>,
+    /// Set a vendor parameter, e.g. `clamav.version=1.4.3` (judged as that version).
+    #[arg(long = "vendor-param", value_name = "NAME.KEY=VALUE")]
+    pub vendor_params: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

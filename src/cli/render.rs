@@ -16,7 +16,8 @@ use crate::model::Warning;
 use crate::render::{self, RenderOptions};
 
 pub fn run(args: RenderArgs) -> CliResult {
-    let vendors = super::vendors::load(args.vendors_dir.as_deref())?;
+    let mut vendors = super::vendors::load(args.vendors_dir.as_deref())?;
+    super::vendors::apply_params(&mut vendors, &args.vendor_params)?;
     let mut chosen = Vec::new();
     for name in &args.vendors {
         match vendors.iter().find(|v| v.name() == name) {

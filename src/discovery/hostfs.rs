@@ -122,8 +122,9 @@ pub fn readlinkat(dir: BorrowedFd<'_>, name: &[u8]) -> io::Result<Vec<u8>> {
     if n < 0 {
         return Err(io::Error::last_os_error());
     }
-    buf.truncate(n as usize);
-    Ok(buf)
+    // an exact copy: the inventory keeps these (exe, cwd of every process), and a 4 KiB buffer
+    // each would cost tens of MiB on a big node
+    Ok(buf[..n as usize].to_vec())
 }
 
 /// Metadata of what an fd refers to (works on `O_PATH` fds: statx with `AT_EMPTY_PATH`).
