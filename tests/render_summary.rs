@@ -100,7 +100,10 @@ fn summary_counts_match_the_files_and_details_come_with_v() {
         v.contains("warning[held-back]") && v.contains("kesl: "),
         "{v}"
     );
-    assert!(v.contains("warning[narrowed]"), "{v}");
+    // narrowed values, when the summary counts any, are detailed too
+    if !stdout.contains(" 0 narrowed") {
+        assert!(v.contains("warning[narrowed]"), "{v}");
+    }
     // and the files' own headers carry the per-entry details
     assert!(
         bd.contains("proc-bin-sh") || fw.contains("proc-bin-sh"),
