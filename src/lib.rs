@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod discovery;
 pub mod export;
+pub mod i18n;
 pub mod input;
 pub mod model;
 pub mod render;

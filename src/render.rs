@@ -46,6 +46,25 @@ pub struct Rendered {
     pub warnings: Vec<Warning>,
     /// High-risk values held back: (id, why).
     pub held_back: Vec<(String, String)>,
+    /// How many values were written and how many not, by reason (the render summary).
+    pub counts: RenderCounts,
+}
+
+/// Per vendor: values written, and values not written as the report has them, by reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderCounts {
+    /// Directories, files, processes, ports and users written (narrowed ones included).
+    pub written: usize,
+    /// High-risk values not written (`--allow-risk ID` writes them).
+    pub held_back: usize,
+    /// High-risk values written only as a container's own copy, not host-wide.
+    pub narrowed: usize,
+    /// Values refused as unsafe to write (too broad, or not representable).
+    pub refused: usize,
+    /// Values this product has no setting for (process or port exclusions).
+    pub not_expressible: usize,
+    /// Entries with nothing on this host.
+    pub absent: usize,
 }
 
 /// A descriptor, template or render problem, placed where it is.
@@ -274,8 +293,17 @@ pub fn render_plan(
             mode: f.mode,
         });
     }
+    let counts = RenderCounts {
+        written: plan.all.len() + plan.ports.len() + plan.users.len(),
+        held_back: plan.held_back.len(),
+        narrowed: plan.narrowed.len(),
+        refused: plan.refused.len(),
+        not_expressible: plan.not_expressible.len(),
+        absent: plan.absent.len(),
+    };
     Ok(Rendered {
         files,
+        counts,
         warnings: plan.warnings.clone(),
         held_back: plan
             .held_back
