@@ -222,6 +222,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut origins: HashMap<String, (Origin, Origin)> = HashMap::new(); // id -> (defined, match set)
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut namespaces = crate::model::Namespaces::default();
 
     for (fi, pf) in parsed.iter().enumerate() {
         let Some(cf) = pf else { continue };
@@ -270,6 +271,28 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
                 _ => {
                     placeholders.insert(name.clone(), new);
                 }
+            }
+        }
+        if let Some(ns) = &cf.namespaces {
+            let pos = ctx.top[fi].get("namespaces").copied().unwrap_or((1, 1));
+            for (list, into) in [
+                (&ns.application, &mut namespaces.application),
+                (&ns.databases, &mut namespaces.databases),
+                (&ns.other, &mut namespaces.other),
+            ] {
+                let Some(list) = list else { continue };
+                for n in list {
+                    if !is_dns_label(n) {
+                        ctx.diags.push(Diagnostic::new(
+                            "bad-namespace",
+                            &f.name,
+                            &f.text,
+                            pos,
+                            format!("namespace '{n}' is not a Kubernetes name (RFC 1123 label)"),
+                        ));
+                    }
+                }
+                *into = list.clone();
             }
         }
         let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
@@ -367,6 +390,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
             sources: files.iter().map(|f| f.name.clone()).collect(),
             placeholders,
             entries,
+            namespaces,
         })
     } else {
         Err(ctx.diags)
@@ -659,6 +683,16 @@ pub fn parse_ports(s: &str) -> Result<Vec<PortRange>, String> {
         });
     }
     Ok(out)
+}
+
+/// A Kubernetes namespace name: an RFC 1123 label (lowercase alphanumerics and `-`, at most 63).
+fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
 }
 
 #[cfg(test)]

@@ -73,6 +73,8 @@ pub trait Matcher {
 pub struct Ctx<'a> {
     pub inv: &'a Inventory,
     pub placeholders: &'a BTreeMap<String, Placeholder>,
+    /// The site's ELMA365 namespaces.
+    pub namespaces: &'a crate::model::Namespaces,
     /// Processes that have an executable or a command line (kernel threads left out).
     pub procs: Vec<&'a Process>,
 }
@@ -82,6 +84,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             inv,
             placeholders: &catalog.placeholders,
+            namespaces: &catalog.namespaces,
             procs: inv
                 .processes
                 .iter()
@@ -195,6 +198,9 @@ pub fn process_match(p: &Process, value: HostStr, via: &str) -> Match {
         cmdline: Some(p.cmdline_joined()).filter(|c| !c.is_empty()),
         container: container.and_then(|c| c.container_id.clone()),
         namespace: container.and_then(|c| c.namespace.clone()),
+        pod: container.and_then(|c| c.pod_name.clone()),
+        container_name: container.and_then(|c| c.container_name.clone()),
+        image: container.and_then(|c| c.image.clone()),
         sha256: p.sha256.clone(),
         via: via.to_string(),
     }
@@ -511,6 +517,7 @@ mod tests {
                 port: 5432,
                 inode: 1,
                 pids: vec![20],
+                ..Listener::default()
             },
             Listener {
                 protocol: "tcp".into(),
@@ -519,6 +526,7 @@ mod tests {
                 port: 25672,
                 inode: 2,
                 pids: vec![30],
+                ..Listener::default()
             },
         ];
         inv.filesystem.paths = vec![
@@ -598,9 +606,17 @@ mod tests {
             .iter()
             .map(|u| format!("{}:{}", u.kind, u.value))
             .collect();
+        // Valkey is an alternate of the Bitnami redis-server entry (drift), not unlisted
         assert!(
-            vals.contains(&"process:/opt/bitnami/valkey/bin/valkey-server".to_string()),
+            !vals.contains(&"process:/opt/bitnami/valkey/bin/valkey-server".to_string()),
             "{vals:?}"
+        );
+        let redis = entry(&r, "db-redis-server-bitnami");
+        assert!(
+            redis
+                .found
+                .contains(&"/opt/bitnami/valkey/bin/valkey-server".to_string()),
+            "{redis:?}"
         );
         assert!(vals.contains(&"port:25672/tcp".to_string()), "{vals:?}");
         assert!(!vals.iter().any(|v| v.contains("5432")), "{vals:?}");

@@ -5,6 +5,7 @@
 
 pub mod accept;
 pub mod args;
+pub mod audit;
 pub mod catalog;
 pub mod check;
 pub mod common;
@@ -89,8 +90,22 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// The language of this run's human output: `--lang`, else the environment's locale.
+static LANG_RU: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The language chosen for this run (set by [`run`] before any subcommand starts).
+pub fn lang() -> args::Lang {
+    if LANG_RU.load(std::sync::atomic::Ordering::Relaxed) {
+        args::Lang::Ru
+    } else {
+        args::Lang::En
+    }
+}
+
 /// Dispatch one parsed command line.
 pub fn run(cli: Cli) -> CliResult {
+    let lang = cli.lang.unwrap_or_else(crate::i18n::Lang::from_env);
+    LANG_RU.store(lang == args::Lang::Ru, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Command::Catalog(c) => catalog::run(c),
         Command::Discover(a) => discover::run(a),
@@ -98,6 +113,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Render(a) => render::run(a),
         Command::Export(a) => export::run(a),
         Command::Accept(a) => accept::run(a),
+        Command::Audit(a) => audit::run(a),
         Command::Vendors(a) => vendors::run(a),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man { command } => completions::man(command.as_deref()),

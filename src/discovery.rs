@@ -15,6 +15,7 @@ pub mod hash;
 pub mod host;
 pub mod hostfs;
 pub mod procfs;
+pub mod runtime;
 pub mod sockets;
 pub mod trust;
 
@@ -116,7 +117,6 @@ struct Scan<'a> {
     host_mntns: Option<Vec<u8>>,
     host_netns: Option<Vec<u8>>,
     mnt_cache: HashMap<Vec<u8>, MntInfo>,
-    ns_cache: HashMap<String, Option<String>>,
     /// Network namespaces other than the root's: the first pid seen in each.
     netns_pid: BTreeMap<Vec<u8>, i32>,
     sock_owner: HashMap<u64, Vec<i32>>,
@@ -143,7 +143,6 @@ impl<'a> Scan<'a> {
             host_mntns: None,
             host_netns: None,
             mnt_cache: HashMap::new(),
-            ns_cache: HashMap::new(),
             netns_pid: BTreeMap::new(),
             sock_owner: HashMap::new(),
             hashes: hash::HashCache::default(),
@@ -191,6 +190,21 @@ impl<'a> Scan<'a> {
             }
         }
 
+        // identity from the runtime; KinD layers mapped to the host (their exe found anew)
+        let remapped = runtime::enrich(
+            &mut processes,
+            &runtime::Env {
+                root: &self.root,
+                proc: &self.proc,
+                host_mounts: &self.host_mounts,
+                host_mntns: self.host_mntns.as_deref(),
+            },
+        );
+        for (pid, via) in remapped {
+            if let Some(f) = self.exe_facts.get_mut(&pid) {
+                f.0 = via;
+            }
+        }
         self.judge_all(&mut processes);
 
         let lost: Vec<i32> = processes
@@ -213,7 +227,8 @@ impl<'a> Scan<'a> {
                 ),
             ));
         }
-        let listeners = self.listeners();
+        let mut listeners = self.listeners();
+        runtime::label_listeners(&mut listeners, &processes);
         let filesystem = self.filesystem(&processes);
         let finder = datapaths::Finder {
             root: &self.root,
@@ -593,18 +608,16 @@ impl<'a> Scan<'a> {
             (None, Some(c)) => Some(c),
             (None, None) => Some(Runtime::Unknown),
         };
-        let namespace = match &cg.pod_uid {
-            Some(u) => self.pod_namespace(pid, u, &mounts),
-            None => None,
-        };
+        // namespace, pod and names come from the runtime's own files (runtime::enrich), never
+        // from inside the container
         p.container = Some(ContainerCtx {
             runtime,
             container_id: cg.container_id,
             pod_uid: cg.pod_uid,
-            namespace,
-            pod_name: None,
+            node: cg.node,
             rootfs,
             mounts,
+            ..Default::default()
         });
     }
 
@@ -628,63 +641,6 @@ impl<'a> Scan<'a> {
                 None
             }
         }
-    }
-
-    /// The pod's namespace, from the service-account token volume: through the container's
-    /// mount of it (its host source is the kubelet's copy), else the kubelet's pod directory
-    /// (`/var/lib/kubelet` or microk8s's), else, live only, inside the container's root.
-    fn pod_namespace(&mut self, pid: i32, uid: &str, mounts: &[VolumeMount]) -> Option<String> {
-        if let Some(ns) = self.ns_cache.get(uid) {
-            return ns.clone();
-        }
-        let mut ns = mounts
-            .iter()
-            .filter(|m| {
-                m.target
-                    .0
-                    .ends_with(b"/secrets/kubernetes.io/serviceaccount")
-            })
-            .filter_map(|m| m.host_source.as_ref())
-            .find_map(|src| self.root.read(&fs::join(&src.0, b"namespace"), 4096))
-            .and_then(|b| clean_name(&b));
-        if ns.is_none() {
-            'outer: for kubelet in [
-                "/var/lib/kubelet",
-                "/var/snap/microk8s/common/var/lib/kubelet",
-            ] {
-                for kind in ["kubernetes.io~projected", "kubernetes.io~secret"] {
-                    let dir = format!("{kubelet}/pods/{uid}/volumes/{kind}");
-                    let Some(mut vols) = self.root.list(dir.as_bytes()) else {
-                        continue;
-                    };
-                    vols.sort();
-                    for v in vols {
-                        let f = fs::join(&fs::join(dir.as_bytes(), &v), b"namespace");
-                        if let Some(b) = self.root.read(&f, 4096)
-                            && let Some(n) = clean_name(&b)
-                        {
-                            ns = Some(n);
-                            break 'outer;
-                        }
-                    }
-                }
-            }
-        }
-        if ns.is_none() && self.root.live {
-            for p in [
-                &b"/run/secrets/kubernetes.io/serviceaccount/namespace"[..],
-                b"/var/run/secrets/kubernetes.io/serviceaccount/namespace",
-            ] {
-                if let Ok(b) = self.proc.read_in_root(pid, p, 4096)
-                    && let Some(n) = clean_name(&b)
-                {
-                    ns = Some(n);
-                    break;
-                }
-            }
-        }
-        self.ns_cache.insert(uid.to_string(), ns.clone());
-        ns
     }
 
     /// Where the executable is on the host, and how it was found there (`overlay lowerdir`...,
@@ -751,9 +707,13 @@ impl<'a> Scan<'a> {
         } else {
             None
         };
-        let mut sources: Vec<Option<i32>> = vec![first];
-        sources.extend(self.netns_pid.values().map(|&p| Some(p)));
-        for src in sources {
+        let mut sources: Vec<(Option<i32>, String)> = vec![(first, "host".into())];
+        sources.extend(
+            self.netns_pid
+                .iter()
+                .map(|(ns, &p)| (Some(p), String::from_utf8_lossy(ns).into_owned())),
+        );
+        for (src, netns) in sources {
             for (file, proto, ver) in sockets::TABLES {
                 let subject = match src {
                     None => format!("/proc/net/{file}"),
@@ -769,7 +729,8 @@ impl<'a> Scan<'a> {
                                 subject,
                             );
                         }
-                        for l in ls {
+                        for mut l in ls {
+                            l.netns = Some(netns.clone());
                             if seen.insert((l.protocol.clone(), l.inode)) {
                                 out.push(l);
                             }
@@ -895,14 +856,4 @@ fn strip_deleted(mut t: Vec<u8>) -> (Vec<u8>, bool) {
     } else {
         (t, false)
     }
-}
-
-/// A Kubernetes namespace name from a file: trimmed, and only if it is a valid DNS label.
-fn clean_name(b: &[u8]) -> Option<String> {
-    let s = std::str::from_utf8(b).ok()?.trim();
-    let ok = !s.is_empty()
-        && s.len() <= 63
-        && s.bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
-    ok.then(|| s.to_string())
 }

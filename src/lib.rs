@@ -7,11 +7,13 @@
 //! is the command line.
 
 pub mod atomic;
+pub mod audit;
 pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod discovery;
 pub mod export;
+pub mod i18n;
 pub mod input;
 pub mod model;
 pub mod render;

@@ -358,6 +358,10 @@ pub enum Runtime {
     /// microk8s's own containerd (snap).
     Microk8s,
     Podman,
+    /// containerd inside a KinD node (a docker container running its own containerd): the
+    /// current single-host ELMA365 Standard. Its layers are paths inside the node, mapped to the
+    /// host through the node's mounts (`/var/lib/docker/volumes/<vol>/_data/...`).
+    Kind,
     /// A container whose runtime could not be told apart.
     Unknown,
 }
@@ -375,6 +379,20 @@ pub struct ContainerCtx {
     pub namespace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
+    /// The container's name as its runtime knows it (CRI `container-name`, docker's `Name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// The image reference the runtime started it from (`.../elma365/<service>/...:<tag>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The runtime file the identity (namespace, pod, name, image) was read from: the task
+    /// bundle's `config.json`, docker's `config.v2.json`, `/var/log/pods/<ns>_<pod>_<uid>`. Never
+    /// a file inside the container or on a volume it can write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_source: Option<String>,
+    /// KinD: the docker container id of the node this container runs inside.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
     /// The overlay mount of the container's `/` (from its mountinfo): layers as host paths.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rootfs: Option<Overlay>,
@@ -416,6 +434,15 @@ pub struct Listener {
     /// Processes holding the socket (a listening socket can be inherited, e.g. nginx workers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pids: Vec<i32>,
+    /// The network namespace it listens in: `host`, or the `net:[inode]` of a pod/container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netns: Option<String>,
+    /// The program that owns it (the first owner's executable, as the process sees it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<HostStr>,
+    /// The owner's container (`<namespace>/<pod>` in Kubernetes, else the container id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
 }
 
 /// Facts found by targeted walks of the filesystem.
@@ -676,6 +703,47 @@ pub struct Catalog {
     pub sources: Vec<String>,
     pub placeholders: BTreeMap<String, Placeholder>,
     pub entries: Vec<Entry>,
+    /// The Kubernetes namespaces ELMA365 is installed into (a site overlay names its own).
+    #[serde(default)]
+    pub namespaces: Namespaces,
+}
+
+/// ELMA365's namespaces are the installer's choice (`helm ... -n`, research note E4).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Namespaces {
+    /// The application's own services: their processes are the "internal ELMA365 processes".
+    pub application: Vec<String>,
+    /// The bundled databases (`elma365-dbs`).
+    pub databases: Vec<String>,
+    /// ELMA365's other namespaces: managed customer services (`elma365-applets`, customer code
+    /// runs there, so never exempted as internal) and hook jobs (`elma365-system`). Their
+    /// processes are ELMA365's for the unlisted findings.
+    pub other: Vec<String>,
+}
+
+impl Default for Namespaces {
+    fn default() -> Self {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect();
+        Namespaces {
+            application: v(&["elma365"]),
+            databases: v(&["elma365-dbs"]),
+            other: v(&["elma365-applets", "elma365-system"]),
+        }
+    }
+}
+
+impl Namespaces {
+    pub fn is_application(&self, ns: &str) -> bool {
+        self.application.iter().any(|n| n == ns)
+    }
+    /// Any ELMA365 namespace.
+    pub fn contains(&self, ns: &str) -> bool {
+        self.application
+            .iter()
+            .chain(&self.databases)
+            .chain(&self.other)
+            .any(|n| n == ns)
+    }
 }
 
 impl Catalog {
@@ -760,10 +828,68 @@ pub struct Match {
     pub container: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// The pod, container name and image of the process behind the match (from the runtime).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     /// How the match was made (`exe`, `argv0`, `comm`, `title`, `listener`, `path exists`).
     pub via: String,
+}
+
+/// Whose path a value is: what a process in the host's mount namespace sees (`host`), or what a
+/// process inside a container sees (`container`). A container's volume is
+/// `/var/snap/.../default-storage/<pvc>/data` in the host view and `/bitnami/postgresql/data` in
+/// the container view; a scanner compares one of them (see `../research/container-paths.md`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum PathView {
+    Host,
+    Container,
+}
+
+impl PathView {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathView::Host => "host",
+            PathView::Container => "container",
+        }
+    }
+}
+
+/// What `audit` found wrong with an antivirus's current configuration.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// This host needs the exclusion and the product does not have it.
+    Missing,
+    /// The product excludes something that is gone or was for an older version.
+    Stale,
+    /// The product excludes far more than needed (`/`, `/tmp`, a shell, a whole storage root).
+    TooBroad,
+    /// A configuration the product is known to misread or to fail on.
+    Pitfall,
+}
+
+/// One finding of `audit`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditFinding {
+    pub kind: FindingKind,
+    pub value: String,
+    pub why: String,
+}
+
+/// The result of `audit --vendor NAME`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditReport {
+    pub vendor: String,
+    /// Where the configuration was read from (a file, or the command run).
+    pub source: String,
+    pub findings: Vec<AuditFinding>,
 }
 
 /// One catalog entry checked on one host.

@@ -46,6 +46,25 @@ pub struct Rendered {
     pub warnings: Vec<Warning>,
     /// High-risk values held back: (id, why).
     pub held_back: Vec<(String, String)>,
+    /// How many values were written and how many not, by reason (the render summary).
+    pub counts: RenderCounts,
+}
+
+/// Per vendor: values written, and values not written as the report has them, by reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderCounts {
+    /// Directories, files, processes, ports and users written (narrowed ones included).
+    pub written: usize,
+    /// High-risk values not written (`--allow-risk ID` writes them).
+    pub held_back: usize,
+    /// High-risk values written only as a container's own copy, not host-wide.
+    pub narrowed: usize,
+    /// Values refused as unsafe to write (too broad, or not representable).
+    pub refused: usize,
+    /// Values this product has no setting for (process or port exclusions).
+    pub not_expressible: usize,
+    /// Entries with nothing on this host.
+    pub absent: usize,
 }
 
 /// A descriptor, template or render problem, placed where it is.
@@ -79,6 +98,7 @@ struct VendorInfo<'a> {
     versions: &'a str,
     unverified: &'a [String],
     sources: &'a [String],
+    views: &'a vendor::Views,
 }
 
 #[derive(Serialize)]
@@ -135,7 +155,13 @@ pub fn plan_for(
             }
         }
     }
-    plan::plan(
+    // The live host's mount points (ClamAV's header names those an include path must avoid);
+    // not read for a `--root` tree or an inventory from elsewhere.
+    let mounts: Option<Vec<String>> = inventory
+        .filter(|inv| inv.root == "/")
+        .and_then(|_| crate::audit::mounts::read_live().ok())
+        .map(|m| crate::audit::mounts::trap_points(&m));
+    let mut p = plan::plan(
         report,
         catalog,
         vendor,
@@ -143,8 +169,22 @@ pub fn plan_for(
             wildcards: opts.wildcards,
             allow_risk: &opts.allow_risk,
             users: &users,
+            mounts: mounts.as_deref(),
         },
-    )
+    );
+    // The installed product's version, when the live host is rendered (`params.version: auto`).
+    let auto = vendor
+        .descriptor
+        .params
+        .get("version")
+        .and_then(|v| v.as_str())
+        == Some("auto");
+    if auto {
+        p.detected_version = inventory
+            .filter(|inv| inv.root == "/")
+            .and_then(|_| detect_version(&vendor.descriptor.version_command));
+    }
+    p
 }
 
 /// Values avexclude added with an earlier `render --state` and no longer needs: the apply
@@ -209,6 +249,7 @@ pub fn render_plan(
     remove: &Removal,
 ) -> Result<Rendered, RenderError> {
     let d = &vendor.descriptor;
+    let params = d.effective_params(plan.detected_version.as_deref());
     let ctx = Ctx {
         header: Header {
             tool: escape::comment(&format!("{} {}", report.tool.name, report.tool.version)),
@@ -227,8 +268,9 @@ pub fn render_plan(
             versions: &d.versions,
             unverified: &d.unverified,
             sources: &d.sources,
+            views: &d.views,
         },
-        params: &d.params,
+        params: &params,
         wildcards: opts.wildcards,
         absent_count: plan.absent.len(),
         remove,
@@ -251,8 +293,17 @@ pub fn render_plan(
             mode: f.mode,
         });
     }
+    let counts = RenderCounts {
+        written: plan.all.len() + plan.ports.len() + plan.users.len(),
+        held_back: plan.held_back.len(),
+        narrowed: plan.narrowed.len(),
+        refused: plan.refused.len(),
+        not_expressible: plan.not_expressible.len(),
+        absent: plan.absent.len(),
+    };
     Ok(Rendered {
         files,
+        counts,
         warnings: plan.warnings.clone(),
         held_back: plan
             .held_back
@@ -260,6 +311,22 @@ pub fn render_plan(
             .map(|h| (h.id.clone(), format!("{}: {}", h.value, h.why)))
             .collect(),
     })
+}
+
+/// The installed product's version, from its own `--version` output (the first dotted number),
+/// read with a bounded wait.
+fn detect_version(cmd: &[String]) -> Option<String> {
+    let (prog, args) = cmd.split_first()?;
+    let out = std::process::Command::new(prog)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find(|t| t.contains('.') && t.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|t| t.trim_end_matches('.').to_string())
 }
 
 /// Collapse runs of blank lines left by template blocks, end with exactly one newline.

@@ -35,7 +35,11 @@ const CLAMAV: &[&str] = &[
 ];
 
 fn can_run(test: &str) -> bool {
-    real::can_run(test, &real::missing_root_and(CLAMAV))
+    let mut missing = real::missing_root_and(CLAMAV);
+    if missing.is_empty() {
+        missing = real::missing_clamav_145();
+    }
+    real::can_run(test, &missing)
 }
 
 fn fixtures() -> PathBuf {
@@ -124,6 +128,8 @@ fn list(dir: &Path, name: &str, parts: &[&Path], extra: &[&str]) -> PathBuf {
 }
 
 fn prove(mode: &str, extra: &[&str], clamav_dir: &Path, xlist: &Path, slist: &Path) -> Proof {
+    // Real clamd and clamonacc: serialised with every other real-component test on this machine.
+    let _real = real::lock_real();
     let out = Command::new("bash")
         .arg(real::repo().join("tests/clamav/prove.sh"))
         .args(["--mode", mode])
@@ -147,6 +153,16 @@ fn prove(mode: &str, extra: &[&str], clamav_dir: &Path, xlist: &Path, slist: &Pa
         clamav_dir.display(),
         p.out
     );
+    // Every proof names the ClamAV version it proves (1.4.5 or later, checked by prove.sh).
+    if p.rc != 2 {
+        assert!(
+            p.out
+                .lines()
+                .any(|l| l.starts_with("# ClamAV 1.") && l.contains("the version this run proves")),
+            "prove.sh did not state the ClamAV version:\n{}",
+            p.out
+        );
+    }
     p
 }
 

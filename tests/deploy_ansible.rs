@@ -281,13 +281,13 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
         );
         (out.status.success(), log)
     };
-    // The PLAY RECAP line of the control node: (changed, failed).
-    let recap = |log: &str| -> (u32, u32) {
+    // The PLAY RECAP line of a host: (changed, failed).
+    let recap_of = |log: &str, host: &str| -> (u32, u32) {
         let line = log
             .lines()
             .rev()
-            .find(|l| l.starts_with("localhost ") && l.contains("changed="))
-            .unwrap_or_else(|| panic!("no recap for localhost: {log}"));
+            .find(|l| l.starts_with(&format!("{host} ")) && l.contains("changed="))
+            .unwrap_or_else(|| panic!("no recap for {host}: {log}"));
         let n = |k: &str| -> u32 {
             line.split_whitespace()
                 .find_map(|w| w.strip_prefix(k))
@@ -297,6 +297,7 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
         };
         (n("changed="), n("failed="))
     };
+    let recap = |log: &str| recap_of(log, "localhost");
     let (ok, log) = play(&inv_file);
     assert!(ok, "{log}");
     let (changed, failed) = recap(&log);
@@ -394,18 +395,47 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
     .unwrap();
     let (ok, log) = play(&inv_file);
     assert!(!ok, "{log}");
-    // The blind host fails where its scan fails: `discover` itself exits 2 (discovery returns
-    // an error for an empty /proc, issue 9), so the host is not collected and fails in its own
-    // recap line; never a clean report.
-    let blind_failed = log
-        .lines()
-        .rev()
-        .find(|l| l.starts_with("blind ") && l.contains("failed="))
-        .and_then(|l| {
-            l.split_whitespace()
-                .find_map(|w| w.strip_prefix("failed="))
-                .and_then(|n| n.parse::<u32>().ok())
-        });
-    assert_eq!(blind_failed, Some(1), "{log}");
+    assert_eq!(recap_of(&log, "blind").1, 1, "{log}");
     assert!(log.contains("no process is visible"), "{log}");
+    // and it is not exported from an old or empty inventory: only hosts collected in this run
+    let j: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fleet.join("export/fleet.json")).unwrap()).unwrap();
+    assert_eq!(j["hosts"].as_array().unwrap().len(), 2, "{log}");
+
+    // A host whose scan works but shows no ELMA365 at all: its check on the control node exits 2,
+    // and that task fails (the recap of the control node says so).
+    let plain = d.join("roots").join("plain");
+    let mut h = support::fixture::Host::new("plain-vm");
+    h.exec("/usr/sbin/sshd");
+    h.add(
+        support::fixture::Proc::new(1, 0, "sshd")
+            .exe("/usr/sbin/sshd")
+            .args(&["/usr/sbin/sshd", "-D"]),
+    );
+    h.write(&plain);
+    std::fs::create_dir_all(d.join("bin").join("plain")).unwrap();
+    hosts.remove("blind");
+    hosts.insert(
+        "plain".into(),
+        serde_json::json!({
+            "ansible_connection": "local",
+            "ansible_python_interpreter": "/usr/bin/python3",
+            "avexclude_install_path": d.join("bin").join("plain").join("avexclude"),
+            "avexclude_state_dir": d.join("state").join("plain"),
+            "avexclude_discover_args": ["--root", plain],
+        }),
+    );
+    std::fs::write(
+        &inv_file,
+        serde_json::json!({"elma365": {"hosts": hosts}}).to_string(),
+    )
+    .unwrap();
+    let (ok, log) = play(&inv_file);
+    assert!(!ok, "{log}");
+    assert_eq!(recap_of(&log, "plain").1, 0, "discover works: {log}");
+    assert_eq!(recap(&log).1, 1, "the check task fails: {log}");
+    assert!(
+        log.contains("no ELMA365 component found on plain-vm"),
+        "{log}"
+    );
 }

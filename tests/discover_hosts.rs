@@ -438,7 +438,11 @@ fn docker_host_overlay2_and_cgroup_v1() {
         .iter()
         .map(|r| (r.kind.as_str(), r.in_use))
         .collect();
-    assert_eq!(kinds, vec![("docker-overlay2", true)]);
+    // the volumes directory is a storage root (KinD keeps layers there); no layer is in it here
+    assert_eq!(
+        kinds,
+        vec![("docker-overlay2", true), ("docker-volumes", false)]
+    );
     assert_eq!(listener_pids(&inv, "tcp", 6379), vec![fx.pid("redis")]);
 }
 

@@ -296,3 +296,58 @@ fn html_renders_in_headless_chromium_with_the_table_sorted_and_rows_marked() {
         std::fs::copy(&shot, keep).unwrap();
     }
 }
+
+/// Risk sorts by severity (high, medium, low), not by its words, in both languages: the page is
+/// opened with `#sort=risk:desc` and the DOM after the script ran is read back.
+#[test]
+fn risk_and_status_sort_by_severity_in_chromium() {
+    let Some(bin) = chromium() else { return };
+    let (_, reports) = fleet::fleet();
+    for lang in [Lang::En, Lang::Ru] {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("fleet.html");
+        std::fs::write(
+            &page,
+            export(&reports, ExportFormat::Html, lang, None).unwrap(),
+        )
+        .unwrap();
+        // (unlisted rows have a table of their own: here drifted comes first)
+        for (key, order) in [("risk", ["3", "2", "1"]), ("status", ["1", "2", "4"])] {
+            let dir_s = if key == "risk" { "desc" } else { "asc" };
+            let url = PathBuf::from(format!("{}#sort={key}:{dir_s}", page.display()));
+            let profile = tempfile::tempdir().unwrap();
+            let (ok, dom, err) = run_chromium(&bin, profile.path(), &url, &["--dump-dom".into()]);
+            assert!(ok, "{err}");
+            let table_start = dom.find("id=\"exclusions\"").expect("table rendered");
+            let tag_start = dom[..table_start].rfind("<table").unwrap();
+            let tag = &dom[tag_start..tag_start + dom[tag_start..].find('>').unwrap()];
+            assert!(
+                tag.contains(&format!("data-sorted=\"{key}:{dir_s}\"")),
+                "{tag}"
+            );
+            // the column's sort keys, in row order
+            let attr = if key == "risk" {
+                "class=\"nw\" data-sort=\""
+            } else {
+                "class=\"st\" data-sort=\""
+            };
+            let start = dom.find("id=\"exclusions\"").unwrap();
+            let body = &dom[start..start + dom[start..].find("</table>").unwrap()];
+            let keys: Vec<&str> = body
+                .split("<tr ")
+                .skip(2) // the head row
+                .filter_map(|r| r.split(attr).nth(1).and_then(|t| t.split('"').next()))
+                .collect();
+            assert!(keys.len() > 100, "{}", keys.len());
+            let mut sorted = keys.clone();
+            if dir_s == "desc" {
+                sorted.sort_by(|a, b| b.cmp(a));
+            } else {
+                sorted.sort();
+            }
+            assert_eq!(keys, sorted, "{key} not by severity ({lang:?})");
+            assert_eq!(keys[0], order[0], "{key}: most severe first");
+            assert!(keys.contains(&order[1]) && keys.contains(&order[2]));
+        }
+    }
+}

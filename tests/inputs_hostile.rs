@@ -227,7 +227,18 @@ fn bidi_zero_width_and_controls_are_escaped_in_html_markdown_and_table() {
             )
             .unwrap(),
         ),
-        ("table", avexclude::check::format::table(&r, &cat, false)),
+        (
+            "table",
+            // every entry and value: present ones are only counted by default
+            avexclude::check::format::table_with(
+                &r,
+                &cat,
+                &avexclude::check::format::TableOptions {
+                    verbose: true,
+                    ..Default::default()
+                },
+            ),
+        ),
     ];
     for (name, text) in outs {
         for c in HIDDEN {

@@ -327,7 +327,9 @@ fn a_render_that_cannot_write_one_file_leaves_every_old_file() {
     // a first render: the old files
     let render = |out: &Path| {
         Command::new(support::bin())
-            .args(["render", "--vendor", "kesl", "--vendor", "mdatp", "--root"])
+            .args([
+                "--lang", "en", "render", "--vendor", "kesl", "--vendor", "mdatp", "--root",
+            ])
             .arg(host())
             .arg("--out")
             .arg(out)
@@ -340,10 +342,19 @@ fn a_render_that_cannot_write_one_file_leaves_every_old_file() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
+    // the summary's head line per vendor: `NAME: N files in DIR/: a, b, c`, in render order
     let listed: Vec<PathBuf> = String::from_utf8(first.stdout)
         .unwrap()
         .lines()
-        .map(PathBuf::from)
+        .filter(|l| !l.starts_with(' ') && l.contains("/: "))
+        .flat_map(|l| {
+            let (_, rest) = l.split_once(" in ").unwrap();
+            let (dir, files) = rest.split_once("/: ").unwrap();
+            files
+                .split(", ")
+                .map(|f| PathBuf::from(dir).join(f))
+                .collect::<Vec<_>>()
+        })
         .collect();
     assert!(listed.len() >= 4, "{listed:?}");
     for p in &listed {

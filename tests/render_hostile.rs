@@ -361,7 +361,13 @@ fn check_calls(
         }
         other => panic!("no expectation for {other:?}"),
     }
-    let mut got = calls.to_vec();
+    // Read-only listing calls (the scripts skip what the product already has) are not adds.
+    let listing = |c: &Vec<String>| {
+        c.iter().any(|a| {
+            a == "cfshow" || a == "list" || a == "--get-settings" || a == "--list-bypass-endpoints"
+        })
+    };
+    let mut got: Vec<Vec<String>> = calls.iter().filter(|c| !listing(c)).cloned().collect();
     got.sort();
     want.sort();
     assert_eq!(got, want, "{vendor}/{file}");

@@ -79,12 +79,21 @@ fn render_host(name: &str, make: fn(&Path) -> Fixture, wildcards: bool) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let listed: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(String::from)
-        .collect();
-    assert_eq!(listed.len(), lib_files.len());
+    // one summary head line per vendor, and on disk exactly the library's files
+    let summary = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        summary
+            .lines()
+            .filter(|l| !l.starts_with(' ') && l.contains("/: "))
+            .count(),
+        VENDORS.len(),
+        "{summary}"
+    );
+    let on_disk: usize = VENDORS
+        .iter()
+        .map(|v| std::fs::read_dir(out_dir.join(v)).unwrap().count())
+        .sum();
+    assert_eq!(on_disk, lib_files.len());
     let strip_time = |t: &str| {
         t.lines()
             .filter(|l| !l.contains("checked at:") && !l.contains("\"checked_at\""))
@@ -93,9 +102,15 @@ fn render_host(name: &str, make: fn(&Path) -> Fixture, wildcards: bool) {
     };
     for (rel, text) in &lib_files {
         let p = out_dir.join(rel);
+        let (vendor, file) = (
+            rel.parent().unwrap().display().to_string(),
+            rel.file_name().unwrap().to_string_lossy().into_owned(),
+        );
         assert!(
-            listed.contains(&p.display().to_string()),
-            "{} not listed",
+            summary
+                .lines()
+                .any(|l| l.starts_with(&format!("{vendor}: ")) && l.contains(&file)),
+            "{} not in the summary: {summary}",
             p.display()
         );
         let cli = std::fs::read_to_string(&p).unwrap();

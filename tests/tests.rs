@@ -5,10 +5,12 @@
 
 mod support;
 
+mod audit_cli;
 mod catalog_fuzz;
 mod catalog_lint;
 mod catalog_seed;
 mod check_hosts;
+mod check_table;
 mod clamav_eicar;
 mod deploy_ansible;
 mod deploy_deb;
@@ -30,6 +32,7 @@ mod lifecycle;
 mod lifecycle_live;
 mod live_daemons;
 mod outputs_hostile;
+mod release_files;
 mod render_clamav;
 mod render_clamav_real;
 mod render_cli;
@@ -38,6 +41,12 @@ mod render_hosts;
 mod render_options;
 mod render_risk;
 mod render_snapshots;
+mod render_summary;
+mod render_views;
+mod runtimes_catalog;
+mod runtimes_live;
 mod templates_hostile;
 mod threat_discovery;
+mod vendor_apply;
 mod vendors_cli;
+mod views_real;

@@ -27,6 +27,20 @@ pub struct CatalogFile {
     pub overrides: Vec<OverrideFile>,
     #[serde(default)]
     pub disable: Vec<DisableFile>,
+    /// The site's ELMA365 namespaces; each list given replaces the one before.
+    #[serde(default)]
+    pub namespaces: Option<NamespacesFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamespacesFile {
+    #[serde(default)]
+    pub application: Option<Vec<String>>,
+    #[serde(default)]
+    pub databases: Option<Vec<String>>,
+    #[serde(default)]
+    pub other: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,4 +1,5 @@
-//! Port and protocol: a listening socket on that port, with the process holding it.
+//! Port and protocol: a listening socket on that port, held by the entry's component's program
+//! (a listener whose owner is known to be another program is not the entry's).
 
 use super::{Ctx, Found, Matcher};
 use crate::model::{Entry, HostStr, Match};
@@ -15,6 +16,21 @@ impl Matcher for PortMatcher {
                 }
                 let pid = l.pids.first().copied();
                 let proc_ = pid.and_then(|pid| ctx.procs.iter().find(|p| p.pid == pid));
+                // the port is the component's only when its program owns it: ELMA365's own
+                // grpc port 5000 is not the seed's "Patroni master" 5000 (research note D4)
+                let owner = proc_.and_then(|p| super::unlisted::component_of(p, ctx));
+                if proc_.is_some() && owner != Some(entry.component.as_str()) {
+                    continue;
+                }
+                let netns = match l.netns.as_deref() {
+                    Some("host") | None => String::new(),
+                    Some(_) => format!(
+                        " in {}",
+                        l.container
+                            .as_deref()
+                            .unwrap_or("a container's network namespace")
+                    ),
+                };
                 found.matches.push(Match {
                     value: HostStr::from(format!("{}/{}", l.port, l.protocol)),
                     host_path: proc_.and_then(|p| p.exe_host.clone().or_else(|| p.exe.clone())),
@@ -22,7 +38,16 @@ impl Matcher for PortMatcher {
                     cmdline: proc_.map(|p| p.cmdline_joined()),
                     container: proc_.and_then(|p| p.container.as_ref()?.container_id.clone()),
                     namespace: proc_.and_then(|p| p.container.as_ref()?.namespace.clone()),
-                    via: format!("listening on {} (IPv{})", l.address, l.ip_version),
+                    via: format!(
+                        "listening on {} (IPv{}){netns}{}",
+                        l.address,
+                        l.ip_version,
+                        if proc_.is_none() {
+                            ", owner unknown"
+                        } else {
+                            ""
+                        }
+                    ),
                     ..Match::default()
                 });
             }

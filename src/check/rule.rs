@@ -4,20 +4,30 @@
 //! the rule means here.
 
 use super::{Ctx, Found, Matcher, Suspect, process_match};
-use crate::model::{Entry, HostStr, Match, Process};
+use crate::model::{Entry, HostStr, Match, Namespaces, Process};
 
 pub struct RuleMatcher;
 
-/// Kubernetes namespaces of the ELMA365 application (its databases live in `elma365-dbs`).
-pub const ELMA365_APP_NAMESPACES: &[&str] = &["elma365"];
-/// Namespaces ELMA365 installs into, application and databases.
-pub const ELMA365_NAMESPACES: &[&str] = &["elma365", "elma365-dbs"];
+/// Registries the ELMA365 Helm charts pull their services from (`<repo>/elma365/<svc>/...`,
+/// research note E5): an image from one of them is an ELMA365 service whatever its namespace.
+const ELMA365_REGISTRIES: &[&str] = &["hub.elma365.tech/", "dreg.elewise.com:5005/"];
 
-/// A process of the ELMA365 services: in the application namespace, or run from `/opt/elma365`.
-pub fn is_elma365_service(p: &Process) -> bool {
-    let ns = p.container.as_ref().and_then(|c| c.namespace.as_deref());
-    if ns.is_some_and(|n| ELMA365_APP_NAMESPACES.contains(&n)) {
-        return true;
+/// An ELMA365 service image (`hub.elma365.tech/elma365/<service>/...`): one of ELMA365's
+/// registries and an `elma365/<service>/` path, read from the runtime's metadata.
+pub fn is_elma365_image(image: &str) -> bool {
+    ELMA365_REGISTRIES.iter().any(|r| image.starts_with(r)) && image.contains("/elma365/")
+}
+
+/// A process of the ELMA365 services: in an application namespace, started from an ELMA365
+/// service image, or run from `/opt/elma365`.
+pub fn is_elma365_service(p: &Process, ns: &Namespaces) -> bool {
+    if let Some(c) = &p.container {
+        if c.namespace.as_deref().is_some_and(|n| ns.is_application(n)) {
+            return true;
+        }
+        if c.image.as_deref().is_some_and(is_elma365_image) {
+            return true;
+        }
     }
     let under = |h: &HostStr| h.as_bytes().starts_with(b"/opt/elma365/");
     p.container.is_none()
@@ -30,7 +40,7 @@ impl Matcher for RuleMatcher {
         match entry.pattern.as_str() {
             "elma365-internal-processes" => {
                 for p in &ctx.procs {
-                    if is_elma365_service(p) {
+                    if is_elma365_service(p, ctx.namespaces) {
                         let Some(exe) = p.exe.clone() else { continue };
                         if !p.trusted() {
                             found.suspicious.push(Suspect::of(p, p.distrust()));
@@ -68,5 +78,26 @@ impl Matcher for RuleMatcher {
             _ => {}
         }
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elma365_images_by_registry_and_path() {
+        assert!(is_elma365_image(
+            "hub.elma365.tech/elma365/main/service:2025.4.6"
+        ));
+        assert!(is_elma365_image(
+            "dreg.elewise.com:5005/elma365/deploy/service:1"
+        ));
+        // the databases are Bitnami images retagged under docker/databases, not services
+        assert!(!is_elma365_image(
+            "hub.elma365.tech/docker/databases/postgres:15.4.0-debian-11-r45"
+        ));
+        // anyone can name a path elma365/ on another registry
+        assert!(!is_elma365_image("evil.example/elma365/main/service:1"));
     }
 }

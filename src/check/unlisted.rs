@@ -6,12 +6,11 @@ use std::collections::BTreeSet;
 
 use super::Ctx;
 use super::name::has_name;
-use super::rule::ELMA365_NAMESPACES;
 use crate::catalog::Template;
-use crate::model::{Catalog, EntryKind, EntryResult, Evidence, HostStr, Status, Unlisted};
+use crate::model::{Catalog, EntryKind, EntryResult, Evidence, HostStr, Process, Status, Unlisted};
 
 /// Database and platform programs an ELMA365 host runs, by process name → component.
-const KNOWN_PROGRAMS: &[(&str, &str)] = &[
+pub(crate) const KNOWN_PROGRAMS: &[(&str, &str)] = &[
     ("postgres", "postgresql"),
     ("patroni", "postgresql"),
     ("pgbouncer", "postgresql"),
@@ -31,6 +30,32 @@ const KNOWN_PROGRAMS: &[(&str, &str)] = &[
     ("dockerd", "docker"),
 ];
 
+/// The component whose program `p` is: an ELMA365 service (`elma365`), or a known database or
+/// platform program by name.
+pub fn component_of(p: &Process, ctx: &Ctx<'_>) -> Option<&'static str> {
+    if super::rule::is_elma365_service(p, ctx.namespaces) {
+        return Some("elma365");
+    }
+    KNOWN_PROGRAMS
+        .iter()
+        .find(|(n, _)| has_name(p, n))
+        .map(|(_, c)| *c)
+}
+
+/// Ports ELMA365's services listen on in their pods (Helm chart 2025.4.6: `http_port: 3000`,
+/// `grpc_port: 5000`, `http_metrics: 3100`; research note E5): known, not unlisted noise.
+const ELMA365_SERVICE_PORTS: &[u16] = &[3000, 3100, 5000];
+
+/// Kubernetes plumbing ports (kubernetes.io "Ports and Protocols": apiserver 6443, etcd
+/// 2379-2380, kubelet 10250 and healthz 10248, kube-scheduler 10259, controller-manager 10257,
+/// kube-proxy 10249/10256; microk8s apiserver 16443, cluster-agent 25000, dqlite 19001; calico
+/// felix health 9099; CoreDNS metrics 9153 and ready 8181; ingress-nginx status 10254):
+/// listened on by platform programs, known, not unlisted noise.
+const PLUMBING_PORTS: &[u16] = &[
+    2379, 2380, 6443, 8181, 9099, 9153, 10248, 10249, 10250, 10254, 10255, 10256, 10257, 10259,
+    16443, 19001, 25000,
+];
+
 /// `covered`: every pid that an active, non-port entry matched.
 pub fn find(
     catalog: &Catalog,
@@ -46,7 +71,7 @@ pub fn find(
     let mut platform_pids = covered_pids.clone();
     for p in &ctx.procs {
         let ns = p.container.as_ref().and_then(|c| c.namespace.as_deref());
-        let in_ns = ns.is_some_and(|n| ELMA365_NAMESPACES.contains(&n));
+        let in_ns = ns.is_some_and(|n| ctx.namespaces.contains(n));
         let program = KNOWN_PROGRAMS.iter().find(|(n, _)| has_name(p, n));
         if in_ns || program.is_some() {
             platform_pids.insert(p.pid);
@@ -134,6 +159,18 @@ pub fn find(
             continue;
         }
         let pid = l.pids.first().copied();
+        let owner = pid.and_then(|pid| ctx.procs.iter().find(|p| p.pid == pid));
+        let owner_component = owner.and_then(|p| component_of(p, ctx));
+        let known = match owner_component {
+            Some("elma365") => ELMA365_SERVICE_PORTS.contains(&l.port),
+            Some("kubernetes" | "containerd" | "docker") => {
+                l.protocol == "tcp" && PLUMBING_PORTS.contains(&l.port)
+            }
+            _ => false,
+        };
+        if known {
+            continue;
+        }
         let component = pid
             .and_then(|pid| ctx.procs.iter().find(|p| p.pid == pid))
             .and_then(|p| {

@@ -16,6 +16,9 @@ renders vendor-specific exclusion files and exports a reviewable record for the 
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of every human line (default: from LC_ALL, LC_MESSAGES or LANG; ru_* is Russian).
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +33,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Acknowledge reviewed unlisted findings in the state file, with the reason (by value or id).
     Accept(AcceptArgs),
+    /// Read the antivirus's current configuration (live, or --from FILE) and name what is
+    /// missing, stale, too broad, or a known pitfall (exit 1 if anything).
+    Audit(AuditArgs),
     /// The antivirus products known, with what each supports.
     Vendors(VendorsArgs),
     /// The effective catalog, or its validation.
@@ -107,6 +113,12 @@ pub struct CheckArgs {
     /// Hash discovered executables (to notice a replaced binary through the state file).
     #[arg(long)]
     pub hash: bool,
+    /// Table: list present, absent and disabled entries too (by default only their counts).
+    #[arg(long)]
+    pub all: bool,
+    /// Table: everything (as --all), every found value, and each warning in full.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Accept a host with no ELMA365 component at all (otherwise exit 2: wrong host or --root?).
     #[arg(long)]
     pub allow_empty: bool,
@@ -133,6 +145,14 @@ pub struct RenderArgs {
     /// Write this high-risk entry although it exempts a shell, interpreter or system path.
     #[arg(long = "allow-risk", value_name = "ID")]
     pub allow_risk: Vec<String>,
+    /// Also print, on stderr, each value not written as found (held back, narrowed, refused,
+    /// not expressible) with why.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Set a vendor parameter, e.g. `drweb.version=10.0` (no ExcludedProc), `kesl.version=11.4`,
+    /// `clamav.version=1.5` (regex OnAccessExcludePath). Repeatable.
+    #[arg(long = "vendor-param", value_name = "NAME.KEY=VALUE")]
+    pub vendor_params: Vec<String>,
     /// State file of this host: record what was written, and have the apply scripts remove what
     /// an earlier render added and the host no longer needs.
     #[arg(long, value_name = "FILE")]
@@ -164,6 +184,29 @@ pub struct AcceptArgs {
     pub items: Vec<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The product whose configuration is read (see `avexclude vendors`).
+    #[arg(long, value_name = "NAME")]
+    pub vendor: String,
+    /// Read the configuration from this exported file instead of the installed product
+    /// (clamd.conf; kesl-control --get-settings output; drweb-ctl cfshow output or drweb.ini;
+    /// mdatp_managed.json or mdatp exclusion list output; ESET cfg --export-xml).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: HostSource,
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    #[arg(long, value_name = "DIR")]
+    pub vendors_dir: Option<PathBuf>,
+    /// Set a vendor parameter, e.g. `clamav.version=1.4.3` (judged as that version).
+    #[arg(long = "vendor-param", value_name = "NAME.KEY=VALUE")]
+    pub vendor_params: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Csv,
@@ -172,12 +215,8 @@ pub enum ExportFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Lang {
-    Ru,
-    #[default]
-    En,
-}
+/// The language of human output: a library type (`crate::i18n`), so stages need no CLI type.
+pub use crate::i18n::Lang;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -196,9 +235,6 @@ pub struct ExportArgs {
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Language of headings, reasons and risk explanations.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
     /// Previous export state: mark what changed since.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,

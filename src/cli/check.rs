@@ -14,7 +14,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::args::{CheckArgs, CheckFormat};
-use super::common::{emit, load_catalog, load_inventory_with, to_json, to_yaml};
+use super::common::{emit, load_catalog, load_inventory_quiet, print_warnings, to_json, to_yaml};
 use super::lifecycle;
 use super::{CliError, CliResult, Outcome};
 use crate::check::state::{State, Sync};
@@ -34,7 +34,7 @@ pub fn run(args: CheckArgs) -> CliResult {
     let catalog = load_catalog(&args.catalogs)?;
     let fmt = args.format.unwrap_or(CheckFormat::Table);
     let t0 = Instant::now();
-    let inv = match load_inventory_with(&args.source, &args.catalogs, args.hash) {
+    let inv = match load_inventory_quiet(&args.source, &args.catalogs, args.hash) {
         Ok(inv) => inv,
         Err(e) => {
             // A discovery failure (no /proc, a symlinked /proc) is a failed scan for the metrics.
@@ -47,6 +47,11 @@ pub fn run(args: CheckArgs) -> CliResult {
             return Err(e);
         }
     };
+    // The table shows the warnings once, at its end; other formats carry them in the document
+    // (JSON, YAML) or not at all (metrics), so stderr gets them there.
+    if fmt != CheckFormat::Table {
+        print_warnings(&inv.warnings);
+    }
     let mut report = check::check(&catalog, &inv);
     report.scan_seconds = Some(t0.elapsed().as_secs_f64());
     // The metrics must say the check failed: an alert fires on it, never on zero counts.
@@ -75,7 +80,26 @@ pub fn run(args: CheckArgs) -> CliResult {
             let color = args.output.is_none()
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none();
-            let mut t = format::table(&report, &catalog, color);
+            let opts = format::TableOptions {
+                color,
+                width: if args.output.is_none() {
+                    format::terminal_width()
+                } else {
+                    100
+                },
+                all: args.all,
+                verbose: args.verbose,
+                lang: super::lang(),
+                source_args: source_args(&args),
+                state: args.state.as_ref().map(|p| p.display().to_string()),
+                sync: sync.as_ref().map(|s| {
+                    (
+                        s.in_sync,
+                        s.add.len() + s.remove.len() + s.unaccepted.len() + s.replaced.len(),
+                    )
+                }),
+            };
+            let mut t = format::table_with(&report, &catalog, &opts);
             if let Some(s) = &sync {
                 t.push_str(&format::sync_table(s));
             }
@@ -106,4 +130,29 @@ pub fn run(args: CheckArgs) -> CliResult {
     } else {
         Outcome::Clean
     })
+}
+
+/// The flags that chose this host and catalog, as a shell would take them back (for the
+/// next-step commands the table prints).
+fn source_args(args: &CheckArgs) -> String {
+    let mut v = Vec::new();
+    if let Some(r) = &args.source.root {
+        v.push(format!(
+            "--root {}",
+            format::shell_word(&r.display().to_string())
+        ));
+    }
+    if let Some(i) = &args.source.inventory {
+        v.push(format!(
+            "--inventory {}",
+            format::shell_word(&i.display().to_string())
+        ));
+    }
+    for c in &args.catalogs {
+        v.push(format!(
+            "--catalog {}",
+            format::shell_word(&c.display().to_string())
+        ));
+    }
+    v.join(" ")
 }

@@ -97,6 +97,18 @@ pub fn load_inventory_with(
     catalogs: &[PathBuf],
     hash: bool,
 ) -> Result<crate::model::Inventory, CliError> {
+    let inv = load_inventory_quiet(source, catalogs, hash)?;
+    print_warnings(&inv.warnings);
+    Ok(inv)
+}
+
+/// As [`load_inventory_with`], leaving the warnings to the caller (the check table prints them
+/// once, at its end, instead of twice).
+pub fn load_inventory_quiet(
+    source: &super::args::HostSource,
+    catalogs: &[PathBuf],
+    hash: bool,
+) -> Result<crate::model::Inventory, CliError> {
     let inv = match &source.inventory {
         Some(file) => read_inventory(file)?,
         None => {
@@ -123,7 +135,6 @@ pub fn load_inventory_with(
             })?
         }
     };
-    print_warnings(&inv.warnings);
     Ok(inv)
 }
 

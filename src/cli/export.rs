@@ -77,7 +77,7 @@ pub fn run(args: ExportArgs) -> CliResult {
         &hosts,
         Some(&catalog),
         args.format,
-        args.lang,
+        super::lang(),
         previous.as_ref(),
         args.stale_after,
         now,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::args::{ListFormat, VendorsArgs};
 use super::common::{emit, to_json};
 use super::{CliError, CliResult, Outcome};
-use crate::render::vendor::{Accepts, FileSpec, WildcardStyle};
+use crate::render::vendor::{Accepts, Feature, FileSpec, Views, WildcardStyle};
 use crate::render::{Vendor, load_vendors};
 
 #[derive(Serialize)]
@@ -21,11 +21,45 @@ struct Row<'a> {
     files: &'a [FileSpec],
     sources: &'a [String],
     unverified: &'a [String],
+    /// Which path (host, container, unknown) the scanner compares for files and processes.
+    views: &'a Views,
+    /// Version-dependent switches (`--vendor-param NAME.version=V`), with their sources.
+    features: &'a [Feature],
+    params: &'a serde_json::Value,
 }
 
 /// Load the vendors or end with exit 2, the problem placed at file:line:column.
 pub fn load(dir: Option<&std::path::Path>) -> Result<Vec<Vendor>, CliError> {
     load_vendors(dir).map_err(|e| CliError::Input(format!("vendor definition error: {e}")))
+}
+
+/// Apply `--vendor-param NAME.KEY=VALUE` overrides; an unknown vendor or a malformed one is a
+/// usage error (exit 2).
+pub fn apply_params(vendors: &mut [Vendor], params: &[String]) -> Result<(), CliError> {
+    for p in params {
+        let bad = || {
+            CliError::Input(format!(
+                "--vendor-param {}: expected NAME.KEY=VALUE (e.g. drweb.version=10.0)",
+                p.escape_debug()
+            ))
+        };
+        let (lhs, value) = p.split_once('=').ok_or_else(bad)?;
+        let (name, key) = lhs.split_once('.').ok_or_else(bad)?;
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(bad());
+        }
+        let v = vendors
+            .iter_mut()
+            .find(|v| v.name() == name)
+            .ok_or_else(|| {
+                CliError::Input(format!(
+                    "--vendor-param {}: unknown vendor",
+                    p.escape_debug()
+                ))
+            })?;
+        v.descriptor.set_param(key, value);
+    }
+    Ok(())
 }
 
 pub fn run(args: VendorsArgs) -> CliResult {
@@ -47,6 +81,9 @@ pub fn run(args: VendorsArgs) -> CliResult {
                         files: &d.files,
                         sources: &d.sources,
                         unverified: &d.unverified,
+                        views: &d.views,
+                        features: &d.features,
+                        params: &d.params,
                     }
                 })
                 .collect();

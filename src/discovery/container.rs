@@ -5,6 +5,15 @@
 //! - cgroupfs driver: `/kubepods/burstable/pod<uid>/<id>`, `/docker/<id>`
 //! - systemd driver: `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod<u_i_d>.slice/
 //!   cri-containerd-<id>.scope`, `/system.slice/docker-<id>.scope`, `libpod-<id>.scope`
+//! - measured on real runtimes (`../shared/lab/runtimes/README.md`, P6): `ctr run` without
+//!   `--cgroup` gives `/<containerd namespace>/<id>` (`/k8s.io/<id>`, any id, not only hex);
+//!   podman with cgroupfs `/libpod_parent/libpod-<id>` (no `.scope`); a kind-like node
+//!   `/docker/<node>/kubepods/<qos>/pod<uid>/<id>` on the v1 lines while the v2 line stops at
+//!   `/docker/<node>`
+//! - KinD's kubelet (`cgroupDriver: systemd`, `cgroupRoot: /kubelet`, research note E3):
+//!   `.../kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-<qos>.slice/
+//!   kubelet-kubepods-<qos>-pod<u_i_d>.slice/cri-containerd-<id>.scope` under the node's
+//!   `docker-<id>.scope` or `/docker/<id>`
 
 use crate::model::{Overlay, Runtime, VolumeMount};
 
@@ -16,6 +25,20 @@ pub struct CgroupInfo {
     pub runtime: Option<Runtime>,
     pub container_id: Option<String>,
     pub pod_uid: Option<String>,
+    /// The docker container a Kubernetes container runs inside (a KinD node).
+    pub node: Option<String>,
+}
+
+/// containerd namespaces whose `ctr run` cgroup is `/<ns>/<id>`.
+const CONTAINERD_NAMESPACES: &[&str] = &["k8s.io", "default"];
+
+/// A container name as `ctr` accepts it (`[A-Za-z0-9][A-Za-z0-9._-]*`), up to 76 characters.
+fn is_plain_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 76
+        && s.bytes().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'-')
 }
 
 fn is_hex_id(s: &str) -> bool {
@@ -49,8 +72,17 @@ pub fn parse_cgroup(lines: &[String]) -> Option<CgroupInfo> {
 
 fn parse_cgroup_path(path: &str) -> Option<CgroupInfo> {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let kube = segs.iter().any(|s| s.starts_with("kubepods"));
+    let kube = segs.iter().any(|s| s.contains("kubepods"));
     let mut info = CgroupInfo::default();
+    // `ctr run` without --cgroup: `/<containerd namespace>/<id>`
+    if let [ns, id] = segs[..]
+        && CONTAINERD_NAMESPACES.contains(&ns)
+        && is_plain_id(id)
+    {
+        info.runtime = Some(Runtime::Containerd);
+        info.container_id = Some(id.to_string());
+        return Some(info);
+    }
     for (i, seg) in segs.iter().enumerate() {
         let scope = seg.strip_suffix(".scope");
         let id_of = |prefix: &str| {
@@ -63,9 +95,17 @@ fn parse_cgroup_path(path: &str) -> Option<CgroupInfo> {
             info.runtime = Some(Runtime::Containerd);
             info.container_id = Some(id);
         } else if let Some(id) = id_of("docker-") {
-            info.runtime = Some(Runtime::Docker);
-            info.container_id = Some(id);
-        } else if let Some(id) = id_of("libpod-") {
+            if segs[i..].iter().any(|s| s.contains("kubepods")) {
+                info.node = Some(id);
+            } else {
+                info.runtime = Some(Runtime::Docker);
+                info.container_id = Some(id);
+            }
+        } else if let Some(id) = id_of("libpod-").or_else(|| {
+            seg.strip_prefix("libpod-")
+                .filter(|id| is_hex_id(id))
+                .map(str::to_string)
+        }) {
             info.runtime = Some(Runtime::Podman);
             info.container_id = Some(id);
         } else if let Some(id) = id_of("crio-") {
@@ -73,7 +113,11 @@ fn parse_cgroup_path(path: &str) -> Option<CgroupInfo> {
             info.container_id = Some(id);
         } else if is_hex_id(seg) {
             let parent = if i > 0 { segs[i - 1] } else { "" };
-            if parent == "docker" {
+            let below_kube = segs[i..].iter().any(|s| s.contains("kubepods"));
+            if parent == "docker" && below_kube {
+                // a KinD node: the Kubernetes container is further down
+                info.node = Some((*seg).to_string());
+            } else if parent == "docker" {
                 info.runtime = Some(Runtime::Docker);
                 info.container_id = Some((*seg).to_string());
             } else if kube {
@@ -363,6 +407,10 @@ pub fn runtime_of_layers(ov: &Overlay) -> Option<Runtime> {
         Some(Runtime::Containerd)
     } else if is_under(p, b"/var/lib/containers") {
         Some(Runtime::Podman)
+    } else if is_under(p, b"/var/lib/rancher/k3s/agent/containerd")
+        || is_under(p, b"/var/lib/rancher/rke2/agent/containerd")
+    {
+        Some(Runtime::Containerd)
     } else {
         None
     }
@@ -422,6 +470,58 @@ mod tests {
         // a 32-hex session id outside kubepods and docker is not a container
         let sandbox = vec!["4:memory:/process_api/a5c7a032771d4b88e5d7915acc6b2009".to_string()];
         assert_eq!(parse_cgroup(&sandbox), None);
+    }
+
+    #[test]
+    fn cgroup_forms_of_real_runtimes() {
+        let id = "c".repeat(64);
+        let node = "d".repeat(64);
+        // ctr run (lab records/containerd.txt)
+        let i = parse_cgroup(&[
+            format!("0::/k8s.io/{id}"),
+            "9:name=systemd:/k8s.io/rtlab-pg".into(),
+        ])
+        .unwrap();
+        assert_eq!(
+            (i.runtime, i.container_id.as_deref()),
+            (Some(Runtime::Containerd), Some(id.as_str()))
+        );
+        assert_eq!(
+            parse_cgroup(&["0::/k8s.io/rtlab-pg".into()])
+                .unwrap()
+                .container_id
+                .as_deref(),
+            Some("rtlab-pg")
+        );
+        assert_eq!(
+            parse_cgroup(&["0::/user.slice/session-1.scope".into()]),
+            None
+        );
+        // podman cgroupfs (records/podman.txt)
+        let i = parse_cgroup(&[format!("4:memory:/libpod_parent/libpod-{id}")]).unwrap();
+        assert_eq!(i.runtime, Some(Runtime::Podman));
+        // kind-like node, v1 lines nest, v2 stops at the node (records/kind.txt)
+        let uid = "99999999-8888-7777-6666-555555555555";
+        let i = parse_cgroup(&[
+            format!("4:memory:/docker/{node}/kubepods/burstable/pod{uid}/{id}"),
+            format!("0::/docker/{node}"),
+        ])
+        .unwrap();
+        assert_eq!(i.runtime, Some(Runtime::Containerd));
+        assert_eq!(i.container_id.as_deref(), Some(id.as_str()));
+        assert_eq!(i.pod_uid.as_deref(), Some(uid));
+        assert_eq!(i.node.as_deref(), Some(node.as_str()));
+        // KinD's systemd driver under the node's scope (research note E3)
+        let i = parse_cgroup(&[format!(
+            "0::/system.slice/docker-{node}.scope/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod99999999_8888_7777_6666_555555555555.slice/cri-containerd-{id}.scope"
+        )])
+        .unwrap();
+        assert_eq!(i.runtime, Some(Runtime::Containerd));
+        assert_eq!(i.pod_uid.as_deref(), Some(uid));
+        assert_eq!(i.node.as_deref(), Some(node.as_str()));
+        // the node itself is a plain docker container
+        let i = parse_cgroup(&[format!("0::/docker/{node}")]).unwrap();
+        assert_eq!((i.runtime, i.node), (Some(Runtime::Docker), None));
     }
 
     #[test]

@@ -332,6 +332,21 @@ pub const STORAGE_ROOTS: &[(&str, &str)] = &[
         "/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs",
     ),
     ("podman-overlay", "/var/lib/containers/storage/overlay"),
+    // KinD nodes keep /var (their containerd's layers) on a docker volume (research note E3, D1)
+    ("docker-volumes", "/var/lib/docker/volumes"),
+    // containerd 2's erofs snapshotter (Deckhouse `ContainerdV2`, research note K2), k3s, rke2
+    (
+        "containerd-erofs",
+        "/var/lib/containerd/io.containerd.snapshotter.v1.erofs",
+    ),
+    (
+        "k3s-containerd-overlayfs",
+        "/var/lib/rancher/k3s/agent/containerd/io.containerd.snapshotter.v1.overlayfs",
+    ),
+    (
+        "rke2-containerd-overlayfs",
+        "/var/lib/rancher/rke2/agent/containerd/io.containerd.snapshotter.v1.overlayfs",
+    ),
 ];
 
 /// The storage roots that exist; `in_use` if one of `layers` is under it.

@@ -61,7 +61,7 @@ fn parse_line(line: &str, protocol: &str, ip_version: u8) -> Option<Option<Liste
         address,
         port,
         inode,
-        pids: Vec::new(),
+        ..Listener::default()
     }))
 }
 

@@ -66,12 +66,15 @@ details summary{cursor:pointer}td.ev{min-width:16em;max-width:30em}td.txt{min-wi
 ul.groups li{margin:.2em 0}
 .filter{margin:.3em 0;padding:3px 6px;width:22em}
 tr.hidden{display:none}
+table.rows td:first-child{white-space:nowrap}
 "#;
 
 const SCRIPT: &str = r#"
 (function(){
   "use strict";
   function cellKey(td, type){
+    // a cell may carry its own sort key (risk and status sort by severity, not by their words)
+    if (td && td.hasAttribute("data-sort")) return td.getAttribute("data-sort");
     var t = td ? td.textContent : "";
     if (type === "num") { var n = parseFloat(t); return isNaN(n) ? -1 : n; }
     return t.toLowerCase();
@@ -98,7 +101,15 @@ const SCRIPT: &str = r#"
         sortTable(table, i, th.getAttribute("aria-sort") === "ascending" ? -1 : 1);
       });
     });
-    sortTable(table, 0, 1);
+    // `#sort=KEY:asc|desc` in the address sorts a table by that column on opening
+    var m = /^#sort=([a-z_]+):(asc|desc)$/.exec(location.hash || "");
+    var start = 0, dir = 1;
+    if (m) {
+      for (var k = 0; k < head.length; k++) {
+        if (head[k].getAttribute("data-key") === m[1]) { start = k; dir = m[2] === "asc" ? 1 : -1; }
+      }
+    }
+    sortTable(table, start, dir);
     table.setAttribute("data-rows", String(table.tBodies[0].rows.length));
   });
   var box = document.getElementById("filter");
@@ -246,17 +257,27 @@ fn rows_table(
         } else {
             let mut v = esc(&cell(r, "value", lang));
             if let Some(h) = r.host_path.as_ref().filter(|h| **h != r.value) {
-                let _ = write!(v, "<br><small>→ host: {}</small>", esc(&h.display()));
+                let _ = write!(
+                    v,
+                    "<br><small>{} {}</small>",
+                    esc(lang.tr("→ host:", "→ на хосте:")),
+                    esc(&h.display())
+                );
             }
             if let Some(c) = r.container_path.as_ref().filter(|c| **c != r.value) {
-                let _ = write!(v, "<br><small>in container: {}</small>", esc(&c.display()));
+                let _ = write!(
+                    v,
+                    "<br><small>{} {}</small>",
+                    esc(lang.tr("in container:", "в контейнере:")),
+                    esc(&c.display())
+                );
             }
             v
         };
         let _ = write!(
             out,
             "<td class=\"nw\">{}</td><td class=\"mono nw\">{}</td><td class=\"mono can\">{}</td><td class=\"val\">{}</td>\
-<td class=\"nw\">{}</td><td>{}</td><td class=\"st\">{}</td><td class=\"dr\">{}</td><td class=\"nw\">{}</td><td class=\"txt\">{}</td><td class=\"txt\">{}</td>\
+<td class=\"nw\">{}</td><td>{}</td><td class=\"st\" data-sort=\"{}\">{}</td><td class=\"dr\">{}</td><td class=\"nw\" data-sort=\"{}\">{}</td><td class=\"txt\">{}</td><td class=\"txt\">{}</td>\
 <td class=\"mono ev\">{}</td><td class=\"src\">{}</td>",
             esc(&r.host),
             esc(&r.entry_id),
@@ -264,8 +285,10 @@ fn rows_table(
             value,
             esc(&r.kind),
             esc(&r.component),
+            status_rank(r.status),
             status,
             esc(&cell(r, "drift", lang)),
+            risk_rank(r.risk),
             risk,
             esc(&cell(r, "reason", lang)),
             esc(&cell(r, "risk_why", lang)),
@@ -286,6 +309,27 @@ fn rows_table(
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table></div>\n");
+}
+
+/// Sort key of a status: what needs a look first (unlisted, drifted), absent last.
+fn status_rank(s: RowStatus) -> &'static str {
+    match s {
+        RowStatus::Unlisted => "0",
+        RowStatus::Drifted => "1",
+        RowStatus::Present => "2",
+        RowStatus::Disabled => "3",
+        RowStatus::Absent => "4",
+    }
+}
+
+/// Sort key of a risk: ascending is low to high, so "descending" puts high risk first.
+fn risk_rank(r: Option<Risk>) -> &'static str {
+    match r {
+        None => "0",
+        Some(Risk::Low) => "1",
+        Some(Risk::Medium) => "2",
+        Some(Risk::High) => "3",
+    }
 }
 
 /// Evidence folded: pid, short hash and how found in the summary; the full record inside.

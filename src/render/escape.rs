@@ -93,6 +93,11 @@ pub fn check(format: Format, value: &str) -> Result<(), String> {
                     "Dr.Web quoted values have no documented escape for `\"` or `\\`".into(),
                 );
             }
+            // "The ';' or '#' characters ... indicate the beginning of a comment" (Dr.Web 11.0
+            // dw_9_configfile_struct.htm); no exception for quoted values is documented.
+            if value.contains(['#', ';']) {
+                return Err("`#` and `;` start a comment in drweb.ini, even inside quotes".into());
+            }
         }
         Format::Clamd => {
             if value.contains('#') {
@@ -280,6 +285,18 @@ pub fn clamd_regex_file(path: &str) -> Result<String, String> {
     clamd(&format!("^{}$", ere_literal(&p)))
 }
 
+/// `OnAccessExcludePath` for ClamAV 1.5 and later, which reads the value as an unanchored POSIX
+/// extended regex matched against every watched directory (clamav-1.5.3
+/// clamonacc/inotif/inotif.c:531-557, NEWS.md 1.5.0): anchored at both ends and escaped, so it
+/// names this one directory; the hierarchy removal then covers its subdirectories.
+pub fn onacc_regex(path: &str) -> Result<String, String> {
+    let p = normalise_abs(path)?;
+    if p == "/" {
+        return Err("refusing to exclude `/`".into());
+    }
+    clamd(&format!("^{}$", ere_literal(&p)))
+}
+
 /// `OnAccessExcludePath` value: the normalised absolute directory, no trailing `/` (clamonacc
 /// silently ignores a value with one).
 pub fn onacc_path(path: &str) -> Result<String, String> {
@@ -300,6 +317,9 @@ mod tests {
         assert!(check(Format::Ini, "/a \"b\"").is_err());
         assert!(check(Format::Ini, "/a b").is_ok());
         assert!(check(Format::Clamd, "/a#b").is_err());
+        assert!(check(Format::DrwebIni, "/a#b").is_err());
+        assert!(check(Format::DrwebIni, "/a;b").is_err());
+        assert_eq!(onacc_regex("/var/x.y/").unwrap(), "^/var/x\\.y$");
         assert!(check(Format::Clamd, "/a b ").is_err());
         assert!(check(Format::DrwebIni, "/a\\b").is_err());
         for f in [

@@ -143,6 +143,7 @@ fn register_all(reg: &mut Reg<'_>, format: Format) {
                 None,
             );
             put(reg, "onacc_path", escape::onacc_path, false, None);
+            put(reg, "onacc_regex", escape::onacc_regex, false, None);
         }
         Format::Args => {
             put(

@@ -6,10 +6,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+mod cands;
+mod gate;
+
 use super::risk;
 use super::vendor::{self, Vendor, WildcardStyle};
 use crate::catalog::Template;
-use crate::model::{Catalog, Entry, EntryKind, EntryResult, HostStr, Match, Risk, Status, Warning};
+use crate::model::{
+    Catalog, Entry, EntryKind, EntryResult, Match, PathView, Risk, Status, Warning,
+};
 
 /// Components whose service users may be excluded by user name (ClamAV on access).
 const DATABASE_COMPONENTS: &[&str] = &["postgresql", "mongodb", "redis", "rabbitmq", "minio"];
@@ -68,8 +73,10 @@ pub struct Item {
     pub risk: String,
     pub reason: String,
     pub drift: Option<String>,
-    /// Where the value comes from (`path inside container x`, `narrowed`, ...).
+    /// Where the value comes from (`path inside container x`, ...).
     pub note: Option<String>,
+    /// Whose path it is: `host`, or `container` (what a process inside a container sees).
+    pub view: PathView,
     pub wildcard: bool,
     /// The concrete values a wildcard form stands for.
     pub concrete: Vec<String>,
@@ -128,6 +135,11 @@ pub struct Plan {
     pub disabled: Vec<Skipped>,
     /// Ids of entries with nothing on this host.
     pub absent: Vec<String>,
+    /// What the product's scanner does not cover on this host (descriptor `gaps`), for headers.
+    pub gaps: Vec<String>,
+    /// The installed product's version, detected on the live host (`params.version: auto`).
+    #[serde(skip)]
+    pub detected_version: Option<String>,
     #[serde(skip)]
     pub warnings: Vec<Warning>,
 }
@@ -138,10 +150,12 @@ pub struct PlanInput<'a> {
     pub allow_risk: &'a [String],
     /// pid → (uid, user name), from the inventory.
     pub users: &'a BTreeMap<i32, (u32, String)>,
+    /// The host's mount points, when the live mount table was read (for `mounts` gaps).
+    pub mounts: Option<&'a [String]>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(crate) enum Class {
     Directory,
     File,
     Process,
@@ -172,116 +186,6 @@ fn rule_class(cat: Option<&Entry>, e: &EntryResult) -> Option<Class> {
             Some(Class::Process)
         }
         _ => class_of(e),
-    }
-}
-
-/// A candidate value before the gates.
-struct Cand {
-    value: HostStr,
-    note: Option<String>,
-    /// For a container process: the host copy, a narrower form of a risky inner path.
-    narrow: Option<HostStr>,
-    /// Inner (container or host) executable path, subject to the wildcard form.
-    wildcardable: bool,
-}
-
-fn cands(class: Class, m: &Match) -> Vec<Cand> {
-    match class {
-        Class::Port => vec![Cand {
-            value: m.value.clone(),
-            note: None,
-            narrow: None,
-            wildcardable: false,
-        }],
-        Class::Directory | Class::File => {
-            let mut v = vec![Cand {
-                value: m.value.clone(),
-                note: m
-                    .container_path
-                    .as_ref()
-                    .map(|c| format!("seen as {} inside the container", c.display())),
-                narrow: None,
-                wildcardable: true,
-            }];
-            // A symbolic link: products that match the real path (Defender, Dr.Web, clamscan,
-            // fanotify events) need the target too.
-            let trim = |h: &HostStr| {
-                let b = h.as_bytes();
-                HostStr(b.strip_suffix(b"/").unwrap_or(b).to_vec())
-            };
-            if let Some(h) = m.host_path.as_ref().filter(|h| trim(h) != trim(&m.value)) {
-                v.push(Cand {
-                    value: h.clone(),
-                    note: Some(format!("real path behind the link {}", m.value.display())),
-                    narrow: None,
-                    wildcardable: false,
-                });
-            }
-            v
-        }
-        Class::Process => {
-            let in_container = m.container_path.is_some() || m.container.is_some();
-            let mut v = Vec::new();
-            if in_container {
-                let who = m
-                    .container
-                    .as_deref()
-                    .map(|c| format!("container {c}"))
-                    .unwrap_or_else(|| "a container".into());
-                let script = m.via == "script";
-                let host = m.host_path.clone().filter(|h| *h != m.value);
-                // The narrow form of an in-container path: the host copy of that same file.
-                let copy_of = |inner: &HostStr, is_value: bool| {
-                    host.clone().filter(|h| {
-                        h.as_bytes().ends_with(inner.as_bytes()) || (is_value && !script)
-                    })
-                };
-                v.push(Cand {
-                    value: m.value.clone(),
-                    note: Some(format!("path inside {who}")),
-                    narrow: copy_of(&m.value, true),
-                    wildcardable: true,
-                });
-                // The executable really run, when another name led to it (`/bin/sh` is
-                // `/bin/busybox`); not for a script, whose executable is its interpreter.
-                if let Some(exe) = m
-                    .container_path
-                    .clone()
-                    .filter(|c| *c != m.value && !script)
-                {
-                    v.push(Cand {
-                        narrow: copy_of(&exe, true),
-                        value: exe,
-                        note: Some(format!("executable inside {who}")),
-                        wildcardable: false,
-                    });
-                }
-                if let Some(h) = host {
-                    v.push(Cand {
-                        value: h,
-                        note: Some(format!("host path of the executable of {who}")),
-                        narrow: None,
-                        wildcardable: false,
-                    });
-                }
-            } else {
-                v.push(Cand {
-                    value: m.value.clone(),
-                    note: None,
-                    narrow: None,
-                    wildcardable: true,
-                });
-                if let Some(h) = m.host_path.clone().filter(|h| *h != m.value) {
-                    v.push(Cand {
-                        value: h,
-                        note: Some(format!("real path behind {}", m.value.display())),
-                        narrow: None,
-                        wildcardable: false,
-                    });
-                }
-            }
-            v
-        }
     }
 }
 
@@ -374,24 +278,75 @@ fn skip(
     });
 }
 
-/// Build the plan of one vendor.
+/// The plan being built, with the indexes that merge repeated values.
+struct Builder<'a> {
+    p: Plan,
+    v: &'a Vendor,
+    catalog: &'a Catalog,
+    input: &'a PlanInput<'a>,
+    seen: BTreeMap<(&'static str, String), (usize, Class)>,
+    seen_users: BTreeMap<String, usize>,
+    seen_ports: BTreeMap<String, usize>,
+}
+
+/// One entry with a class, as the per-match steps need it.
+struct EntryCtx<'a> {
+    e: &'a EntryResult,
+    cat: Option<&'a Entry>,
+    class: Class,
+    kind_name: &'static str,
+    allowed: bool,
+    drift: Option<String>,
+}
+
+/// Build the plan of one vendor: per entry, the disabled/absent filter; per match, the service
+/// user, the expressibility check, then ports or path values (candidates → refusal → risk gate
+/// → wildcard form → merge); at the end numbering, de-duplication, partial kinds and gaps.
 pub fn plan(
     report: &crate::model::Report,
     catalog: &Catalog,
     v: &Vendor,
     input: &PlanInput,
 ) -> Plan {
-    let mut p = Plan::default();
-    let acc = &v.descriptor.accepts;
-    let display = v.descriptor.display_name.clone();
-    let mut seen: BTreeMap<(&'static str, String), (usize, Class)> = BTreeMap::new();
-    let mut seen_users: BTreeMap<String, usize> = BTreeMap::new();
-    let mut seen_ports: BTreeMap<String, usize> = BTreeMap::new();
-
+    let mut b = Builder {
+        p: Plan::default(),
+        v,
+        catalog,
+        input,
+        seen: BTreeMap::new(),
+        seen_users: BTreeMap::new(),
+        seen_ports: BTreeMap::new(),
+    };
     for e in &report.entries {
-        let cat = catalog.get(&e.id);
-        if cat.is_some_and(|c| c.audit_only) {
+        let Some(ec) = b.entry(e) else {
             continue;
+        };
+        for m in &e.matches {
+            b.service_user(&ec, m);
+            if !b.expressible(&ec, m) {
+                continue;
+            }
+            if ec.class == Class::Port {
+                b.port(&ec, m);
+            } else {
+                for c in cands::cands(ec.class, m, &v.descriptor.views) {
+                    b.value(&ec, c);
+                }
+            }
+        }
+    }
+    b.finish(report)
+}
+
+impl<'a> Builder<'a> {
+    /// Disabled and absent entries are listed, not planned; the rest get their class.
+    fn entry<'e>(&mut self, e: &'e EntryResult) -> Option<EntryCtx<'e>>
+    where
+        'a: 'e,
+    {
+        let cat = self.catalog.get(&e.id);
+        if cat.is_some_and(|c| c.audit_only) {
+            return None;
         }
         let disabled = e
             .disabled
@@ -399,364 +354,409 @@ pub fn plan(
             .or_else(|| cat.and_then(|c| c.disabled.clone()));
         if e.status == Status::Disabled || disabled.is_some() {
             let why = disabled.unwrap_or_else(|| "disabled by a site overlay".into());
-            p.disabled.push(Skipped {
+            self.p.disabled.push(Skipped {
                 id: e.id.clone(),
                 kind: e.kind.as_str().into(),
                 value: e.canonical.clone(),
-                why: why.clone(),
+                why,
             });
-            continue;
+            return None;
         }
         if e.status == Status::Absent || e.matches.is_empty() {
-            p.absent.push(e.id.clone());
-            continue;
+            self.p.absent.push(e.id.clone());
+            return None;
         }
-        let Some(class) = rule_class(cat, e) else {
-            continue;
+        let class = rule_class(cat, e)?;
+        let kind_name = match class {
+            Class::Directory => "directory",
+            Class::File => "file",
+            Class::Process => "process",
+            Class::Port => "port",
         };
-        let drift = e.drift.as_ref().map(|d| d.summary.clone());
-        let allowed = input.allow_risk.iter().any(|a| a == &e.id);
+        Some(EntryCtx {
+            e,
+            cat,
+            class,
+            kind_name,
+            allowed: self.input.allow_risk.iter().any(|a| a == &e.id),
+            drift: e.drift.as_ref().map(|d| d.summary.clone()),
+        })
+    }
 
-        // Can the product express this kind at all?
-        let (expressible, kind_name) = match class {
-            Class::Directory => (acc.directory, "directory"),
-            Class::File => (acc.file, "file"),
-            Class::Process => (acc.process_path, "process"),
-            Class::Port => (acc.port, "port"),
-        };
-
-        for m in &e.matches {
-            // Service users of database processes (ClamAV: OnAccessExcludeUname).
-            if acc.user
-                && class == Class::Process
-                && DATABASE_COMPONENTS.contains(&e.component.as_str())
-                && m.container_path.is_none()
-                && m.container.is_none()
-                && let Some((uid, user)) = m.pid.and_then(|pid| input.users.get(&pid))
-            {
-                let risky = risk::process_risk(&m.value.display()).is_some()
-                    || (e.risk == Risk::High && !allowed);
-                if *uid >= 100
-                    && !SHARED_USERS.contains(&user.as_str())
-                    && !risky
-                    && vendor::can_carry(v, user).is_ok()
-                    && !user.contains(['*', '?', '/'])
-                {
-                    if let Some(&i) = seen_users.get(user) {
-                        let u: &mut UserItem = &mut p.users[i];
-                        if !u.id.split(", ").any(|x| x == e.id) {
-                            u.id = format!("{}, {}", u.id, e.id);
-                        }
-                    } else {
-                        seen_users.insert(user.clone(), p.users.len());
-                        p.users.push(UserItem {
-                            id: e.id.clone(),
-                            user: user.clone(),
-                            uid: *uid,
-                            process: m.value.display(),
-                            n: 0,
-                        });
-                    }
-                }
-            }
-
-            if !expressible {
-                let why = format!("{display} has no way to express a {kind_name} exclusion");
-                skip(
-                    &mut p.warnings,
-                    &mut p.not_expressible,
-                    "not-expressible",
-                    &e.id,
-                    kind_name,
-                    m.value.display(),
-                    "not written",
-                    why,
-                );
-                continue;
-            }
-
-            if class == Class::Port {
-                let Some(s) = m.value.as_str() else {
-                    continue;
-                };
-                let (port, proto) = s.split_once('/').unwrap_or((s, "tcp"));
-                let Ok(port) = port.parse::<u16>() else {
-                    p.refused.push(Skipped {
-                        id: e.id.clone(),
-                        kind: "port".into(),
-                        value: m.value.display(),
-                        why: "not a port/protocol value".into(),
-                    });
-                    continue;
-                };
-                let value = format!("{port}/{}", proto.to_ascii_lowercase());
-                if let Some(&i) = seen_ports.get(&value) {
-                    let it: &mut PortItem = &mut p.ports[i];
-                    if !it.id.split(", ").any(|x| x == e.id) {
-                        it.id = format!("{}, {}", it.id, e.id);
-                    }
-                    continue;
-                }
-                if !matches!(proto, "tcp" | "udp") {
-                    continue;
-                }
-                seen_ports.insert(value.clone(), p.ports.len());
-                p.ports.push(PortItem {
-                    id: e.id.clone(),
-                    value,
-                    port,
-                    protocol: proto.to_string(),
-                    component: e.component.clone(),
-                    n: 0,
-                });
-                continue;
-            }
-
-            for c in cands(class, m) {
-                // Not clean text, or a format of the product cannot carry it: refused.
-                let mut note = c.note.clone();
-                let checked = match c.value.as_str().filter(|_| c.value.is_clean_text()) {
-                    None => Err("not clean text (invalid UTF-8 or a control character such as a newline): no format can carry it safely".to_string()),
-                    Some(s) => crate::render::escape::normalise_abs(s).and_then(|n| {
-                        vendor::can_carry(v, &n)?;
-                        Ok(n)
-                    }),
-                };
-                let mut value = match checked {
-                    Ok(n) => n,
-                    Err(why) => {
-                        skip(
-                            &mut p.warnings,
-                            &mut p.refused,
-                            "refused-value",
-                            &e.id,
-                            kind_name,
-                            c.value.display(),
-                            "refused",
-                            why,
-                        );
-                        continue;
-                    }
-                };
-
-                // Risk gate.
-                let value_risk = match class {
-                    Class::Directory => risk::directory_risk(&value),
-                    Class::File => risk::file_risk(&value),
-                    Class::Process => risk::process_risk(&value),
-                    Class::Port => None,
-                };
-                let high = e.risk == Risk::High || value_risk.is_some();
-                if high && !allowed {
-                    let why = value_risk
-                        .clone()
-                        .unwrap_or_else(|| e.risk_why.en.trim_end_matches('.').to_string());
-                    if let Some(narrow) =
-                        c.narrow.as_ref().and_then(|h| h.as_str().map(String::from))
-                        && c.narrow.as_ref().is_some_and(|h| h.is_clean_text())
-                        && vendor::can_carry(v, &narrow).is_ok()
-                    {
-                        let msg = format!(
-                            "high risk ({why}); written only as this container's own copy {narrow}, not as {value} for the whole host; pass --allow-risk {} to write {value}",
-                            e.id
-                        );
-                        p.warnings
-                            .push(warn("narrowed", &e.id, format!("{}: {msg}", e.id)));
-                        p.narrowed.push(Skipped {
-                            id: e.id.clone(),
-                            kind: kind_name.into(),
-                            value: value.clone(),
-                            why: msg,
-                        });
-                        // the host copy is a candidate of its own (pushed by `cands`)
-                        continue;
-                    }
-                    if c.note
-                        .as_deref()
-                        .is_some_and(|n| n.starts_with("host path of"))
-                    {
-                        // the narrow form of a risky inner path: write it, it names one file
-                    } else {
-                        let msg =
-                            format!("high risk: {why}; pass --allow-risk {} to write it", e.id);
-                        skip(
-                            &mut p.warnings,
-                            &mut p.held_back,
-                            "held-back",
-                            &e.id,
-                            kind_name,
-                            value.clone(),
-                            "held back",
-                            msg,
-                        );
-                        continue;
-                    }
-                } else if high {
-                    note = Some(match note {
-                        Some(n) => format!("{n}; high risk, allowed by --allow-risk"),
-                        None => "high risk, allowed by --allow-risk".into(),
-                    });
-                }
-
-                // Drift-proof form.
-                let mut wildcard = false;
-                let concrete = vec![value.clone()];
-                if input.wildcards
-                    && c.wildcardable
-                    && let Some(g) = wildcard_form(v, cat, catalog, &value)
-                    && g != value.trim_end_matches('/')
-                {
-                    value = g;
-                    wildcard = true;
-                }
-                let kind: &'static str = match class {
-                    Class::Directory => "directory",
-                    Class::File => "file",
-                    _ => "process",
-                };
-                let key = (kind, value.clone());
-                if let Some(&(i, cl)) = seen.get(&key) {
-                    let list = match cl {
-                        Class::Directory => &mut p.directories,
-                        Class::File => &mut p.files,
-                        _ => &mut p.processes,
-                    };
-                    let it = &mut list[i];
-                    if !it.ids.contains(&e.id) {
-                        it.ids.push(e.id.clone());
-                        it.id = it.ids.join(", ");
-                    }
-                    for cv in concrete {
-                        if !it.concrete.contains(&cv) {
-                            it.concrete.push(cv);
-                        }
-                    }
-                    continue;
-                }
-                let (parent, name) = split(&value);
-                let item = Item {
-                    id: e.id.clone(),
-                    ids: vec![e.id.clone()],
-                    kind,
-                    path: value.clone(),
-                    parent,
-                    name,
-                    entry_kind: e.kind.as_str().into(),
-                    canonical: one_line(&e.canonical),
-                    component: one_line(&e.component),
-                    risk: if high {
-                        "high".into()
-                    } else {
-                        e.risk.as_str().into()
-                    },
-                    reason: one_line(&e.reason.en),
-                    drift: drift.as_deref().map(one_line),
-                    note: note.as_deref().map(one_line),
-                    wildcard,
-                    concrete,
-                    n: 0,
-                    seq: 0,
-                };
-                let list = match class {
-                    Class::Directory => &mut p.directories,
-                    Class::File => &mut p.files,
-                    _ => &mut p.processes,
-                };
-                seen.insert(key, (list.len(), class));
-                list.push(item);
-            }
+    /// Service users of database processes on the host (ClamAV: OnAccessExcludeUname).
+    fn service_user(&mut self, ec: &EntryCtx, m: &Match) {
+        let e = ec.e;
+        if !(self.v.descriptor.accepts.user
+            && ec.class == Class::Process
+            && DATABASE_COMPONENTS.contains(&e.component.as_str())
+            && m.container_path.is_none()
+            && m.container.is_none())
+        {
+            return;
         }
-    }
-
-    for (i, it) in p.directories.iter_mut().enumerate() {
-        it.n = i;
-    }
-    for (i, it) in p.files.iter_mut().enumerate() {
-        it.n = i;
-    }
-    for (i, it) in p.processes.iter_mut().enumerate() {
-        it.n = i;
-    }
-    for (seq, it) in p
-        .directories
-        .iter_mut()
-        .chain(p.files.iter_mut())
-        .chain(p.processes.iter_mut())
-        .enumerate()
-    {
-        it.seq = seq;
-    }
-    p.all = p
-        .directories
-        .iter()
-        .chain(p.files.iter())
-        .chain(p.processes.iter())
-        .cloned()
-        .collect();
-    for (i, it) in p.ports.iter_mut().enumerate() {
-        it.n = i;
-    }
-    for (i, it) in p.users.iter_mut().enumerate() {
-        it.n = i;
-    }
-
-    for s in p
-        .not_expressible
-        .iter_mut()
-        .chain(p.refused.iter_mut())
-        .chain(p.held_back.iter_mut())
-        .chain(p.narrowed.iter_mut())
-        .chain(p.disabled.iter_mut())
-    {
-        s.value = one_line(&s.value);
-        s.why = one_line(&s.why);
-    }
-    for list in [
-        &mut p.not_expressible,
-        &mut p.refused,
-        &mut p.held_back,
-        &mut p.narrowed,
-    ] {
-        let mut seen = std::collections::BTreeSet::new();
-        list.retain(|s| seen.insert((s.id.clone(), s.value.clone(), s.why.clone())));
-    }
-    let mut seen_w = std::collections::BTreeSet::new();
-    p.warnings
-        .retain(|w| seen_w.insert((w.code.clone(), w.subject.clone(), w.message.clone())));
-
-    // Partly expressible kinds (declared by the descriptor).
-    for lim in &v.descriptor.partial {
-        let items: Vec<&Item> = match lim.kind.as_str() {
-            "directory" => p.directories.iter().collect(),
-            "file" => p.files.iter().collect(),
-            "process" => p.processes.iter().collect(),
-            _ => Vec::new(),
+        let Some((uid, user)) = m.pid.and_then(|pid| self.input.users.get(&pid)) else {
+            return;
         };
-        let mut add = Vec::new();
-        for it in items {
-            p.warnings.push(warn(
-                "partly-expressible",
-                &it.id,
-                format!("{}: {} written, but {}", it.id, it.path, lim.why),
-            ));
-            add.push(Skipped {
-                id: it.id.clone(),
-                kind: lim.kind.clone(),
-                value: it.path.clone(),
-                why: lim.why.clone(),
+        let risky = risk::process_risk(&m.value.display()).is_some()
+            || (e.risk == Risk::High && !ec.allowed);
+        if *uid < 100
+            || SHARED_USERS.contains(&user.as_str())
+            || risky
+            || vendor::can_carry(self.v, user).is_err()
+            || user.contains(['*', '?', '/'])
+        {
+            return;
+        }
+        if let Some(&i) = self.seen_users.get(user) {
+            let u: &mut UserItem = &mut self.p.users[i];
+            if !u.id.split(", ").any(|x| x == e.id) {
+                u.id = format!("{}, {}", u.id, e.id);
+            }
+        } else {
+            self.seen_users.insert(user.clone(), self.p.users.len());
+            self.p.users.push(UserItem {
+                id: e.id.clone(),
+                user: user.clone(),
+                uid: *uid,
+                process: m.value.display(),
+                n: 0,
             });
         }
-        p.partial.extend(add);
     }
 
-    for a in input.allow_risk {
-        if report.entries.iter().all(|e| &e.id != a) {
-            p.warnings.push(warn(
-                "unknown-id",
-                a,
-                format!("--allow-risk {a}: no entry of the report has this id"),
-            ));
+    /// Whether the product can express this kind at all; if not, listed as such.
+    fn expressible(&mut self, ec: &EntryCtx, m: &Match) -> bool {
+        let acc = &self.v.descriptor.accepts;
+        let ok = match ec.class {
+            Class::Directory => acc.directory,
+            Class::File => acc.file,
+            Class::Process => acc.process_path,
+            Class::Port => acc.port,
+        };
+        if !ok {
+            let why = format!(
+                "{} has no way to express a {} exclusion",
+                self.v.descriptor.display_name, ec.kind_name
+            );
+            skip(
+                &mut self.p.warnings,
+                &mut self.p.not_expressible,
+                "not-expressible",
+                &ec.e.id,
+                ec.kind_name,
+                m.value.display(),
+                "not written",
+                why,
+            );
+        }
+        ok
+    }
+
+    fn port(&mut self, ec: &EntryCtx, m: &Match) {
+        let e = ec.e;
+        let Some(s) = m.value.as_str() else {
+            return;
+        };
+        let (port, proto) = s.split_once('/').unwrap_or((s, "tcp"));
+        let Ok(port) = port.parse::<u16>() else {
+            self.p.refused.push(Skipped {
+                id: e.id.clone(),
+                kind: "port".into(),
+                value: m.value.display(),
+                why: "not a port/protocol value".into(),
+            });
+            return;
+        };
+        let value = format!("{port}/{}", proto.to_ascii_lowercase());
+        if let Some(&i) = self.seen_ports.get(&value) {
+            let it: &mut PortItem = &mut self.p.ports[i];
+            if !it.id.split(", ").any(|x| x == e.id) {
+                it.id = format!("{}, {}", it.id, e.id);
+            }
+            return;
+        }
+        if !matches!(proto, "tcp" | "udp") {
+            return;
+        }
+        self.seen_ports.insert(value.clone(), self.p.ports.len());
+        self.p.ports.push(PortItem {
+            id: e.id.clone(),
+            value,
+            port,
+            protocol: proto.to_string(),
+            component: e.component.clone(),
+            n: 0,
+        });
+    }
+
+    /// Not clean text, or a format of the product cannot carry it: refused.
+    fn checked(&mut self, ec: &EntryCtx, c: &cands::Cand) -> Option<String> {
+        let checked = match c.value.as_str().filter(|_| c.value.is_clean_text()) {
+            None => Err("not clean text (invalid UTF-8 or a control character such as a newline): no format can carry it safely".to_string()),
+            Some(s) => crate::render::escape::normalise_abs(s).and_then(|n| {
+                vendor::can_carry(self.v, &n)?;
+                Ok(n)
+            }),
+        };
+        match checked {
+            Ok(n) => Some(n),
+            Err(why) => {
+                skip(
+                    &mut self.p.warnings,
+                    &mut self.p.refused,
+                    "refused-value",
+                    &ec.e.id,
+                    ec.kind_name,
+                    c.value.display(),
+                    "refused",
+                    why,
+                );
+                None
+            }
         }
     }
-    p
+
+    /// One candidate through refusal, the risk gate and the wildcard form, into its list.
+    fn value(&mut self, ec: &EntryCtx, c: cands::Cand) {
+        let e = ec.e;
+        let Some(mut value) = self.checked(ec, &c) else {
+            return;
+        };
+        let mut note = c.note.clone();
+        let vrisk = gate::value_risk(ec.class, &c, &value);
+        let high = e.risk == Risk::High || vrisk.is_some();
+        if high && !ec.allowed {
+            let why = vrisk
+                .clone()
+                .unwrap_or_else(|| e.risk_why.en.trim_end_matches('.').to_string());
+            let msg = if c.view == PathView::Container && ec.class == Class::Process {
+                gate::no_narrow_form(&why, &c, &value, &e.id)
+            } else {
+                format!("high risk: {why}; pass --allow-risk {} to write it", e.id)
+            };
+            skip(
+                &mut self.p.warnings,
+                &mut self.p.held_back,
+                "held-back",
+                &e.id,
+                ec.kind_name,
+                value.clone(),
+                "held back",
+                msg,
+            );
+            return;
+        } else if high {
+            note = Some(match note {
+                Some(n) => format!("{n}; high risk, allowed by --allow-risk"),
+                None => "high risk, allowed by --allow-risk".into(),
+            });
+        }
+
+        // Drift-proof form.
+        let mut wildcard = false;
+        let concrete = vec![value.clone()];
+        if self.input.wildcards
+            && c.wildcardable
+            && let Some(g) = wildcard_form(self.v, ec.cat, self.catalog, &value)
+            && g != value.trim_end_matches('/')
+        {
+            value = g;
+            wildcard = true;
+        }
+        let kind: &'static str = match ec.class {
+            Class::Directory => "directory",
+            Class::File => "file",
+            _ => "process",
+        };
+        let key = (kind, value.clone());
+        if let Some(&(i, cl)) = self.seen.get(&key) {
+            let it = &mut self.list(cl)[i];
+            if !it.ids.contains(&e.id) {
+                it.ids.push(e.id.clone());
+                it.id = it.ids.join(", ");
+            }
+            for cv in concrete {
+                if !it.concrete.contains(&cv) {
+                    it.concrete.push(cv);
+                }
+            }
+            return;
+        }
+        let (parent, name) = split(&value);
+        let item = Item {
+            id: e.id.clone(),
+            ids: vec![e.id.clone()],
+            kind,
+            path: value.clone(),
+            parent,
+            name,
+            entry_kind: e.kind.as_str().into(),
+            canonical: one_line(&e.canonical),
+            component: one_line(&e.component),
+            risk: if high {
+                "high".into()
+            } else {
+                e.risk.as_str().into()
+            },
+            reason: one_line(&e.reason.en),
+            drift: ec.drift.as_deref().map(one_line),
+            note: note.as_deref().map(one_line),
+            view: c.view,
+            wildcard,
+            concrete,
+            n: 0,
+            seq: 0,
+        };
+        let list = self.list(ec.class);
+        let at = list.len();
+        list.push(item);
+        self.seen.insert(key, (at, ec.class));
+    }
+
+    fn list(&mut self, class: Class) -> &mut Vec<Item> {
+        match class {
+            Class::Directory => &mut self.p.directories,
+            Class::File => &mut self.p.files,
+            _ => &mut self.p.processes,
+        }
+    }
+
+    /// Numbering, de-duplication, the kinds a product writes only in part, unknown
+    /// `--allow-risk` ids, and the scanner's gaps on this host.
+    fn finish(self, report: &crate::model::Report) -> Plan {
+        let Builder {
+            mut p, v, input, ..
+        } = self;
+        for (i, it) in p.directories.iter_mut().enumerate() {
+            it.n = i;
+        }
+        for (i, it) in p.files.iter_mut().enumerate() {
+            it.n = i;
+        }
+        for (i, it) in p.processes.iter_mut().enumerate() {
+            it.n = i;
+        }
+        for (seq, it) in p
+            .directories
+            .iter_mut()
+            .chain(p.files.iter_mut())
+            .chain(p.processes.iter_mut())
+            .enumerate()
+        {
+            it.seq = seq;
+        }
+        p.all = p
+            .directories
+            .iter()
+            .chain(p.files.iter())
+            .chain(p.processes.iter())
+            .cloned()
+            .collect();
+        for (i, it) in p.ports.iter_mut().enumerate() {
+            it.n = i;
+        }
+        for (i, it) in p.users.iter_mut().enumerate() {
+            it.n = i;
+        }
+
+        for s in p
+            .not_expressible
+            .iter_mut()
+            .chain(p.refused.iter_mut())
+            .chain(p.held_back.iter_mut())
+            .chain(p.narrowed.iter_mut())
+            .chain(p.disabled.iter_mut())
+        {
+            s.value = one_line(&s.value);
+            s.why = one_line(&s.why);
+        }
+        for list in [
+            &mut p.not_expressible,
+            &mut p.refused,
+            &mut p.held_back,
+            &mut p.narrowed,
+        ] {
+            let mut seen = std::collections::BTreeSet::new();
+            list.retain(|s| seen.insert((s.id.clone(), s.value.clone(), s.why.clone())));
+        }
+        let mut seen_w = std::collections::BTreeSet::new();
+        p.warnings
+            .retain(|w| seen_w.insert((w.code.clone(), w.subject.clone(), w.message.clone())));
+
+        // Partly expressible kinds (declared by the descriptor).
+        for lim in &v.descriptor.partial {
+            let items: Vec<&Item> = match lim.kind.as_str() {
+                "directory" => p.directories.iter().collect(),
+                "file" => p.files.iter().collect(),
+                "process" => p.processes.iter().collect(),
+                _ => Vec::new(),
+            };
+            let mut add = Vec::new();
+            for it in items {
+                p.warnings.push(warn(
+                    "partly-expressible",
+                    &it.id,
+                    format!("{}: {} written, but {}", it.id, it.path, lim.why),
+                ));
+                add.push(Skipped {
+                    id: it.id.clone(),
+                    kind: lim.kind.clone(),
+                    value: it.path.clone(),
+                    why: lim.why.clone(),
+                });
+            }
+            p.partial.extend(add);
+        }
+
+        for a in input.allow_risk {
+            if report.entries.iter().all(|e| &e.id != a) {
+                p.warnings.push(warn(
+                    "unknown-id",
+                    a,
+                    format!("--allow-risk {a}: no entry of the report has this id"),
+                ));
+            }
+        }
+        p.gaps = gaps(v, report, input.mounts);
+        p
+    }
+}
+
+/// The descriptor's gaps that apply to this host, as header lines.
+fn gaps(v: &Vendor, report: &crate::model::Report, mounts: Option<&[String]>) -> Vec<String> {
+    let containers = report
+        .entries
+        .iter()
+        .flat_map(|e| e.matches.iter())
+        .any(|m| m.container.is_some() || m.container_path.is_some());
+    let mut out = Vec::new();
+    for g in &v.descriptor.gaps {
+        match g.when.as_str() {
+            "always" => out.push(one_line(&g.text)),
+            "containers" if containers => out.push(one_line(&g.text)),
+            "mounts" => match mounts {
+                Some(list) if !list.is_empty() => {
+                    let shown: Vec<&str> = list.iter().take(40).map(String::as_str).collect();
+                    let more = list.len().saturating_sub(shown.len());
+                    let tail = if more > 0 {
+                        format!(" (and {more} more)")
+                    } else {
+                        String::new()
+                    };
+                    out.push(one_line(&format!(
+                        "{} Mount points on this host: {}{tail}.",
+                        g.text,
+                        shown.join(", ")
+                    )));
+                }
+                Some(_) => {}
+                None => out.push(one_line(&format!(
+                    "{} The host's mount table was not read (not rendered from the live host): check `findmnt` below each OnAccessIncludePath.",
+                    g.text
+                ))),
+            },
+            _ => {}
+        }
+    }
+    out
 }

@@ -43,6 +43,117 @@ pub enum WildcardStyle {
     WholeSegment,
 }
 
+/// Which view of a path a product compares, for one kind of exclusion.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ViewKind {
+    /// The host's path (ClamAV's clamonacc marks host directories: measured).
+    Host,
+    /// The path inside the container (what `/proc/PID/exe` of a container process reads).
+    Container,
+    /// Not known: both forms are written, each rated for risk in its own right.
+    #[default]
+    Unknown,
+}
+
+impl ViewKind {
+    /// Whether a value in `view` is written for a product that compares `self`.
+    pub fn writes(self, view: crate::model::PathView) -> bool {
+        use crate::model::PathView;
+        match self {
+            ViewKind::Unknown => true,
+            ViewKind::Host => view == PathView::Host,
+            ViewKind::Container => view == PathView::Container,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewKind::Host => "host",
+            ViewKind::Container => "container",
+            ViewKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// One declared view and where it is known from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ViewDecl {
+    pub view: ViewKind,
+    /// A document, a source file, or a measurement (with the lab record that holds it).
+    pub source: String,
+}
+
+impl Default for ViewDecl {
+    fn default() -> Self {
+        ViewDecl {
+            view: ViewKind::Unknown,
+            source: "not declared by this vendor folder".into(),
+        }
+    }
+}
+
+/// The paths a product's scanner compares, for file and process exclusions.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Views {
+    #[serde(default)]
+    pub files: ViewDecl,
+    #[serde(default)]
+    pub processes: ViewDecl,
+}
+
+/// Something the product's scanner does not cover on some hosts, said in the outputs' header.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    /// `always`, `containers` (containers run on the host) or `mounts` (the host's mount points
+    /// are listed after the text).
+    pub when: String,
+    pub text: String,
+}
+
+/// A template switch that depends on the product version (`params.version`): `params.<name>`
+/// is true when the version is `min` or later.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    pub name: String,
+    pub min: String,
+    /// Where the version limit comes from.
+    pub source: String,
+}
+
+/// Dotted numeric versions compared component by component (`11.1` < `11.10`; a missing or
+/// non-numeric component counts as 0). `None` when `v` has no leading number at all.
+pub fn version_at_least(v: &str, min: &str) -> Option<bool> {
+    let parse = |s: &str| -> Vec<u64> {
+        s.split(['.', '-', '+', '~'])
+            .map(|c| {
+                c.chars()
+                    .take_while(|d| d.is_ascii_digit())
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
+    if !v.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let (a, b) = (parse(v), parse(min));
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (
+            a.get(i).copied().unwrap_or(0),
+            b.get(i).copied().unwrap_or(0),
+        );
+        if x != y {
+            return Some(x > y);
+        }
+    }
+    Some(true)
+}
+
 /// One output file of a vendor.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -92,6 +203,68 @@ pub struct Descriptor {
     /// gets a warning saying so.
     #[serde(default)]
     pub partial: Vec<Limit>,
+    /// Which path views the scanner compares, with sources.
+    #[serde(default)]
+    pub views: Views,
+    /// What the scanner does not cover, told in the outputs' header.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+    /// Version-dependent template switches (`params.version`, `--vendor-param NAME.version=V`).
+    #[serde(default)]
+    pub features: Vec<Feature>,
+    /// A command printing the installed product's version, run when `params.version` is `auto`
+    /// and the live host is rendered (`["clamd", "--version"]`).
+    #[serde(default)]
+    pub version_command: Vec<String>,
+}
+
+impl Descriptor {
+    /// The params the templates get: the descriptor's, `version` resolved (`detected` when
+    /// `auto`), and one boolean per feature.
+    pub fn effective_params(&self, detected: Option<&str>) -> serde_json::Value {
+        let mut p = match &self.params {
+            serde_json::Value::Object(m) => m.clone(),
+            _ => serde_json::Map::new(),
+        };
+        let declared = p
+            .get("version")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        let (version, how) = if declared == "auto" {
+            match detected {
+                Some(d) => (d.to_string(), "detected on this host".to_string()),
+                None => (
+                    p.get("version_default")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                    "not detected (not the live host, or the product is not installed): assumed; set --vendor-param NAME.version=V".to_string(),
+                ),
+            }
+        } else {
+            (declared.clone(), "as given".to_string())
+        };
+        if !version.is_empty() {
+            p.insert("version".into(), version.clone().into());
+            p.insert("version_how".into(), how.into());
+        }
+        for f in &self.features {
+            let on = version_at_least(&version, &f.min).unwrap_or(false);
+            p.insert(f.name.clone(), on.into());
+        }
+        serde_json::Value::Object(p)
+    }
+
+    /// Override one param (`--vendor-param NAME.KEY=VALUE`).
+    pub fn set_param(&mut self, key: &str, value: &str) {
+        if !self.params.is_object() {
+            self.params = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let serde_json::Value::Object(m) = &mut self.params {
+            m.insert(key.to_string(), value.into());
+        }
+    }
 }
 
 /// A kind the product expresses only in part.
@@ -462,6 +635,22 @@ fn build(
             l,
             c,
             "a vendor needs at least one source for its syntax",
+        ));
+    }
+    if let Some(g) = d
+        .gaps
+        .iter()
+        .find(|g| !matches!(g.when.as_str(), "always" | "containers" | "mounts"))
+    {
+        let (l, c) = pos("gaps");
+        return Err(at(
+            &yname,
+            l,
+            c,
+            format!(
+                "gap `when: {}` must be always, containers or mounts",
+                g.when
+            ),
         ));
     }
     if d.files.is_empty() {

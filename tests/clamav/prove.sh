@@ -62,6 +62,17 @@ if [ -z "${AVX_PROVE_INNER:-}" ]; then
     command -v "$t" >/dev/null || missing+=("$t")
   done
   [ ${#missing[@]} -eq 0 ] || die "missing: ${missing[*]} (apt-get install -y clamav clamav-daemon util-linux python3)"
+  # The version proven, stated in the output. Before 1.4.5 clamonacc has a bug of its own
+  # (an OnAccessExcludePath X with a sibling named X2 or X-old disables the whole include path,
+  # fixed by upstream commit bb829064a; ../shared/research/container-paths-clamav-1.4.6.md 1.3):
+  # a proof on such a version would prove that bug, not the exclusions. Debian bookworm main
+  # ships 1.4.3, bookworm-security 1.4.6.
+  CLAMV=$(clamd --version 2>/dev/null | sed -nE 's/^ClamAV ([0-9]+\.[0-9]+\.[0-9]+).*/\1/p')
+  [ -n "$CLAMV" ] || die "cannot read the ClamAV version from clamd --version"
+  if [ "$(printf '%s\n%s\n' 1.4.5 "$CLAMV" | sort -V | head -n1)" != 1.4.5 ]; then
+    die "ClamAV $CLAMV is older than 1.4.5 (prefix-sibling exclusion bug): install clamav and clamav-daemon from bookworm-security (1.4.6)"
+  fi
+  echo "# ClamAV $CLAMV (clamd --version): the version this run proves"
   [ -d "$1" ] && [ -r "$2" ] && [ -r "$3" ] || die "cannot read $1, $2 or $3"
   D=$(readlink -f "$1") XL=$(readlink -f "$2") SL=$(readlink -f "$3")
   [ -n "$KEEP" ] && { mkdir -p "$KEEP" && KEEP=$(readlink -f "$KEEP"); }

@@ -114,6 +114,7 @@ impl HostBuilder {
                 namespace: m.namespace.map(String::from),
                 sha256: m.sha256.map(String::from),
                 via: m.via.into(),
+                ..Match::default()
             })
             .collect();
         let mut found: Vec<String> = e.matches.iter().map(|m| m.value.display()).collect();

@@ -80,6 +80,8 @@ pub struct Container {
     pub flavor: Flavor,
     pub pod_uid: Option<String>,
     pub namespace: Option<String>,
+    /// The pod's name (what the kubelet writes into `/var/log/pods/<ns>_<pod>_<uid>`).
+    pub pod_name: Option<String>,
     pub qos: &'static str,
     /// Lower layers as host paths, top first (what `lowerdir=` lists).
     pub lowers: Vec<Vec<u8>>,
@@ -388,12 +390,13 @@ impl Host {
         layers: usize,
     ) -> usize {
         let id = hex_id(&format!("{}/{name}", self.hostname));
-        let (pod_uid, namespace) = match pod {
+        let (pod_uid, namespace, pod_name) = match pod {
             Some((p, ns)) => (
                 Some(pod_uid(&format!("{}/{p}", self.hostname))),
                 Some(ns.to_string()),
+                Some(p.to_string()),
             ),
-            None => (None, None),
+            None => (None, None, None),
         };
         let mut lowers = Vec::new();
         let mut lower_links = Vec::new();
@@ -449,6 +452,7 @@ impl Host {
             flavor,
             pod_uid,
             namespace,
+            pod_name,
             qos: "burstable",
             lowers,
             lower_links,
@@ -489,6 +493,7 @@ impl Host {
         self.ctrs[c].netns = self.ctrs[with].netns;
         self.ctrs[c].pod_uid = self.ctrs[with].pod_uid.clone();
         self.ctrs[c].namespace = self.ctrs[with].namespace.clone();
+        self.ctrs[c].pod_name = self.ctrs[with].pod_name.clone();
     }
 
     fn kubelet_root(&self, c: &Container) -> &'static str {
@@ -904,6 +909,14 @@ impl Host {
                 let mut hp = l.clone();
                 hp.extend_from_slice(path);
                 put(&at(&hp), node, path);
+            }
+            if let (Some(uid), Some(ns), Some(pod)) = (&c.pod_uid, &c.namespace, &c.pod_name) {
+                // the kubelet's pod log directory (kuberuntime BuildPodLogsDirectory, research
+                // note M8): where discovery reads a pod's namespace and name
+                write(
+                    &at(format!("/var/log/pods/{ns}_{pod}_{uid}/{}/0.log", c.name).as_bytes()),
+                    b"",
+                );
             }
             if let (Some(uid), Some(ns)) = (&c.pod_uid, &c.namespace) {
                 let kr = self.kubelet_root(c);

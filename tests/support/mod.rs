@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod export_fleet;
+pub mod fanotify;
 pub mod fixture;
 pub mod hosts;
 pub mod real;

@@ -72,3 +72,41 @@ pub fn lock_real() -> RealLock {
     );
     RealLock(f)
 }
+
+/// The installed ClamAV version (`clamd --version` prints `ClamAV 1.4.6[/db/date]`).
+pub fn clamav_version() -> Option<(u32, u32, u32)> {
+    let out = std::process::Command::new("clamd")
+        .arg("--version")
+        .output()
+        .ok()?;
+    let s = String::from_utf8_lossy(&out.stdout);
+    let v = s
+        .trim()
+        .strip_prefix("ClamAV ")?
+        .split('/')
+        .next()?
+        .to_string();
+    let mut it = v.split('.').map(|x| x.parse::<u32>().ok());
+    Some((it.next()??, it.next()??, it.next()?.unwrap_or(0)))
+}
+
+/// The ClamAV proofs need 1.4.5 or later: before it, clamonacc disables a whole include path
+/// when an excluded directory has a sibling whose name extends it (`X2`, `X-old`; upstream
+/// commit bb829064a, ../shared/research/container-paths-clamav-1.4.6.md 1.3). Debian bookworm
+/// main ships 1.4.3, bookworm-security 1.4.6. Empty when the installed version is fine.
+pub fn missing_clamav_145() -> Vec<String> {
+    match clamav_version() {
+        Some(v) if v >= (1, 4, 5) => {
+            eprintln!(
+                "NOTE: ClamAV {}.{}.{} installed: the version these proofs prove",
+                v.0, v.1, v.2
+            );
+            Vec::new()
+        }
+        Some(v) => vec![format!(
+            "ClamAV {}.{}.{} is older than 1.4.5 (prefix-sibling exclusion bug): install clamav from bookworm-security",
+            v.0, v.1, v.2
+        )],
+        None => vec!["clamd --version gave no ClamAV version".into()],
+    }
+}
