@@ -17,27 +17,9 @@ pub struct Mount {
 /// Most a mount table is read (a node with thousands of pods stays far below).
 const MAX_BYTES: u64 = 8 << 20;
 
-/// `\040`-style octal escapes of mountinfo, undone.
+/// `\040`-style octal escapes of mountinfo, undone (discovery's decoder, as text).
 fn unescape(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\'
-            && i + 3 < b.len()
-            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
-        {
-            let v = (b[i + 1] - b'0') as u32 * 64
-                + (b[i + 2] - b'0') as u32 * 8
-                + (b[i + 3] - b'0') as u32;
-            out.push(v as u8);
-            i += 4;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&crate::discovery::container::unescape(s.as_bytes())).into_owned()
 }
 
 /// Parse mountinfo text (`ID PARENT MAJ:MIN ROOT POINT OPTS ... - FSTYPE SRC OPTS`).
