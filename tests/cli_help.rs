@@ -46,3 +46,33 @@ fn every_subcommand_long_help_is_pinned() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// `--color always` colors the check table even into a pipe; `never` and a pipe under `auto` do
+/// not; `NO_COLOR` does not override an explicit `always` (fd's rules).
+#[test]
+fn color_flag_decides_the_check_table_colors() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hosts/microk8s-upgraded");
+    let run = |extra: &[&str], no_color: Option<&str>| -> String {
+        let mut c = std::process::Command::new(crate::support::bin());
+        c.args(["check", "--lang", "en", "--root"])
+            .arg(&root)
+            .args(extra);
+        match no_color {
+            Some(v) => c.env("NO_COLOR", v),
+            None => c.env_remove("NO_COLOR"),
+        };
+        let out = c.output().expect("run avexclude");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "check failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run(&["--color", "always"], None).contains("\x1b["));
+    assert!(run(&["--color", "always"], Some("1")).contains("\x1b["));
+    assert!(!run(&["--color", "never"], None).contains("\x1b["));
+    // stdout is a pipe here: auto never colors
+    assert!(!run(&[], None).contains("\x1b["));
+}
