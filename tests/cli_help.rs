@@ -76,3 +76,42 @@ fn color_flag_decides_the_check_table_colors() {
     // stdout is a pipe here: auto never colors
     assert!(!run(&[], None).contains("\x1b["));
 }
+
+/// One registry of diagnostic codes: every code the loader and the template guard emit is listed
+/// by `catalog lint --codes`, none twice, and the list is pinned by a snapshot.
+#[test]
+fn diagnostic_codes_are_one_registry_listed_by_lint_codes() {
+    let out = std::process::Command::new(crate::support::bin())
+        .args(["catalog", "lint", "--codes"])
+        .output()
+        .expect("run avexclude");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let listed: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    let mut uniq = listed.clone();
+    uniq.sort();
+    uniq.dedup();
+    assert_eq!(uniq.len(), listed.len(), "a code listed twice: {text}");
+    // every code written at a call site is registered
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let vendor = std::fs::read_to_string(root.join("src/render/vendor.rs")).unwrap();
+    let re = regex::Regex::new(r#"tpl_err\(\s*[^,]+,\s*[^,]+,\s*"([a-z-]+)""#).unwrap();
+    let used: Vec<String> = re
+        .captures_iter(&vendor)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert!(
+        used.len() >= 5,
+        "the template guard's call sites were not found"
+    );
+    for c in &used {
+        assert!(
+            listed.contains(&c.as_str()),
+            "template code {c} is not registered"
+        );
+    }
+    insta::assert_snapshot!(text);
+}

@@ -319,5 +319,8 @@ pub enum CatalogCmd {
     Lint {
         #[arg(long = "catalog", value_name = "FILE")]
         catalogs: Vec<PathBuf>,
+        /// List every diagnostic code (catalogs and vendor templates) with its meaning, and exit.
+        #[arg(long)]
+        codes: bool,
     },
 }
