@@ -37,8 +37,6 @@ pub enum Outcome {
 pub enum CliError {
     #[error("{0}")]
     Input(String),
-    #[error("`avexclude {0}` is not built yet")]
-    NotBuilt(&'static str),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
