@@ -18,4 +18,5 @@ pub mod input;
 pub mod model;
 pub mod render;
 pub mod sanitize;
+pub mod table;
 pub mod yaml;

@@ -36,7 +36,7 @@ pub fn run(cmd: CatalogCmd) -> CliResult {
 }
 
 fn table(c: &crate::model::Catalog) -> String {
-    let mut rows = vec![[
+    let mut rows = vec![vec![
         "ID".to_string(),
         "KIND".into(),
         "COMPONENT".into(),
@@ -52,7 +52,7 @@ fn table(c: &crate::model::Catalog) -> String {
         if let Some(d) = &e.disabled {
             canon.push_str(&format!("  (disabled: {d})"));
         }
-        rows.push([
+        rows.push(vec![
             e.id.clone(),
             e.kind.to_string(),
             e.component.clone(),
@@ -61,18 +61,7 @@ fn table(c: &crate::model::Catalog) -> String {
             canon,
         ]);
     }
-    let widths: Vec<usize> = (0..5)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        for (i, w) in widths.iter().enumerate() {
-            out.push_str(&format!("{:<w$}  ", r[i], w = w));
-        }
-        out.push_str(&r[5]);
-        out.push('\n');
-    }
-    out
+    crate::table::render(&rows)
 }
 
 /// Every diagnostic code, one registry shown whole: the catalog's, then the vendor templates'.
@@ -81,17 +70,9 @@ pub fn codes_text() -> String {
         ("catalog", crate::catalog::diags::CODES),
         ("template", crate::render::vendor::TEMPLATE_CODES),
     ];
-    let w = all
+    let rows: Vec<Vec<&str>> = all
         .iter()
-        .flat_map(|(_, t)| t.iter())
-        .map(|(c, _)| c.len())
-        .max()
-        .unwrap_or(0);
-    let mut out = String::new();
-    for (area, table) in all {
-        for (code, what) in table {
-            out.push_str(&format!("{area:<8}  {code:<w$}  {what}\n"));
-        }
-    }
-    out
+        .flat_map(|(area, table)| table.iter().map(move |(c, w)| vec![*area, *c, *w]))
+        .collect();
+    crate::table::render(&rows)
 }

@@ -142,21 +142,5 @@ fn table(vendors: &[Vendor]) -> String {
             d.display_name.clone(),
         ]);
     }
-    let n = head.len();
-    let widths: Vec<usize> = (0..n)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        for (i, cell) in r.iter().enumerate() {
-            if i + 1 == n {
-                out.push_str(cell);
-            } else {
-                out.push_str(cell);
-                out.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
-            }
-        }
-        out.push('\n');
-    }
-    out
+    crate::table::render(&rows)
 }
