@@ -21,7 +21,17 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-pub use crate::cli::args::{ExportFormat, Lang};
+pub use crate::i18n::Lang;
+
+/// The formats of the security-team export. Defined here, in the stage, with clap's `ValueEnum`
+/// derived so the command line takes it as it is (the stage never imports a CLI type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Markdown,
+    Html,
+    Json,
+}
 use crate::model::{Catalog, Report, ToolInfo};
 use rows::{ChangeAction, Model, RowChange, StateFacts};
 

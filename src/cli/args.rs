@@ -247,13 +247,8 @@ pub struct AuditArgs {
     pub vendor_params: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    Csv,
-    Markdown,
-    Html,
-    Json,
-}
+/// The export formats: a library type (`crate::export`), so the export stage needs no CLI type.
+pub use crate::export::ExportFormat;
 
 /// The language of human output: a library type (`crate::i18n`), so stages need no CLI type.
 pub use crate::i18n::Lang;

@@ -11,7 +11,7 @@
 use super::i18n::{self, Labels};
 use super::rows::{Model, Row};
 use super::{Meta, disp, one_line};
-use crate::cli::args::Lang;
+use crate::i18n::Lang;
 
 /// The columns, in order: (key, heading).
 pub fn columns(l: &Labels) -> Vec<(&'static str, &'static str)> {

@@ -17,7 +17,7 @@ use super::i18n::{self, Labels};
 use super::markdown::{evidence, source};
 use super::rows::{Group, GroupLine, Model, Row, RowStatus, Section};
 use super::{Meta, one_line};
-use crate::cli::args::Lang;
+use crate::i18n::Lang;
 use crate::model::Risk;
 
 /// Escape text for HTML element content and quoted attribute values.

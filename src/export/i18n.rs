@@ -4,7 +4,7 @@
 //! the language of the document.
 
 use super::rows::{ChangeAction, RowChange, RowStatus, Section};
-use crate::cli::args::Lang;
+use crate::i18n::Lang;
 use crate::model::{Risk, Text};
 
 /// Every piece of fixed text an export prints.

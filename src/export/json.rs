@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Meta;
 use super::rows::{Group, Model, Row};
-use crate::cli::args::Lang;
+use crate::i18n::Lang;
 use crate::model::{HostFacts, Summary, ToolInfo, Warning};
 
 /// Kind tag of the document, so a consumer can tell an export from a report.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::rows::{Model, RowStatus, Section};
 use crate::check::state::Sync;
-use crate::cli::args::Lang;
+use crate::i18n::Lang;
 use crate::model::Report;
 
 /// One host of an export: its report, the `sync` of `check --state` when the file had one, and

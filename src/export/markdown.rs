@@ -12,7 +12,7 @@ use super::csv::{cell, fleet_note};
 use super::i18n::{self, Labels};
 use super::rows::{Group, GroupLine, Model, Row, Section};
 use super::{Meta, one_line};
-use crate::cli::args::Lang;
+use crate::i18n::Lang;
 
 /// Escape text for a Markdown table cell or list item: everything that can act mid-line
 /// (emphasis, code, links, strikethrough, math, the cell separator) is backslash-escaped, autolinks
