@@ -16,7 +16,11 @@ pub fn run(cmd: CatalogCmd) -> CliResult {
             emit(None, text.as_bytes())?;
             Ok(Outcome::Clean)
         }
-        CatalogCmd::Lint { catalogs } => {
+        CatalogCmd::Lint { codes: true, .. } => {
+            emit(None, codes_text().as_bytes())?;
+            Ok(Outcome::Clean)
+        }
+        CatalogCmd::Lint { catalogs, .. } => {
             let c = load_catalog(&catalogs)?;
             let disabled = c.entries.iter().filter(|e| e.disabled.is_some()).count();
             let msg = format!(
@@ -67,6 +71,27 @@ fn table(c: &crate::model::Catalog) -> String {
         }
         out.push_str(&r[5]);
         out.push('\n');
+    }
+    out
+}
+
+/// Every diagnostic code, one registry shown whole: the catalog's, then the vendor templates'.
+pub fn codes_text() -> String {
+    let all = [
+        ("catalog", crate::catalog::diags::CODES),
+        ("template", crate::render::vendor::TEMPLATE_CODES),
+    ];
+    let w = all
+        .iter()
+        .flat_map(|(_, t)| t.iter())
+        .map(|(c, _)| c.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (area, table) in all {
+        for (code, what) in table {
+            out.push_str(&format!("{area:<8}  {code:<w$}  {what}\n"));
+        }
     }
     out
 }

@@ -324,6 +324,33 @@ const MAX_NESTING: usize = 32;
 /// Block helpers a template may use: they choose what to write, never write a value themselves.
 const BLOCK_HELPERS: [&str; 4] = ["if", "unless", "each", "with"];
 
+/// Stable codes of vendor-template diagnostics, with a one-line description each (listed by
+/// `catalog lint --codes` beside the catalog's own, [`crate::catalog::diags::CODES`]).
+pub const TEMPLATE_CODES: &[(&str, &str)] = &[
+    (
+        "raw-output",
+        "a template writes a value unescaped ({{{x}}}, {{&x}} and their spellings)",
+    ),
+    (
+        "bare-value",
+        "a value is written without its format's escaping helper",
+    ),
+    (
+        "block-helper",
+        "a block helper other than if, unless, each and with",
+    ),
+    ("decorator", "a decorator other than {{#*inline}}"),
+    (
+        "partial",
+        "a partial that is not named literally and defined inline",
+    ),
+    (
+        "recursive-partial",
+        "partials that call themselves, directly or through others",
+    ),
+    ("nesting", "blocks or sub-expressions nested too deep"),
+];
+
 /// A template problem: `file:line:col: error[code]: message`, like catalog diagnostics.
 fn tpl_err(
     origin: &str,
@@ -331,6 +358,10 @@ fn tpl_err(
     code: &str,
     msg: impl std::fmt::Display,
 ) -> RenderError {
+    debug_assert!(
+        TEMPLATE_CODES.iter().any(|(c, _)| *c == code),
+        "template code {code} is not in TEMPLATE_CODES"
+    );
     at(origin, line, col, format!("error[{code}]: {msg}"))
 }
 
