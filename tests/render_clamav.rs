@@ -22,9 +22,17 @@ struct Out {
 }
 
 fn render_report(r: &Report, inv: &Inventory) -> Out {
+    render_report_allowing(r, inv, &[])
+}
+
+/// Render with `--allow-risk` for the given entry ids.
+fn render_report_allowing(r: &Report, inv: &Inventory, allow: &[&str]) -> Out {
     let cat = reports::catalog();
-    let out =
-        render::render_with(r, &cat, &clamav(), &RenderOptions::default(), Some(inv)).unwrap();
+    let opts = RenderOptions {
+        allow_risk: allow.iter().map(|a| a.to_string()).collect(),
+        ..RenderOptions::default()
+    };
+    let out = render::render_with(r, &cat, &clamav(), &opts, Some(inv)).unwrap();
     let get = |n: &str| reports::file_text(&out, n);
     Out {
         clamd: get("clamd.conf"),
@@ -242,7 +250,16 @@ fn uname_only_for_dedicated_service_users_never_root_or_shared() {
             ..Default::default()
         });
     }
+    // User exclusions are high risk: none without --allow-risk, even for a dedicated user.
     let o = render_report(&r, &inv);
+    assert!(
+        values(&o.onacc, "OnAccessExcludeUname").is_empty(),
+        "{}",
+        o.onacc
+    );
+    // Allowing every entry of the report: still only the dedicated user, never root or nobody.
+    let all: Vec<&str> = r.entries.iter().map(|e| e.id.as_str()).collect();
+    let o = render_report_allowing(&r, &inv, &all);
     assert_eq!(
         values(&o.onacc, "OnAccessExcludeUname"),
         ["rabbitmq"],
@@ -258,7 +275,7 @@ fn uname_only_for_dedicated_service_users_never_root_or_shared() {
         "{}",
         o.onacc
     );
-    assert!(o.onacc.contains("no OnAccessExcludeUname written"));
+    assert!(o.onacc.contains("No database service user written"));
 }
 
 #[test]

@@ -162,8 +162,14 @@ fn renders_files_under_out_vendor_and_lists_them() {
         "{clamd}"
     );
     let onacc = std::fs::read_to_string(out_dir.join("clamav/clamonacc.conf")).unwrap();
+    // The service user of a trusted database process is high risk: held back, reason shown.
     assert!(
-        onacc.contains("\nOnAccessExcludeUname postgres\n"),
+        !onacc.contains("\nOnAccessExcludeUname postgres"),
+        "{onacc}"
+    );
+    assert!(
+        onacc.contains("#   db-postgres-bitnami: postgres: high risk: `postgres` (uid")
+            && onacc.contains("pass --allow-risk db-postgres-bitnami to write it"),
         "{onacc}"
     );
     // with -v, warnings say what was not written, per vendor
@@ -238,4 +244,61 @@ fn refuses_to_write_through_a_symlinked_vendor_dir() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+/// Threat model: a user exclusion (ClamAV `OnAccessExcludeUname`) skips every file the user's
+/// processes touch, anywhere on the host: high risk, held back with its reason in the file and
+/// the summary, and written only when `--allow-risk` names the entry it comes from.
+#[test]
+fn clamav_service_user_is_held_back_unless_allowed() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = d.path().join("inv.json");
+    std::fs::write(&inv, serde_json::to_vec(&db_inventory()).unwrap()).unwrap();
+    let run = |out: &std::path::Path, extra: &[&str]| {
+        let o = Command::cargo_bin("avexclude")
+            .unwrap()
+            .args([
+                "render",
+                "--vendor",
+                "clamav",
+                "--lang",
+                "en",
+                "--inventory",
+            ])
+            .arg(&inv)
+            .arg("--out")
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let onacc = std::fs::read_to_string(out.join("clamav/clamonacc.conf")).unwrap();
+        (String::from_utf8(o.stdout).unwrap(), onacc)
+    };
+    let (summary, onacc) = run(&d.path().join("a"), &[]);
+    assert!(!onacc.contains("OnAccessExcludeUname postgres"), "{onacc}");
+    assert!(
+        onacc.contains("# Held back (high risk):")
+            && onacc.contains("#   db-postgres-bitnami: postgres: high risk: `postgres` (uid")
+            && onacc.contains("skips every file its processes touch, anywhere on the host"),
+        "{onacc}"
+    );
+    assert!(
+        summary
+            .lines()
+            .any(|l| l.contains("held back (high risk)") && l.contains("db-postgres-bitnami")),
+        "{summary}"
+    );
+    let (_, onacc) = run(
+        &d.path().join("b"),
+        &["--allow-risk", "db-postgres-bitnami"],
+    );
+    assert!(
+        onacc.contains("\nOnAccessExcludeUname postgres\n"),
+        "{onacc}"
+    );
+    assert!(
+        !onacc.contains("db-postgres-bitnami: postgres: high risk"),
+        "written, so not also listed as held back: {onacc}"
+    );
 }

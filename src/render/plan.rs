@@ -407,6 +407,27 @@ impl<'a> Builder<'a> {
         {
             return;
         }
+        // A user exclusion is high risk in its own right (threat model): every file that user's
+        // processes touch is skipped, anywhere on the host. Written only with `--allow-risk` for
+        // the entry it comes from, like any other high-risk value.
+        if !ec.allowed {
+            let why = format!(
+                "high risk: `{user}` (uid {uid}) runs {}; excluding the user skips every file its processes touch, anywhere on the host; pass --allow-risk {} to write it",
+                m.value.display(),
+                e.id
+            );
+            skip(
+                &mut self.p.warnings,
+                &mut self.p.held_back,
+                "held-back",
+                &e.id,
+                "user",
+                user.clone(),
+                "held back",
+                why,
+            );
+            return;
+        }
         if let Some(&i) = self.seen_users.get(user) {
             let u: &mut UserItem = &mut self.p.users[i];
             if !u.id.split(", ").any(|x| x == e.id) {
@@ -659,6 +680,18 @@ impl<'a> Builder<'a> {
             it.n = i;
         }
 
+        // A user written for one entry (allowed) is not also listed as held back for another.
+        let written_users: std::collections::BTreeSet<String> =
+            p.users.iter().map(|u| u.user.clone()).collect();
+        p.held_back
+            .retain(|s| !(s.kind == "user" && written_users.contains(&s.value)));
+        p.warnings.retain(|w| {
+            !(w.code == "held-back"
+                && written_users.iter().any(|u| {
+                    w.message
+                        .contains(&format!(": {u} held back: high risk: `{u}`"))
+                }))
+        });
         for s in p
             .not_expressible
             .iter_mut()
