@@ -92,6 +92,22 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// The language of this run's human output: `--lang`, else the environment's locale.
 static LANG_RU: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// `--color` of this run: 0 auto, 1 always, 2 never (set by [`run`]).
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Whether human text written to stdout is colored (`--color`, `NO_COLOR`, a terminal).
+pub fn color_stdout() -> bool {
+    use std::io::IsTerminal;
+    let when = match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => args::ColorWhen::Always,
+        2 => args::ColorWhen::Never,
+        _ => args::ColorWhen::Auto,
+    };
+    when.enabled(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}
 
 /// The language chosen for this run (set by [`run`] before any subcommand starts).
 pub fn lang() -> args::Lang {
@@ -106,6 +122,12 @@ pub fn lang() -> args::Lang {
 pub fn run(cli: Cli) -> CliResult {
     let lang = cli.lang.unwrap_or_else(crate::i18n::Lang::from_env);
     LANG_RU.store(lang == args::Lang::Ru, std::sync::atomic::Ordering::Relaxed);
+    let color = match cli.color {
+        args::ColorWhen::Auto => 0,
+        args::ColorWhen::Always => 1,
+        args::ColorWhen::Never => 2,
+    };
+    COLOR.store(color, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Command::Catalog(c) => catalog::run(c),
         Command::Discover(a) => discover::run(a),

@@ -12,6 +12,7 @@ mod catalog_seed;
 mod check_hosts;
 mod check_table;
 mod clamav_eicar;
+mod cli_help;
 mod deploy_ansible;
 mod deploy_deb;
 mod deploy_kubernetes;

@@ -19,6 +19,46 @@ pub struct Cli {
     /// Language of every human line (default: from LC_ALL, LC_MESSAGES or LANG; ru_* is Russian).
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
+    /// When human output is colored: auto (a terminal, and NO_COLOR unset or empty), always, never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// `--color`, as fd and cargo-deny spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to color text bound for a stream that `is_terminal` (or not), given the value of
+    /// `NO_COLOR`. As fd does (no-color.org), `NO_COLOR` counts only when set to a non-empty
+    /// value, and only in `auto`: `--color always` is an explicit request.
+    pub fn enabled(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod color_tests {
+    use super::ColorWhen;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn color_follows_fd_rules() {
+        assert!(ColorWhen::Auto.enabled(true, None));
+        assert!(ColorWhen::Auto.enabled(true, Some(OsStr::new(""))));
+        assert!(!ColorWhen::Auto.enabled(true, Some(OsStr::new("1"))));
+        assert!(!ColorWhen::Auto.enabled(false, None));
+        assert!(ColorWhen::Always.enabled(false, Some(OsStr::new("1"))));
+        assert!(!ColorWhen::Never.enabled(true, None));
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,6 @@
 //! text is then information. A scan that could not see the host exits 2 (Prometheus output then
 //! says `avexclude_scan_success 0`), and the state is saved only after the report was written.
 
-use std::io::IsTerminal;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -77,9 +76,8 @@ pub fn run(args: CheckArgs) -> CliResult {
     }
     let text = match fmt {
         CheckFormat::Table => {
-            let color = args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
+            // a report written to a file (-o) is never colored
+            let color = args.output.is_none() && super::color_stdout();
             let opts = format::TableOptions {
                 color,
                 width: if args.output.is_none() {

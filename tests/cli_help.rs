@@ -1,0 +1,78 @@
+//! The command line is a contract (PRODUCT.md, "Command-line contract"): the long help of the
+//! binary and of every subcommand is pinned by a snapshot, so a renamed or dropped flag shows up
+//! in review as a diff rather than in a user's script.
+
+use clap::CommandFactory;
+
+/// Long help of `cmd` and of each subcommand below it, depth first, one section per command path.
+fn helps(cmd: &mut clap::Command, path: &str, out: &mut String) {
+    let name = if path.is_empty() {
+        cmd.get_name().to_string()
+    } else {
+        format!("{path} {}", cmd.get_name())
+    };
+    // a fixed width: the snapshot must not follow the terminal the tests run in
+    let mut c = cmd.clone().term_width(100).max_term_width(100);
+    out.push_str(&format!("===== {name} --help\n"));
+    out.push_str(&c.render_long_help().to_string());
+    out.push('\n');
+    for sub in cmd.get_subcommands_mut().filter(|s| s.get_name() != "help") {
+        helps(sub, &name, out);
+    }
+}
+
+#[test]
+fn every_subcommand_long_help_is_pinned() {
+    let mut cmd = avexclude::cli::args::Cli::command();
+    cmd.build();
+    let mut out = String::new();
+    helps(&mut cmd, "", &mut out);
+    // every contract command of PRODUCT.md is there
+    for c in [
+        "avexclude discover",
+        "avexclude check",
+        "avexclude render",
+        "avexclude accept",
+        "avexclude audit",
+        "avexclude export",
+        "avexclude vendors",
+        "avexclude catalog show",
+        "avexclude catalog lint",
+    ] {
+        assert!(
+            out.contains(&format!("===== {c} --help")),
+            "{c} missing from the command line"
+        );
+    }
+    insta::assert_snapshot!(out);
+}
+
+/// `--color always` colors the check table even into a pipe; `never` and a pipe under `auto` do
+/// not; `NO_COLOR` does not override an explicit `always` (fd's rules).
+#[test]
+fn color_flag_decides_the_check_table_colors() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hosts/microk8s-upgraded");
+    let run = |extra: &[&str], no_color: Option<&str>| -> String {
+        let mut c = std::process::Command::new(crate::support::bin());
+        c.args(["check", "--lang", "en", "--root"])
+            .arg(&root)
+            .args(extra);
+        match no_color {
+            Some(v) => c.env("NO_COLOR", v),
+            None => c.env_remove("NO_COLOR"),
+        };
+        let out = c.output().expect("run avexclude");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "check failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run(&["--color", "always"], None).contains("\x1b["));
+    assert!(run(&["--color", "always"], Some("1")).contains("\x1b["));
+    assert!(!run(&["--color", "never"], None).contains("\x1b["));
+    // stdout is a pipe here: auto never colors
+    assert!(!run(&[], None).contains("\x1b["));
+}
