@@ -196,6 +196,24 @@ fn classify_serde(msg: &str) -> &'static str {
     }
 }
 
+/// The platforms a document can be limited to (`applies_when: {platform: ...}`), each with the
+/// host fact that detects it. Deckhouse installs its node binaries in `/opt/deckhouse/bin`
+/// (research note K1, deckhouse bashible sources); microk8s is a snap, found by discovery's
+/// `/snap/microk8s/` revisions (`filesystem.snaps`), not by a path.
+pub const PLATFORMS: &[(&str, Option<&str>)] = &[
+    ("deckhouse", Some("/opt/deckhouse/bin")),
+    ("microk8s", None),
+];
+
+/// The path whose presence marks `platform` (`Some(None)`: detected another way), or `None` for
+/// an unknown platform.
+pub fn platform_marker(platform: &str) -> Option<Option<&'static str>> {
+    PLATFORMS
+        .iter()
+        .find(|(n, _)| *n == platform)
+        .map(|(_, m)| *m)
+}
+
 /// Load and validate documents in order (built-ins first, then overlays). All problems found are
 /// returned together, each with its file, line and column.
 pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
@@ -295,6 +313,27 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
                 *into = list.clone();
             }
         }
+        let platform = cf.applies_when.as_ref().map(|a| a.platform.as_str());
+        if let Some(p) = platform
+            && platform_marker(p).is_none()
+        {
+            let pos = ctx.top[fi].get("applies_when").copied().unwrap_or((1, 1));
+            ctx.diags.push(Diagnostic::new(
+                "unknown-value",
+                &f.name,
+                &f.text,
+                pos,
+                format!(
+                    "applies_when: platform '{p}' is not one of {}",
+                    PLATFORMS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            continue;
+        }
         let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
         let default_origin = cf.origin.clone().unwrap_or_else(|| "site".to_string());
         for (ii, ef) in cf.entries.iter().enumerate() {
@@ -320,6 +359,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
                 &document,
                 &default_origin,
                 cf.audit_only.unwrap_or(false),
+                platform,
             );
             index.insert(e.id.clone(), entries.len());
             origins.insert(e.id.clone(), (o.clone(), o));
@@ -402,6 +442,7 @@ fn entry_from_file(
     document: &str,
     default_origin: &str,
     audit_only: bool,
+    platform: Option<&str>,
 ) -> Entry {
     Entry {
         id: ef.id.clone(),
@@ -426,6 +467,7 @@ fn entry_from_file(
         },
         audit_only: ef.audit_only.unwrap_or(audit_only),
         disabled: None,
+        platform: platform.map(str::to_string),
     }
 }
 
@@ -491,7 +533,7 @@ fn validate_entry(
             );
         }
     }
-    if !["vendor", "avexclude", "site"]
+    if !["vendor", "avexclude", "site", "deckhouse"]
         .iter()
         .any(|o| e.source.origin.starts_with(o))
     {
@@ -500,7 +542,7 @@ fn validate_entry(
             def,
             "origin",
             format!(
-                "origin '{}' is not vendor, avexclude or site",
+                "origin '{}' is not vendor, avexclude, deckhouse or site",
                 e.source.origin
             ),
         );

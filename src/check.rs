@@ -239,6 +239,11 @@ pub fn check(catalog: &Catalog, inv: &Inventory) -> Report {
     let mut covered = BTreeSet::new();
     let mut suspects: BTreeMap<(i32, String), (Suspect, Vec<String>)> = BTreeMap::new();
     for e in &catalog.entries {
+        if let Some(p) = &e.platform
+            && !platform_present(p, inv)
+        {
+            continue;
+        }
         let mut found = matcher_for(e.kind).find(e, &ctx);
         if e.disabled.is_none() && e.kind != EntryKind::Port {
             covered.extend(found.matches.iter().filter_map(|m| m.pid));
@@ -283,6 +288,27 @@ pub fn check(catalog: &Catalog, inv: &Inventory) -> Report {
         changes: Vec::new(),
         warnings: inv.warnings.clone(),
         scan_seconds: None,
+    }
+}
+
+/// Whether the inventory shows `platform` on the host: its marker directory was recorded as
+/// existing (Deckhouse: `/opt/deckhouse/bin`), or, for microk8s, a snap revision was found. From
+/// the inventory's facts only, so `check --inventory` answers as a scan of the host does.
+pub fn platform_present(platform: &str, inv: &Inventory) -> bool {
+    match crate::catalog::platform_marker(platform) {
+        Some(Some(marker)) => inv.filesystem.paths.iter().any(|f| {
+            let p = f.path.as_bytes();
+            let p = p.strip_suffix(b"/").unwrap_or(p);
+            p == marker.as_bytes()
+                && (f.file_type == "directory"
+                    || (f.file_type == "symlink" && f.resolved.is_some()))
+        }),
+        Some(None) if platform == "microk8s" => inv
+            .filesystem
+            .snaps
+            .iter()
+            .any(|s| s.name == "microk8s" && !s.revisions.is_empty()),
+        _ => false,
     }
 }
 

@@ -694,6 +694,11 @@ pub struct Entry {
     /// Set by an overlay that disables the entry; a disabled entry is reported, never rendered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<String>,
+    /// The platform the entry belongs to (`deckhouse`, `microk8s`; from its document's
+    /// `applies_when`): on a host where discovery did not find that platform, `check` leaves the
+    /// entry out, since another platform's directory list says nothing about this host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
 }
 
 /// The effective catalog: built-in entries plus site overlays.

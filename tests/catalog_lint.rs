@@ -13,6 +13,19 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "while scanning a quoted scalar at line 5 column 16",
     ),
     ("wrong-type.yaml", "6:12", "bad-type", "expected a string"),
+    // a document limited to a platform avexclude cannot detect would silently never apply
+    (
+        "applies-when-unknown-platform.yaml",
+        "3:1",
+        "unknown-value",
+        "platform 'openshift' is not one of deckhouse, microk8s",
+    ),
+    (
+        "applies-when-unknown-key.yaml",
+        "4:3",
+        "unknown-key",
+        "unknown field `platfrom`, expected `platform`",
+    ),
     (
         "unknown-key.yaml",
         "7:5",

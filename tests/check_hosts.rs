@@ -551,3 +551,117 @@ fn table_shows_drift_for_people() {
     assert!(t.contains("snap revision 3410 -> 7394"));
     assert!(!t.contains("\x1b["), "no colour when not a terminal");
 }
+
+/// The ids a report lists from a platform document (`deckhouse-*`, `microk8s-*`).
+fn platform_ids(r: &Value, prefix: &str) -> Vec<String> {
+    r["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["id"].as_str())
+        .filter(|id| id.starts_with(prefix))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn deckhouse_worker_gets_the_deckhouse_security_software_list() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("host");
+    hosts::deckhouse_worker(&root);
+    let (_, r) = check(&root, &[]);
+    // all 14 directories of Deckhouse's list are checked on a Deckhouse node
+    assert_eq!(platform_ids(&r, "deckhouse-").len(), 14);
+    // the fixture has these (hosts.rs deckhouse_worker) ...
+    assert_statuses(
+        &r,
+        "present",
+        &[
+            "deckhouse-opt-deckhouse-bin",
+            "deckhouse-var-lib-containerd",
+            "deckhouse-var-lib-kubelet",
+        ],
+    );
+    // ... and not these: a worker has no etcd, upmeter or vector data
+    assert_statuses(
+        &r,
+        "absent",
+        &[
+            "deckhouse-var-lib-etcd",
+            "deckhouse-var-lib-upmeter",
+            "deckhouse-mnt-vector-data",
+            "deckhouse-mnt-kubernetes-data",
+        ],
+    );
+    let e = entry(&r, "deckhouse-var-lib-containerd");
+    assert_eq!(e["source"]["origin"], "deckhouse");
+    assert!(
+        e["source"]["document"]
+            .as_str()
+            .unwrap()
+            .contains("deckhouse-used-directories.yml"),
+        "{e}"
+    );
+    // whole container storage, secrets and root executables are held back
+    for id in [
+        "deckhouse-var-lib-containerd",
+        "deckhouse-etc-kubernetes",
+        "deckhouse-opt-deckhouse-bin",
+        "deckhouse-var-lib-kubelet",
+    ] {
+        assert_eq!(entry(&r, id)["risk"], "high", "{id}");
+    }
+    // not a microk8s host: its platform document is not listed at all
+    assert!(platform_ids(&r, "microk8s-").is_empty());
+
+    // the answer comes from the inventory's facts: the same offline
+    let inv = d.path().join("inv.json");
+    let st = Command::new(support::bin())
+        .args(["discover", "--format", "json", "-o"])
+        .arg(&inv)
+        .arg("--root")
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = Command::new(support::bin())
+        .args(["check", "--format", "json", "--inventory"])
+        .arg(&inv)
+        .output()
+        .unwrap();
+    let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["entries"], offline["entries"]);
+}
+
+#[test]
+fn deckhouse_list_needs_opt_deckhouse_bin_on_the_host() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::deckhouse_worker(d.path());
+    std::fs::remove_dir_all(d.path().join("opt/deckhouse/bin")).unwrap();
+    let (_, r) = check(d.path(), &[]);
+    assert!(platform_ids(&r, "deckhouse-").is_empty());
+}
+
+#[test]
+fn microk8s_host_gets_its_platform_entries_and_not_deckhouse_s() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::microk8s_seed(d.path());
+    let (_, r) = check(d.path(), &[]);
+    assert_eq!(
+        platform_ids(&r, "microk8s-"),
+        vec!["microk8s-kubelet-root", "microk8s-var-log-pods"]
+    );
+    let e = entry(&r, "microk8s-kubelet-root");
+    assert_eq!(e["source"]["origin"], "avexclude");
+    assert_eq!(e["risk"], "high");
+    assert!(platform_ids(&r, "deckhouse-").is_empty());
+}
+
+#[test]
+fn debian_db_host_lists_no_platform_entries() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::db_host(d.path());
+    let (_, r) = check(d.path(), &[]);
+    assert!(platform_ids(&r, "deckhouse-").is_empty());
+    assert!(platform_ids(&r, "microk8s-").is_empty());
+}

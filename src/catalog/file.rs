@@ -30,6 +30,9 @@ pub struct CatalogFile {
     /// The site's ELMA365 namespaces; each list given replaces the one before.
     #[serde(default)]
     pub namespaces: Option<NamespacesFile>,
+    /// The document's entries apply only on this platform (`{platform: deckhouse}`).
+    #[serde(default)]
+    pub applies_when: Option<AppliesWhenFile>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,4 +119,11 @@ pub struct OverrideFile {
 pub struct DisableFile {
     pub id: String,
     pub reason: String,
+}
+
+/// `applies_when:` of a document: the platform its entries belong to.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppliesWhenFile {
+    pub platform: String,
 }

@@ -76,6 +76,14 @@ pub fn probe_paths(c: &Catalog) -> Vec<String> {
             out.push(e.pattern.clone());
             out.extend(e.alternates.iter().cloned());
         }
+        // the path that tells whether the entry's platform is on the host (`check` reads it)
+        if let Some(Some(m)) = e
+            .platform
+            .as_deref()
+            .and_then(crate::catalog::platform_marker)
+        {
+            out.push(m.to_string());
+        }
     }
     out.sort();
     out.dedup();

@@ -50,6 +50,8 @@ impl HostBuilder {
         let entries = cat
             .entries
             .iter()
+            // as `check` does on a host where no platform document applies
+            .filter(|e| e.platform.is_none())
             .map(|e| EntryResult {
                 id: e.id.clone(),
                 kind: e.kind,
