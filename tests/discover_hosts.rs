@@ -565,3 +565,89 @@ fn deleted_and_vanished_fixture_processes() {
         && w.subject.as_deref() == Some(&*format!("pid {}", fx.pid("mongod")))));
     assert!(inv.processes.iter().any(|p| p.pid == fx.pid("redis")));
 }
+
+/// KinD (issue 10): a pod inside a Docker-run node, modelled on the records of the real nested
+/// run (`lab/runtimes/records/kind.txt`). Under `--root` the node's inner task bundle
+/// (`config.json`, read live through `/proc/<shim>/root`) is out of reach, so the container's
+/// name and image stay unknown; the pod's namespace and name come from the kubelet's log
+/// directory, which the node's `/var` volume puts on the host.
+#[test]
+fn kind_host_pod_in_a_docker_node() {
+    let (fx, inv, _d) = inv_of(hosts::kind_host);
+    assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
+    let vol = "/var/lib/docker/volumes/bcd722ed97f5219cfbdb0db45eb62497d835ad755309e25fd5d51c4a0d3d6fe4/_data";
+    let node = fx.ctr("kind-control-plane");
+    let ctr = fx.ctr("postgresql");
+    let pg = proc_of(&inv, fx.pid("postgres"));
+    let c = pg
+        .container
+        .as_ref()
+        .expect("the pod process is containerised");
+    assert_eq!(c.runtime, Some(Runtime::Kind));
+    assert_eq!(c.container_id.as_deref(), Some(ctr.id.as_str()));
+    // the node relation: the Docker container the inner shim runs in
+    assert_eq!(c.node.as_deref(), Some(node.id.as_str()));
+    assert!(c.pod_uid.is_some());
+    assert_eq!(c.namespace.as_deref(), Some("elma365-dbs"));
+    assert_eq!(c.pod_name.as_deref(), Some("postgresql-0"));
+    // known gap under --root: the inner bundle is read only live
+    assert_eq!(c.container_name, None);
+    assert_eq!(c.image, None);
+    // the overlay's node paths are mapped through the node's /var volume
+    let ov = c.rootfs.as_ref().expect("rootfs overlay");
+    let snaps = format!("{vol}/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots");
+    assert_eq!(
+        ov.lowerdirs
+            .iter()
+            .map(|d| s(&Some(d.clone())))
+            .collect::<Vec<_>>(),
+        vec![format!("{snaps}/1/fs")]
+    );
+    assert_eq!(s(&ov.upperdir), format!("{snaps}/2/fs"));
+    // the executable's host path is in the volume, and trusted as an image layer's file
+    assert_eq!(s(&pg.exe), "/opt/bitnami/postgresql/bin/postgres");
+    assert_eq!(
+        s(&pg.exe_host),
+        format!("{snaps}/1/fs/opt/bitnami/postgresql/bin/postgres")
+    );
+    assert!(
+        pg.trust.as_ref().is_some_and(|t| t.trusted),
+        "{:?}",
+        pg.trust
+    );
+    // the data directory: the bind's root is already the host path inside the volume
+    let dps: Vec<_> = inv
+        .data_paths
+        .iter()
+        .map(|d| {
+            (
+                d.component.as_str(),
+                d.path.as_str().unwrap().to_string(),
+                s(&d.container_path),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dps,
+        vec![(
+            "postgresql",
+            format!("{vol}/lib/rtlab/pgdata"),
+            "/bitnami/postgresql/data".to_string()
+        )]
+    );
+    let roots: Vec<_> = inv
+        .filesystem
+        .container_storage
+        .iter()
+        .map(|r| (r.kind.as_str(), r.path.as_str().unwrap(), r.in_use))
+        .collect();
+    assert!(
+        roots.contains(&("docker-volumes", "/var/lib/docker/volumes", true)),
+        "{roots:?}"
+    );
+    // the postgres listener belongs to the pod process
+    assert_eq!(listener_pids(&inv, "tcp", 5432), vec![fx.pid("postgres")]);
+    // Known gap (fixture): the builder's Deckhouse layout also writes the pod's /etc/hosts,
+    // resolv.conf binds with node paths and creates empty node-path dirs on the host, so those
+    // mounts' host_source are not asserted here.
+}

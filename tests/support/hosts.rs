@@ -1421,3 +1421,153 @@ fn beam_argv<'a>(
     v.extend(tail_extra.iter().map(|s| s.to_string()));
     v.into_iter().map(String::into_bytes).collect()
 }
+
+/// KinD: a Kubernetes node that is itself a Docker container, built from the records of the
+/// real nested run (`/work/shared/lab/runtimes/records/kind.txt`, README item 3; research note
+/// E3). The pod's overlay names NODE paths; the host holds them under the node's `/var` volume.
+pub fn kind_host(dir: &Path) -> Fixture {
+    // the node's /var volume (kind.txt "### node container: ... /var volume <vol> -> ...")
+    const VOL: &str = "bcd722ed97f5219cfbdb0db45eb62497d835ad755309e25fd5d51c4a0d3d6fe4";
+    let vol_data = format!("/var/lib/docker/volumes/{VOL}/_data");
+    let mut h = Host::new("kind-host-1");
+    base_host(&mut h);
+    h.exec("/usr/bin/dockerd");
+    h.exec("/usr/bin/containerd");
+    h.exec("/usr/bin/containerd-shim-runc-v2");
+    h.dir("/var/lib/docker/overlay2/l");
+    // kind.txt "### process tree": dockerd, its containerd
+    h.add(
+        Proc::new(22795, 1, "dockerd")
+            .exe("/usr/bin/dockerd")
+            .args(&["dockerd", "--storage-driver=overlay2"])
+            .role("dockerd"),
+    );
+    h.add(
+        Proc::new(22837, 22795, "containerd")
+            .exe("/usr/bin/containerd")
+            .args(&[
+                "containerd",
+                "--config",
+                "/var/run/docker/containerd/containerd.toml",
+            ]),
+    );
+    // the node: a docker container (cgroup v1 `/docker/<id>`, kind.txt node mountinfo lines 90-98)
+    let node = h.container(Flavor::DockerV1, "kind-control-plane", None, 2);
+    // its /var is the docker volume (kind.txt node mountinfo line "101 84 254:0 .../_data /var")
+    h.volume(node, "/var", &vol_data);
+    let node_id = h.ctrs[node].id.clone();
+    // kind.txt process tree: the moby shim (host mount namespace) names the node's id
+    h.add(
+        Proc::new(23001, 1, "containerd-shim")
+            .exe("/usr/bin/containerd-shim-runc-v2")
+            .args(&[
+                "/usr/bin/containerd-shim-runc-v2",
+                "-namespace",
+                "moby",
+                "-id",
+                &node_id,
+                "-address",
+                "/var/run/docker/containerd/containerd.sock",
+            ])
+            .cwd(format!(
+                "/run/containerd/io.containerd.runtime.v2.task/moby/{node_id}"
+            )),
+    );
+    h.image_exec(node, 0, "/usr/local/bin/node-entrypoint");
+    h.image_exec(node, 0, "/usr/bin/dash");
+    h.image_exec(node, 0, "/usr/bin/containerd");
+    h.image_exec(node, 0, "/usr/bin/containerd-shim-runc-v2");
+    // kind.txt process tree: node entrypoint → inner containerd and inner k8s.io shim
+    h.add(
+        Proc::new(23023, 23001, "node-entrypoint")
+            .exe("/usr/bin/dash")
+            .args(&["/bin/sh", "/usr/local/bin/node-entrypoint"])
+            .in_ctr(node)
+            .role("node"),
+    );
+    h.add(
+        Proc::new(23040, 23023, "containerd")
+            .exe("/usr/bin/containerd")
+            .args(&["containerd", "--config", "/etc/containerd/config.toml"])
+            .in_ctr(node),
+    );
+    // the pod container: Deckhouse's layout names exactly the node paths the records show
+    // (kind.txt pod mountinfo line 113: lowerdir=/var/lib/containerd/...snapshots/1/fs)
+    let pod = h.container(Flavor::Deckhouse, "postgresql", None, 1);
+    let pod_id = h.ctrs[pod].id.clone();
+    let uid = super::fixture::pod_uid("kind-host-1/postgresql-0");
+    h.add(
+        Proc::new(23105, 23023, "containerd-shim")
+            .exe("/usr/bin/containerd-shim-runc-v2")
+            .args(&[
+                "/usr/bin/containerd-shim-runc-v2",
+                "-namespace",
+                "k8s.io",
+                "-id",
+                &pod_id,
+                "-address",
+                "/run/containerd/containerd.sock",
+            ])
+            .cwd(format!(
+                "/run/containerd/io.containerd.runtime.v2.task/k8s.io/{pod_id}"
+            ))
+            .in_ctr(node)
+            .role("inner-shim"),
+    );
+    // the layers live on the host in the node's volume (kind.txt "### translate inner lowerdir":
+    // node /var/lib/containerd/... -> host <vol>/_data/lib/containerd/..., exists=yes);
+    // written by root as an image's files are, so they are trusted
+    let lower_node = String::from_utf8(h.ctrs[pod].lowers[0].clone()).unwrap();
+    let upper_node = String::from_utf8(h.ctrs[pod].upper.clone()).unwrap();
+    let lower_host = format!("{vol_data}{}", &lower_node["/var".len()..]);
+    h.exec(format!("{lower_host}/opt/bitnami/postgresql/bin/postgres"));
+    h.dir(format!("{vol_data}{}", &upper_node["/var".len()..]));
+    // the data bind: field 4 is the HOST path inside the volume (kind.txt pod mountinfo line 121)
+    let data_host = format!("{vol_data}/lib/rtlab/pgdata");
+    h.volume(pod, "/bitnami/postgresql/data", &data_host);
+    h.file(format!("{data_host}/PG_VERSION"), "17\n");
+    // the kubelet's pod log directory is in the node's /var too (research note E3)
+    h.file(
+        format!("{vol_data}/log/pods/elma365-dbs_postgresql-0_{uid}/postgresql/0.log"),
+        "",
+    );
+    // cgroup v1 lines go through the node's cgroup; the `0::` line stops at the node
+    // (kind.txt "--- /proc/23136/cgroup ---")
+    let mut cg = String::new();
+    for (n, c) in [
+        "name=systemd",
+        "pids",
+        "blkio",
+        "freezer",
+        "devices",
+        "memory",
+        "cpuset",
+        "cpuacct",
+        "cpu",
+    ]
+    .iter()
+    .enumerate()
+    {
+        cg.push_str(&format!(
+            "{}:{c}:/docker/{node_id}/kubepods/burstable/pod{uid}/{pod_id}\n",
+            9 - n
+        ));
+    }
+    cg.push_str(&format!("0::/docker/{node_id}\n"));
+    // stand-in postgres, uid 1001 (kind.txt ancestry: pid 23136 uid 1001 under shim 23105)
+    let mut pg = Proc::new(23136, 23105, "postgres")
+        .exe("/opt/bitnami/postgresql/bin/postgres")
+        .args(&[
+            "/opt/bitnami/postgresql/bin/postgres",
+            "-D",
+            "/bitnami/postgresql/data",
+        ])
+        .cwd("/bitnami/postgresql/data")
+        .uid(BITNAMI_UID)
+        .in_ctr(pod)
+        .listen(Proto::Tcp4, "0.0.0.0", 5432)
+        .role("postgres");
+    pg.override_files.push(("cgroup", cg.into_bytes()));
+    h.add(pg);
+    h.write(dir)
+}
