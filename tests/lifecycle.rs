@@ -429,9 +429,9 @@ fn a_finding_that_changes_owner_asks_again() {
         "--state",
         state.to_str().unwrap(),
         "--reason",
-        "kubelet health port",
-        "10248/tcp",
-        "port:9099/tcp",
+        "Erlang distribution ports",
+        "4369/tcp",
+        "port:25672/tcp",
     ]);
     assert_eq!(code(&o), 0, "{}", err(&o));
     let (_, v) = check_state(&src, &state);
@@ -441,7 +441,7 @@ fn a_finding_that_changes_owner_asks_again() {
         .iter()
         .map(|a| a["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["port:9099/tcp", "port:10248/tcp"]);
+    assert_eq!(ids, ["port:4369/tcp", "port:25672/tcp"]);
     // the same port with another owner is another finding
     let mut st: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
     for a in st["accepted"].as_array_mut().unwrap() {
@@ -462,7 +462,7 @@ fn a_finding_that_changes_owner_asks_again() {
         "1/tcp",
     ]);
     assert_eq!(code(&o), 2);
-    assert!(err(&o).contains("port:10248/tcp"), "{}", err(&o));
+    assert!(err(&o).contains("port:4369/tcp"), "{}", err(&o));
 }
 
 fn fail_closed(args: &[&str], want: &str) {
@@ -737,8 +737,8 @@ fn export_shows_what_the_antivirus_receives_and_accepted_findings() {
         "--state",
         st,
         "--reason",
-        "kubelet healthz, loopback only",
-        "10248/tcp",
+        "epmd, RabbitMQ's own name service",
+        "4369/tcp",
     ]);
     assert_eq!(code(&o), 0, "{}", err(&o));
     let report = d.path().join("report.json");
@@ -780,12 +780,12 @@ fn export_shows_what_the_antivirus_receives_and_accepted_findings() {
             .any(|r| r["Antivirus receives"].starts_with("mdatp: held back")),
         "a held-back value is shown as such"
     );
-    let accepted = av("unlisted:port", "10248/tcp");
+    let accepted = av("unlisted:port", "4369/tcp");
     assert!(
-        accepted.starts_with("accepted: kubelet healthz, loopback only (by "),
+        accepted.starts_with("accepted: epmd, RabbitMQ's own name service (by "),
         "{accepted}"
     );
-    assert_eq!(av("unlisted:port", "9099/tcp"), "not accepted");
+    assert_eq!(av("unlisted:port", "25672/tcp"), "not accepted");
     // the collection time of the host, on every row
     assert!(
         rows.iter()

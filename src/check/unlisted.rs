@@ -26,6 +26,10 @@ pub(crate) const KNOWN_PROGRAMS: &[(&str, &str)] = &[
     ("haproxy", "postgresql"),
     ("etcd", "kubernetes"),
     ("kubelet", "kubernetes"),
+    // microk8s runs kubelet, apiserver, scheduler, controller-manager and proxy in one process
+    ("kubelite", "kubernetes"),
+    ("kube-apiserver", "kubernetes"),
+    ("kube-proxy", "kubernetes"),
     ("containerd", "containerd"),
     ("dockerd", "docker"),
 ];
@@ -54,6 +58,15 @@ const ELMA365_SERVICE_PORTS: &[u16] = &[3000, 3100, 5000];
 const PLUMBING_PORTS: &[u16] = &[
     2379, 2380, 6443, 8181, 9099, 9153, 10248, 10249, 10250, 10254, 10255, 10256, 10257, 10259,
     16443, 19001, 25000,
+];
+
+/// Namespaces of the cluster's own pods (kube-system: calico, CoreDNS; ingress: microk8s's
+/// ingress-nginx; d8-ingress-nginx on Deckhouse), whose plumbing ports are known.
+const SYSTEM_NAMESPACES: &[&str] = &[
+    "kube-system",
+    "ingress",
+    "ingress-nginx",
+    "d8-ingress-nginx",
 ];
 
 /// `covered`: every pid that an active, non-port entry matched.
@@ -161,12 +174,17 @@ pub fn find(
         let pid = l.pids.first().copied();
         let owner = pid.and_then(|pid| ctx.procs.iter().find(|p| p.pid == pid));
         let owner_component = owner.and_then(|p| component_of(p, ctx));
+        // the cluster's own pods (calico, CoreDNS, ingress) hold plumbing ports too; the
+        // namespace comes from the runtime, never from inside the container
+        let system_pod = owner
+            .and_then(|p| p.container.as_ref()?.namespace.as_deref())
+            .is_some_and(|n| SYSTEM_NAMESPACES.contains(&n));
         let known = match owner_component {
             Some("elma365") => ELMA365_SERVICE_PORTS.contains(&l.port),
             Some("kubernetes" | "containerd" | "docker") => {
                 l.protocol == "tcp" && PLUMBING_PORTS.contains(&l.port)
             }
-            _ => false,
+            _ => system_pod && l.protocol == "tcp" && PLUMBING_PORTS.contains(&l.port),
         };
         if known {
             continue;
