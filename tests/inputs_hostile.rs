@@ -4,35 +4,13 @@
 //! reach the HTML, Markdown or table output raw.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use crate::support::{self, export_fleet as fleet};
 use avexclude::model::Status;
 
 /// Run avexclude with `args`; exit code and stderr. Fails the test if it takes over 30 s.
 fn run(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
-    let mut child = Command::new(support::bin())
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("avexclude {args:?} did not return within 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut err = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-    (status.code(), err)
+    support::run_bounded(args)
 }
 
 fn os(s: &str) -> &std::ffi::OsStr {

@@ -5,8 +5,6 @@
 //! stack overflow that aborts the process.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use crate::support;
 
@@ -25,27 +23,12 @@ fn load_with_apply(body: &str) -> (Option<i32>, String) {
     let d = tempfile::tempdir().unwrap();
     copy_kesl(&d.path().join("kesl"));
     std::fs::write(d.path().join("kesl/apply.sh.hbs"), body).unwrap();
-    let mut child = Command::new(support::bin())
-        .args(["vendors", "--vendors-dir"])
-        .arg(d.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("loading {body:?} hangs");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut err = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-    (status.code(), err)
+    let vendors_dir = d.path().as_os_str();
+    support::run_bounded([
+        std::ffi::OsStr::new("vendors"),
+        "--vendors-dir".as_ref(),
+        vendors_dir,
+    ])
 }
 
 const HEAD: &str = "#!/bin/sh\nset -eu\n{{#each directories as |d|}}\n";
