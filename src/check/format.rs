@@ -153,6 +153,30 @@ fn put(out: &mut String, prefix: &str, text: &str, width: usize, paint_code: Opt
     }
 }
 
+/// One entry's line in the drift and replaced sections: its id, padded to `idw`, then what
+/// differs, told in `lang` and painted with `paint`.
+fn drift_line(
+    out: &mut String,
+    e: &EntryResult,
+    idw: usize,
+    width: usize,
+    lang: Lang,
+    paint: (&str, bool),
+) {
+    let d = e
+        .drift
+        .as_ref()
+        .map(|d| i18n::drift(d, lang))
+        .unwrap_or_default();
+    put(
+        out,
+        &format!("  {}  ", pad(&e.id, idw)),
+        &clean(&d),
+        width,
+        Some(paint),
+    );
+}
+
 fn pad(s: &str, w: usize) -> String {
     let n = s.chars().count();
     if n >= w {
@@ -339,18 +363,7 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
         let _ = writeln!(out);
         put(&mut out, "", &h, width, Some(("1", color)));
         for e in &drifted {
-            let d = e
-                .drift
-                .as_ref()
-                .map(|d| i18n::drift(d, lang))
-                .unwrap_or_default();
-            put(
-                &mut out,
-                &format!("  {}  ", pad(&e.id, idw)),
-                &clean(&d),
-                width,
-                Some(("33", color)),
-            );
+            drift_line(&mut out, e, idw, width, lang, ("33", color));
             put(
                 &mut out,
                 &format!("      {}", t("listed:  ", "в списке: ")),
@@ -384,18 +397,7 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
         let _ = writeln!(out);
         put(&mut out, "", &h, width, Some(("1", color)));
         for e in &replaced {
-            let d = e
-                .drift
-                .as_ref()
-                .map(|d| i18n::drift(d, lang))
-                .unwrap_or_default();
-            put(
-                &mut out,
-                &format!("  {}  ", pad(&e.id, idw)),
-                &clean(&d),
-                width,
-                Some(("31", color)),
-            );
+            drift_line(&mut out, e, idw, width, lang, ("31", color));
         }
         put(
             &mut out,
