@@ -43,6 +43,32 @@ pub fn write_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     stage(path, bytes, mode)?.commit()
 }
 
+/// As [`write_mode`], with the content written by `f` as it is produced (a large export is never
+/// one buffer in memory): to the unnamed file that is then put in place, or straight to a device
+/// or FIFO. If `f` fails, nothing replaces the target.
+pub fn write_with(
+    path: &Path,
+    mode: u32,
+    f: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let staged = stage(path, &[], mode)?;
+    let file: &File = match &staged.how {
+        How::InPlace { file, .. } => file,
+        How::Replace { tmp, .. } => match tmp {
+            Tmp::Unnamed(f) => f,
+            Tmp::Named(t) => t.as_file(),
+        },
+    };
+    let mut w = io::BufWriter::with_capacity(1 << 16, file);
+    f(&mut w).map_err(|e| err(path, e))?;
+    w.flush().map_err(|e| err(path, e))?;
+    drop(w);
+    if let How::Replace { .. } = &staged.how {
+        file.sync_all().map_err(|e| err(path, e))?;
+    }
+    staged.commit()
+}
+
 /// A written, flushed output not yet in place. Dropping it discards it.
 pub struct Staged {
     path: PathBuf,

@@ -7,9 +7,9 @@
 //! each format escapes them its own way and none can be broken by a newline, a quote, markup or
 //! invalid UTF-8.
 
+pub mod columns;
 pub mod csv;
 pub mod html;
-pub mod i18n;
 pub mod json;
 pub mod lifecycle;
 pub mod markdown;
@@ -64,10 +64,22 @@ impl ExportState {
     /// The state of an export of these reports.
     pub fn of(reports: &[Report], catalog: Option<&Catalog>) -> ExportState {
         let model = model(reports, catalog, None);
+        ExportState::of_model(&model, newest(reports))
+    }
+
+    /// The state of an export already built (rows marked removed are not part of it): the
+    /// command line writes it from the model it printed, without a second pass over the reports.
+    pub fn of_model(model: &Model, generated_at: String) -> ExportState {
         let mut hosts: BTreeMap<String, Vec<StateRow>> = BTreeMap::new();
         for r in &model.rows {
+            if r.change
+                .as_ref()
+                .is_some_and(|c| c.action == ChangeAction::Removed)
+            {
+                continue;
+            }
             let (entry, value) = r.state_key();
-            hosts.entry(r.host.clone()).or_default().push(StateRow {
+            hosts.entry(r.host.to_string()).or_default().push(StateRow {
                 entry,
                 value,
                 facts: r.state_facts(),
@@ -81,7 +93,7 @@ impl ExportState {
         ExportState {
             schema: STATE_SCHEMA,
             tool: ToolInfo::default(),
-            generated_at: newest(reports),
+            generated_at,
             hosts,
         }
     }
@@ -132,6 +144,105 @@ fn newest(reports: &[Report]) -> String {
         .unwrap_or_default()
 }
 
+/// One host of the export as the host tables print it: what is kept of its report once its rows
+/// are built (the report itself is dropped).
+#[derive(Debug, Clone)]
+pub struct HostMeta {
+    /// The host's name in the export (made unique).
+    pub name: String,
+    pub facts: crate::model::HostFacts,
+    pub generated_at: String,
+    pub catalog: Vec<String>,
+    pub summary: crate::model::Summary,
+    pub warnings: Vec<crate::model::Warning>,
+    /// Collection time, age, stale, root; `None` from the library's [`export_with_catalog`],
+    /// which knows no clock or threshold.
+    pub info: Option<lifecycle::HostInfo>,
+}
+
+/// An export built one host at a time: [`Fleet::add`] turns a report into rows and keeps only the
+/// host's summary, so the command line can read a thousand report files one after the other and
+/// never hold them together; [`Fleet::finish`] groups the rows and marks changes.
+pub struct Fleet {
+    rows: rows::Builder<'static>,
+    hosts: Vec<HostMeta>,
+    lang: Lang,
+    newest: String,
+}
+
+/// Ids of the catalog's audit-only entries (the port tables): the built-in catalog's when none
+/// is given.
+pub fn audit_ids(catalog: Option<&Catalog>) -> BTreeSet<String> {
+    let builtin;
+    let cat = match catalog {
+        Some(c) => Some(c),
+        None => {
+            builtin = crate::catalog::load_with_overlays(&[] as &[&Path]).ok();
+            builtin.as_ref()
+        }
+    };
+    cat.map(|c| {
+        c.entries
+            .iter()
+            .filter(|e| e.audit_only)
+            .map(|e| e.id.clone())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+impl Fleet {
+    pub fn new(catalog: Option<&Catalog>, lang: Lang) -> Fleet {
+        let audit = audit_ids(catalog);
+        Fleet {
+            rows: rows::Builder::new(Box::new(move |id: &str| audit.contains(id))),
+            hosts: Vec::new(),
+            lang,
+            newest: String::new(),
+        }
+    }
+
+    /// Add a host: its report, the `sync` of a `check --state` report (what the antivirus
+    /// receives), and its collection facts.
+    pub fn add(
+        &mut self,
+        report: &Report,
+        sync: Option<&crate::check::state::Sync>,
+        info: Option<lifecycle::HostInfo>,
+    ) {
+        let (name, first) = self.rows.add(report);
+        if let Some(s) = sync {
+            lifecycle::annotate_rows(&mut self.rows.rows_mut()[first..], s, self.lang);
+        }
+        if report.generated_at > self.newest {
+            self.newest = report.generated_at.clone();
+        }
+        self.hosts.push(HostMeta {
+            name,
+            facts: report.host.clone(),
+            generated_at: report.generated_at.clone(),
+            catalog: report.catalog.clone(),
+            summary: report.summary.clone(),
+            warnings: report.warnings.clone(),
+            info,
+        });
+    }
+
+    /// Group the rows, mark what changed since `previous`.
+    pub fn finish(self, previous: Option<&ExportState>) -> (Model, Meta) {
+        let mut m = self.rows.finish();
+        if let Some(prev) = previous {
+            mark_changes(&mut m, prev);
+        }
+        let meta = Meta {
+            lang: self.lang,
+            generated_at: self.newest,
+            hosts: self.hosts,
+        };
+        (m, meta)
+    }
+}
+
 /// Export reports in `format`. Audit-only entries are told apart with the built-in catalog; use
 /// [`export_with_catalog`] when site overlays are in play.
 pub fn export(
@@ -151,14 +262,14 @@ pub fn export_with_catalog(
     lang: Lang,
     previous: Option<&ExportState>,
 ) -> anyhow::Result<Vec<u8>> {
-    let m = model(reports, catalog, previous);
-    let meta = Meta {
-        reports,
-        lang,
-        generated_at: newest(reports),
-        hosts_info: Vec::new(),
-    };
-    write_format(&m, &meta, format)
+    let mut f = Fleet::new(catalog, lang);
+    for r in reports {
+        f.add(r, None, None);
+    }
+    let (m, meta) = f.finish(previous);
+    let mut out = Vec::new();
+    write_to(&m, &meta, format, &mut out)?;
+    Ok(out)
 }
 
 /// Export hosts with their lifecycle facts: each host's collection time (stale past
@@ -173,40 +284,42 @@ pub fn export_hosts(
     stale_after_days: u32,
     now: i64,
 ) -> anyhow::Result<Vec<u8>> {
-    let reports: Vec<Report> = inputs.iter().map(|h| h.report.clone()).collect();
-    let mut m = model(&reports, catalog, previous);
-    let syncs: Vec<Option<&crate::check::state::Sync>> =
-        inputs.iter().map(|h| h.sync.as_ref()).collect();
-    lifecycle::annotate(&mut m, &syncs, lang);
-    let meta = Meta {
-        reports: &reports,
-        lang,
-        generated_at: newest(&reports),
-        hosts_info: inputs
-            .iter()
-            .map(|h| lifecycle::host_info(h, now, stale_after_days))
-            .collect(),
-    };
-    write_format(&m, &meta, format)
+    let mut f = Fleet::new(catalog, lang);
+    for h in inputs {
+        f.add(
+            &h.report,
+            h.sync.as_ref(),
+            Some(lifecycle::host_info(h, now, stale_after_days)),
+        );
+    }
+    let (m, meta) = f.finish(previous);
+    let mut out = Vec::new();
+    write_to(&m, &meta, format, &mut out)?;
+    Ok(out)
 }
 
-fn write_format(m: &Model, meta: &Meta, format: ExportFormat) -> anyhow::Result<Vec<u8>> {
-    Ok(match format {
-        ExportFormat::Csv => csv::write(m, meta),
-        ExportFormat::Markdown => markdown::write(m, meta).into_bytes(),
-        ExportFormat::Html => html::write(m, meta).into_bytes(),
-        ExportFormat::Json => json::write(m, meta)?,
-    })
+/// Write the document to `w` as it is produced (no format builds it whole in memory first).
+pub fn write_to(
+    m: &Model,
+    meta: &Meta,
+    format: ExportFormat,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        ExportFormat::Csv => csv::write(m, meta, w),
+        ExportFormat::Markdown => markdown::write(m, meta, w),
+        ExportFormat::Html => html::write(m, meta, w),
+        ExportFormat::Json => json::write(m, meta, w),
+    }
 }
 
 /// What every format prints above the rows.
-pub struct Meta<'a> {
-    pub reports: &'a [Report],
+pub struct Meta {
     pub lang: Lang,
+    /// Time of the newest report.
     pub generated_at: String,
-    /// Per report, in order: collection time, stale, root (empty from the library's
-    /// [`export_with_catalog`], which knows no clock or threshold).
-    pub hosts_info: Vec<lifecycle::HostInfo>,
+    /// The hosts, in input order.
+    pub hosts: Vec<HostMeta>,
 }
 
 /// The rows and groups of an export, with changes marked against `previous`.
@@ -215,24 +328,8 @@ pub fn model(
     catalog: Option<&Catalog>,
     previous: Option<&ExportState>,
 ) -> Model {
-    let builtin;
-    let cat = match catalog {
-        Some(c) => Some(c),
-        None => {
-            builtin = crate::catalog::load_with_overlays(&[] as &[&Path]).ok();
-            builtin.as_ref()
-        }
-    };
-    let audit: BTreeSet<&str> = cat
-        .map(|c| {
-            c.entries
-                .iter()
-                .filter(|e| e.audit_only)
-                .map(|e| e.id.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut m = rows::build(reports, &|id| audit.contains(id));
+    let audit = audit_ids(catalog);
+    let mut m = rows::build(reports, Box::new(move |id: &str| audit.contains(id)));
     if let Some(prev) = previous {
         mark_changes(&mut m, prev);
     }
@@ -244,7 +341,7 @@ pub fn model(
 /// removal plus an addition.
 fn mark_changes(m: &mut Model, prev: &ExportState) {
     m.with_state = true;
-    let hosts_now: BTreeSet<String> = m.rows.iter().map(|r| r.host.clone()).collect();
+    let hosts_now: BTreeSet<String> = m.rows.iter().map(|r| r.host.to_string()).collect();
     m.hosts_gone = prev
         .hosts
         .keys()
@@ -270,12 +367,12 @@ fn mark_changes(m: &mut Model, prev: &ExportState) {
     let mut matched: BTreeMap<(String, String, String), Option<RowChange>> = BTreeMap::new();
     for (i, r) in m.rows.iter_mut().enumerate() {
         let (entry, value) = r.state_key();
-        let full = (r.host.clone(), entry.clone(), value.clone());
+        let full = (r.host.to_string(), entry.clone(), value.clone());
         if let Some(ch) = matched.get(&full) {
             r.change = ch.clone();
             continue;
         }
-        let key = (r.host.clone(), entry);
+        let key = (r.host.to_string(), entry);
         let facts = r.state_facts();
         match before.get_mut(&key).and_then(|vals| vals.remove(&value)) {
             Some(old) => {
@@ -338,9 +435,9 @@ fn removed_row(
     facts: &StateFacts,
 ) -> Option<rows::Row> {
     // Take the entry's texts from another row of it, on any host.
-    let template = m.rows.iter().find(|r| r.entry_id == entry)?;
+    let template = m.rows.iter().find(|r| &*r.entry_id == entry)?;
     let mut r = template.clone();
-    r.host = host.to_string();
+    r.host = host.into();
     // The state keeps the display form; it is shown as is.
     r.value = crate::model::HostStr::from(value);
     r.host_path = None;
@@ -354,6 +451,9 @@ fn removed_row(
     r.via = String::new();
     r.differs = false;
     r.fleet_baseline = None;
+    r.marks.drift_ru = None;
+    r.marks.held_back = false;
+    r.antivirus = String::new();
     r.change = Some(RowChange::new(
         ChangeAction::Removed,
         vec![rows::ChangePart {

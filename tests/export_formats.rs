@@ -185,8 +185,8 @@ fn csv_in_russian_keeps_cyrillic_headings_and_reasons() {
         r[why],
         "beam.smp исполняет любой код Erlang, не только RabbitMQ."
     );
-    // Machine codes stay English for filters.
-    assert_eq!(r[col(&head, "Статус")], "present");
+    // No English in a Russian sheet: the status is a Russian word (codes are in the JSON).
+    assert_eq!(r[col(&head, "Статус")], "на месте");
 }
 
 #[test]
@@ -614,8 +614,8 @@ fn state_marks_added_removed_and_changed_rows_after_an_upgrade() {
         .unwrap(),
     )
     .unwrap();
-    assert!(ru.contains("- изменено · elma-mk8s-01 · proc-nginx-worker ·  — значение nginx: worker process -&gt; -; статус present -&gt; absent"), "{ru}");
-    assert!(ru.contains("- удалено · elma-mk8s-01 · proc-microk8s-containerd-shim · /snap/microk8s/3410/bin/containerd-shim-runc-v1 — было: drifted"));
+    assert!(ru.contains("- изменено · elma-mk8s-01 · proc-nginx-worker ·  — значение nginx: worker process -&gt; -; статус на месте -&gt; нет на хосте"), "{ru}");
+    assert!(ru.contains("- удалено · elma-mk8s-01 · proc-microk8s-containerd-shim · /snap/microk8s/3410/bin/containerd-shim-runc-v1 — было: не совпадает"));
     // The removed row is in the table too, marked.
     let (head, rows) = md_table(section(&md, "Exclusions, one row per value per host"));
     let c = head.iter().position(|h| h == "Change").unwrap();

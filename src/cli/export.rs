@@ -12,85 +12,94 @@
 use std::path::Path;
 
 use super::args::{ExportArgs, HostSource};
-use super::common::{emit, load_catalog, load_inventory, load_inventory_with, print_warnings};
+use super::common::{load_catalog, load_inventory, load_inventory_with, print_warnings};
 use super::{CliError, CliResult, Outcome};
 use crate::check::state::Sync;
 use crate::export::lifecycle::{self, HostInput};
-use crate::export::{ExportState, export_hosts};
+use crate::export::{ExportState, Fleet, write_to};
 use crate::model::{Catalog, Report, Warning};
 
 pub fn run(args: ExportArgs) -> CliResult {
     let catalog = load_catalog(&args.catalogs)?;
-    let mut hosts = Vec::new();
     if args.inventories.is_empty() && args.root.is_none() {
         return Err(CliError::Input(
             "nothing to export: give --inventory FILE (repeat for a fleet) or --root DIR".into(),
         ));
     }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let lang = super::lang();
+    // One host at a time: each report is read, turned into rows and dropped, so a fleet of a
+    // thousand hosts never holds a thousand reports.
+    let mut fleet = Fleet::new(Some(&catalog), lang);
+    let mut keys = Vec::new();
+    let mut add = |h: HostInput| {
+        let info = lifecycle::host_info(&h, now, args.stale_after);
+        if info.stale {
+            warn_stale(&h, &info, args.stale_after);
+        }
+        keys.push(lifecycle::HostKey::of(&h));
+        fleet.add(&h.report, h.sync.as_ref(), Some(info));
+    };
     for f in &args.inventories {
         let (report, sync) = report_from_file(f, &args.catalogs, &catalog)?;
-        hosts.push(HostInput {
+        add(HostInput {
             report,
             sync,
             file: Some(f.clone()),
         });
     }
     if let Some(root) = &args.root {
-        hosts.push(HostInput {
+        add(HostInput {
             report: report_from_root(root, &args.catalogs, &catalog)?,
             sync: None,
             file: None,
         });
     }
-    lifecycle::duplicate_hosts(&hosts).map_err(CliError::Input)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    for h in &hosts {
-        let info = lifecycle::host_info(h, now, args.stale_after);
-        if info.stale {
-            print_warnings(&[Warning::new(
-                "stale-inventory",
-                format!(
-                    "{} ({}) was collected at {}, more than {} days ago: marked stale; collect it again",
-                    h.file
-                        .as_ref()
-                        .map(|f| f.display().to_string())
-                        .unwrap_or_else(|| "the scan".into()),
-                    h.report.host.hostname.escape_debug(),
-                    if info.collected_at.is_empty() {
-                        "an unknown time"
-                    } else {
-                        &info.collected_at
-                    },
-                    args.stale_after
-                ),
-            )]);
-        }
-    }
+    lifecycle::duplicate_keys(&keys).map_err(CliError::Input)?;
     let previous = match &args.state {
         Some(p) => ExportState::read(p).map_err(|e| CliError::Input(format!("{e:#}")))?,
         None => None,
     };
-    let doc = export_hosts(
-        &hosts,
-        Some(&catalog),
-        args.format,
-        super::lang(),
-        previous.as_ref(),
-        args.stale_after,
-        now,
-    )
-    .map_err(CliError::Other)?;
-    emit(args.output.as_deref(), &doc)?;
+    let (model, meta) = fleet.finish(previous.as_ref());
+    let mut write = |w: &mut dyn std::io::Write| write_to(&model, &meta, args.format, w);
+    match args.output.as_deref() {
+        Some(p) => crate::atomic::write_with(p, 0o644, &mut write)
+            .map_err(|e| CliError::Input(format!("cannot write {e}")))?,
+        None => {
+            let out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+            write(&mut out).map_err(|e| CliError::Other(e.into()))?;
+        }
+    }
     if let Some(p) = &args.state {
-        let reports: Vec<Report> = hosts.into_iter().map(|h| h.report).collect();
-        ExportState::of(&reports, Some(&catalog))
+        ExportState::of_model(&model, meta.generated_at.clone())
             .write(p)
             .map_err(|e| CliError::Input(format!("{e:#}")))?;
     }
     Ok(Outcome::Clean)
+}
+
+fn warn_stale(h: &HostInput, info: &lifecycle::HostInfo, stale_after: u32) {
+    print_warnings(&[Warning::new(
+        "stale-inventory",
+        format!(
+            "{} ({}) was collected at {}, more than {} days ago: marked stale; collect it again",
+            h.file
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_else(|| "the scan".into()),
+            h.report.host.hostname.escape_debug(),
+            if info.collected_at.is_empty() {
+                "an unknown time"
+            } else {
+                &info.collected_at
+            },
+            stale_after
+        ),
+    )]);
 }
 
 /// Read a report or an inventory. A report is told apart by its `entries` and `summary` keys; a

@@ -1,6 +1,13 @@
 //! A self-contained HTML page: inline style and a small inline script, nothing fetched from the
 //! network (a reviewer may open it on an air-gapped machine, and a report must not phone home).
 //!
+//! The page answers the reviewer's questions in order: a summary (counts per host and per
+//! component, an inline SVG chart), then what needs attention (drift from the vendor's list,
+//! replaced binaries, unaccepted findings, high-risk exclusions, stale hosts), then the full
+//! table. Identical rows of several hosts are one row with its host count ([`rows::fold`]), and
+//! rows of entries not found on a host are folded (shown with a checkbox), so a fleet of a
+//! thousand copies of a host is a page of a few megabytes. The page is written as it is made.
+//!
 //! Rows are marked with classes (`risk-high`, `status-drifted`, `differs`, `status-unlisted`,
 //! `change-*`) and a legend says what the colours mean. The table sorts by any column on a click;
 //! on load the script applies the document order (differing hosts and drift first) and sets
@@ -8,16 +15,18 @@
 //! style (by hash) and no fetch of any kind, so even a value that slipped through escaping could
 //! not run a script or load anything. Every text goes through [`esc`].
 
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use sha2::{Digest, Sha256};
 
-use super::csv::{cell, fleet_note};
-use super::i18n::{self, Labels};
-use super::markdown::{evidence, source};
-use super::rows::{Group, GroupLine, Model, Row, RowStatus, Section};
-use super::{Meta, one_line};
+use super::columns::{Column, evidence, explain, source};
+use super::rows::fold::{Folded, fold};
+use super::rows::{Group, Model, Row, RowStatus, Section};
+use super::{HostMeta, Meta, one_line};
 use crate::i18n::Lang;
+use crate::i18n::export::{self as i18n, Labels};
 use crate::model::Risk;
 
 /// Escape text for HTML element content and quoted attribute values.
@@ -37,15 +46,17 @@ pub fn esc(s: &str) -> String {
 }
 
 const STYLE: &str = r#"
-body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:1.5em;color:#1b1b1b;background:#fff}
-h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.15em;margin:1.6em 0 .5em}
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:1.2em;color:#1b1b1b;background:#fff}
+h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.2em;margin:1.4em 0 .5em;border-bottom:1px solid #ddd}h3{font-size:1em;margin:1em 0 .3em}
 .meta,.note,.legend{color:#555}
 table{border-collapse:collapse;width:100%;margin:.4em 0 1em}
-th,td{border:1px solid #d0d0d0;padding:3px 6px;text-align:left;vertical-align:top}
-td{word-break:break-word}
-th{background:#f1f3f5;position:sticky;top:0}
+th,td{border:1px solid #d0d0d0;padding:3px 5px;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}
+th{background:#f1f3f5;position:sticky;top:0;z-index:1}
 table.sortable th{cursor:pointer;user-select:none}
 th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
+table.rows{table-layout:fixed}
+table.rows td{font-size:12px}
 tr.status-drifted td{background:#fff1c2}
 tr.risk-high td{background:#fbd5d5}
 tr.risk-high.status-drifted td{background:#f9c6a8}
@@ -54,18 +65,30 @@ tr.status-absent td,tr.status-disabled td{color:#777}
 tr.risk-high.status-absent td,tr.risk-high.status-disabled td{background:#fff}
 tr.differs td:first-child{box-shadow:inset 5px 0 0 #7b3fc4}
 tr.differs td{border-top:2px solid #7b3fc4;border-bottom:2px solid #7b3fc4}
-table.rows td{font-size:12px}
-td.val,td.mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11.5px}
-td.nw{white-space:nowrap}td.val{min-width:16em}td.can{min-width:11em}td.src{min-width:9em}
-div.scroll{overflow-x:auto}td.dr{min-width:10em}td.st{min-width:11em}
-details summary{cursor:pointer}td.ev{min-width:16em;max-width:30em}td.txt{min-width:12em;max-width:22em}
+.v,code{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11.5px}
+td.num{text-align:right;white-space:nowrap}
+.sub{display:block;color:#555;font-size:11px}
+.why{display:block;font-size:11px;color:#4a2a80;margin-top:2px}
+details summary{cursor:pointer}
 .badge{display:inline-block;padding:0 4px;border-radius:3px;font-size:11px;font-weight:600}
 .b-high{background:#c62828;color:#fff}.b-drifted{background:#e0a000;color:#000}
 .b-differs{background:#7b3fc4;color:#fff}.b-unlisted{background:#2f6fdd;color:#fff}
 .b-added{background:#2e7d32;color:#fff}.b-removed{background:#555;color:#fff}.b-changed{background:#ef6c00;color:#fff}
-ul.groups li{margin:.2em 0}
+.b-held{background:#37474f;color:#fff}
+ul.groups li,ul.problems li{margin:.25em 0}
+.figures{font-size:15px;margin:.3em 0 .8em}.figures b{font-size:17px}
+.figures .bad{color:#b71c1c}
+figure{margin:.5em 0 1em}figcaption{color:#555;font-size:12px}
+svg.chart{max-width:980px;width:100%;height:auto}
+table.sum{width:auto;min-width:50%}table.sum td,table.sum th{font-size:12.5px}
+table.sum td.hot{background:#fff1c2;font-weight:600}
 .filter{margin:.3em 0;padding:3px 6px;width:22em}
 tr.hidden{display:none}
+tr.folded{display:none}
+input.toggle:checked~div.scroll tr.folded{display:table-row}
+input.toggle:checked~div.scroll tr.folded.hidden{display:none}
+h2.inline,h3.inline{display:inline}
+.toggle-label{margin-left:.3em;color:#333}
 table.rows td:first-child{white-space:nowrap}
 "#;
 
@@ -164,6 +187,9 @@ fn row_classes(r: &Row) -> String {
     if let Some(ch) = &r.change {
         c.push(format!("change-{}", ch.action.as_str()));
     }
+    if !r.status.is_found() && r.change.is_none() {
+        c.push("folded".into());
+    }
     c.join(" ")
 }
 
@@ -171,144 +197,32 @@ fn badge(class: &str, text: &str) -> String {
     format!("<span class=\"badge b-{class}\">{}</span>", esc(text))
 }
 
-fn th(key: &str, text: &str, num: bool) -> String {
+fn th(key: &str, text: &str, num: bool, width: u32) -> String {
     format!(
-        "<th data-key=\"{}\"{} scope=\"col\">{}</th>",
+        "<th data-key=\"{}\"{} scope=\"col\" class=\"w{width}\">{}</th>",
         esc(key),
         if num { " data-type=\"num\"" } else { "" },
         esc(text)
     )
 }
 
-fn rows_table(
-    out: &mut String,
-    id: &str,
-    rows: &[(usize, &Row)],
-    l: &Labels,
-    lang: Lang,
-    with_state: bool,
-) {
-    let c = &l.col;
-    let _ = write!(
-        out,
-        "<div class=\"scroll\"><table class=\"rows sortable\" id=\"{}\"><thead><tr>",
-        esc(id)
+/// Hosts of a folded row: the name, or the count opening the list.
+fn hosts_cell(hosts: &[&str], lang: Lang) -> String {
+    if hosts.len() == 1 {
+        return esc(hosts[0]);
+    }
+    let mut s = format!(
+        "<details class=\"hosts\"><summary>{}</summary>",
+        esc(&i18n::hosts_count(hosts.len(), lang))
     );
-    out.push_str(&th("order", "#", true));
-    for (k, t) in [
-        ("host", c.host),
-        ("entry", c.entry_id),
-        ("canonical", c.canonical),
-        ("value", c.value),
-        ("kind", c.kind),
-        ("component", c.component),
-        ("status", c.status),
-        ("drift", c.drift),
-        ("risk", c.risk),
-        ("reason", c.reason),
-        ("risk_why", c.risk_why),
-        ("evidence", c.evidence),
-        ("source", c.source),
-    ] {
-        out.push_str(&th(k, t, false));
+    for (i, h) in hosts.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&esc(h));
     }
-    if with_state {
-        out.push_str(&th("change", c.change, false));
-    }
-    out.push_str("</tr></thead><tbody>\n");
-    for (n, r) in rows {
-        let _ = write!(
-            out,
-            "<tr class=\"{}\" data-host=\"{}\" data-entry=\"{}\"><td>{}</td>",
-            esc(&row_classes(r)),
-            esc(&r.host),
-            esc(&r.entry_id),
-            n
-        );
-        let mut status = esc(i18n::status(r.status, lang));
-        match r.status {
-            RowStatus::Drifted => status = badge("drifted", i18n::status(r.status, lang)),
-            RowStatus::Unlisted => status = badge("unlisted", i18n::status(r.status, lang)),
-            _ => {}
-        }
-        if r.differs {
-            let _ = write!(
-                status,
-                " {} <small>{}</small>",
-                badge("differs", l.differs_mark),
-                esc(&fleet_note(r, l))
-            );
-        }
-        if !r.antivirus.is_empty() {
-            let _ = write!(
-                status,
-                "<br><small class=\"av\" title=\"{}\">{}</small>",
-                esc(super::lifecycle::labels(lang).antivirus),
-                esc(&r.antivirus)
-            );
-        }
-        let risk = match r.risk {
-            Some(Risk::High) => badge("high", i18n::risk(Risk::High, lang)),
-            Some(x) => esc(i18n::risk(x, lang)),
-            None => String::new(),
-        };
-        let value = if r.value.is_empty() {
-            format!("<em>{}</em>", esc(l.empty_value))
-        } else {
-            let mut v = esc(&cell(r, "value", lang));
-            if let Some(h) = r.host_path.as_ref().filter(|h| **h != r.value) {
-                let _ = write!(
-                    v,
-                    "<br><small>{} {}</small>",
-                    esc(lang.tr("→ host:", "→ на хосте:")),
-                    esc(&h.display())
-                );
-            }
-            if let Some(c) = r.container_path.as_ref().filter(|c| **c != r.value) {
-                let _ = write!(
-                    v,
-                    "<br><small>{} {}</small>",
-                    esc(lang.tr("in container:", "в контейнере:")),
-                    esc(&c.display())
-                );
-            }
-            v
-        };
-        let _ = write!(
-            out,
-            "<td class=\"nw\">{}</td><td class=\"mono nw\">{}</td><td class=\"mono can\">{}</td><td class=\"val\">{}</td>\
-<td class=\"nw\">{}</td><td>{}</td><td class=\"st\" data-sort=\"{}\">{}</td><td class=\"dr\">{}</td><td class=\"nw\" data-sort=\"{}\">{}</td><td class=\"txt\">{}</td><td class=\"txt\">{}</td>\
-<td class=\"mono ev\">{}</td><td class=\"src\">{}</td>",
-            esc(&r.host),
-            esc(&r.entry_id),
-            esc(&r.canonical),
-            value,
-            esc(&r.kind),
-            esc(&r.component),
-            status_rank(r.status),
-            status,
-            esc(&cell(r, "drift", lang)),
-            risk_rank(r.risk),
-            risk,
-            esc(&cell(r, "reason", lang)),
-            esc(&cell(r, "risk_why", lang)),
-            evidence_cell(r, lang),
-            esc(&source(r)),
-        );
-        if with_state {
-            let ch = match &r.change {
-                Some(c) => format!(
-                    "{} {}",
-                    badge(c.action.as_str(), i18n::change(c.action, lang)),
-                    esc(&i18n::change_detail(c, lang))
-                ),
-                None => String::new(),
-            };
-            let _ = write!(out, "<td>{ch}</td>");
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody></table></div>\n");
+    s.push_str("</details>");
+    s
 }
 
 /// Sort key of a status: what needs a look first (unlisted, drifted), absent last.
@@ -332,33 +246,647 @@ fn risk_rank(r: Option<Risk>) -> &'static str {
     }
 }
 
-/// Evidence folded: pid, short hash and how found in the summary; the full record inside.
-fn evidence_cell(r: &Row, lang: Lang) -> String {
+/// Evidence folded: pid, short hash and how found in the summary; the full record inside, and
+/// whose it is when the row stands for several hosts.
+fn evidence_cell(r: &Row, hosts: usize, lang: Lang) -> String {
     let full = evidence(r, lang);
     if full.is_empty() {
         return String::new();
     }
     let mut head = Vec::new();
     if let Some(p) = r.pid {
-        head.push(format!("pid {p}"));
+        head.push(format!("{} {p}", lang.tr("pid", "процесс")));
     }
     if let Some(h) = &r.sha256 {
         head.push(format!("sha256 {}…", h.get(..12).unwrap_or(h)));
     }
-    if !r.via.is_empty() {
-        head.push(r.via.clone());
+    if !r.via.is_empty() && head.is_empty() {
+        head.push(i18n::via(&r.via, lang));
     }
     if head.is_empty() {
         head.push("…".into());
     }
+    let whose = if hosts > 1 {
+        format!(
+            "<span class=\"sub\">{} {}</span>",
+            esc(i18n::labels(lang).evidence_of),
+            esc(&r.host)
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "<details><summary>{}</summary>{}</details>",
+        "<details><summary>{}</summary>{}{}</details>",
         esc(&head.join(" · ")),
+        whose,
         esc(&full)
     )
 }
 
-fn group_item(out: &mut String, g: &Group, l: &Labels) {
+/// The value cell: the value, where it is on the host, and its path in the container.
+fn value_cell(r: &Row, l: &Labels) -> String {
+    if r.value.is_empty() {
+        return format!("<em>{}</em>", esc(l.empty_value));
+    }
+    let mut v = format!("<span class=\"v\">{}</span>", esc(&r.value.display()));
+    if let Some(h) = r.host_path.as_ref().filter(|h| **h != r.value) {
+        let _ = write!(
+            v,
+            "<span class=\"sub\">{} <span class=\"v\">{}</span></span>",
+            esc(l.host_value),
+            esc(&h.display())
+        );
+    }
+    if let Some(c) = r.container_path.as_ref().filter(|c| **c != r.value) {
+        let _ = write!(
+            v,
+            "<span class=\"sub\">{} <span class=\"v\">{}</span></span>",
+            esc(l.in_container),
+            esc(&c.display())
+        );
+    }
+    v
+}
+
+/// The status cell: the status, why it is marked (against the vendor's list, against the fleet),
+/// and what the antivirus receives.
+fn status_cell(r: &Row, lang: Lang) -> String {
+    let l = i18n::labels(lang);
+    let mut status = match r.status {
+        RowStatus::Drifted => badge("drifted", i18n::status(r.status, lang)),
+        RowStatus::Unlisted => badge("unlisted", i18n::status(r.status, lang)),
+        _ => esc(i18n::status(r.status, lang)),
+    };
+    if r.differs {
+        let _ = write!(status, " {}", badge("differs", l.differs_mark));
+    }
+    for line in explain(r, lang) {
+        let _ = write!(status, "<span class=\"why\">{}</span>", esc(&line));
+    }
+    if r.marks.held_back {
+        let _ = write!(status, " {}", badge("held", l.held_back));
+    }
+    if !r.antivirus.is_empty() {
+        let _ = write!(
+            status,
+            "<span class=\"sub av\" title=\"{}\">{}</span>",
+            esc(super::lifecycle::labels(lang).antivirus),
+            esc(&r.antivirus)
+        );
+    }
+    status
+}
+
+/// The full table of one section: one row per folded group of identical rows.
+fn rows_table(
+    w: &mut dyn Write,
+    id: &str,
+    groups: &[Folded<'_>],
+    n: &mut usize,
+    lang: Lang,
+    with_state: bool,
+) -> io::Result<()> {
+    let l = i18n::labels(lang);
+    let c = &l.col;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<div class=\"scroll\"><table class=\"rows sortable\" id=\"{}\"><colgroup>",
+        esc(id)
+    );
+    // Widths (per cent of the page): every column, reason and evidence included, fits 1400 px.
+    let widths: &[u32] = if with_state {
+        &[3, 11, 15, 11, 5, 6, 13, 11, 9, 7, 9]
+    } else {
+        &[3, 12, 16, 12, 5, 6, 15, 12, 11, 8]
+    };
+    for wd in widths {
+        let _ = write!(out, "<col class=\"w{wd}\">");
+    }
+    out.push_str("</colgroup><thead><tr>");
+    out.push_str(&th("order", "#", true, 3));
+    for (k, t, num) in [
+        ("entry", c.entry_id, false),
+        ("value", c.value, false),
+        ("status", c.status, false),
+        ("risk", c.risk, false),
+        ("hosts", c.hosts, true),
+        ("reason", c.reason, false),
+        ("risk_why", c.risk_why, false),
+        ("evidence", c.evidence, false),
+        ("source", c.source, false),
+    ] {
+        out.push_str(&th(k, t, num, 0));
+    }
+    if with_state {
+        out.push_str(&th("change", c.change, false, 0));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    w.write_all(out.as_bytes())?;
+    for g in groups {
+        out.clear();
+        *n += 1;
+        let r = g.first;
+        let risk = match r.risk {
+            Some(Risk::High) => badge("high", i18n::risk(Risk::High, lang)),
+            Some(x) => esc(i18n::risk(x, lang)),
+            None => String::new(),
+        };
+        let _ = write!(
+            out,
+            "<tr class=\"{}\" data-host=\"{}\" data-entry=\"{}\" data-hosts=\"{}\"><td>{}</td>\
+<td><span class=\"v\">{}</span><span class=\"sub v\">{}</span><span class=\"sub\">{} · {}</span></td>\
+<td>{}</td><td class=\"st\" data-sort=\"{}\">{}</td><td class=\"nw\" data-sort=\"{}\">{}</td>\
+<td class=\"num\" data-sort=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            esc(&row_classes(r)),
+            esc(&r.host),
+            esc(&r.entry_id),
+            g.hosts.len(),
+            n,
+            esc(&r.entry_id),
+            esc(&r.canonical),
+            esc(i18n::kind(&r.kind, lang)),
+            esc(&r.component),
+            value_cell(r, l),
+            status_rank(r.status),
+            status_cell(r, lang),
+            risk_rank(r.risk),
+            risk,
+            g.hosts.len(),
+            hosts_cell(&g.hosts, lang),
+            esc(&Column::Reason.cell(r, lang)),
+            esc(&Column::RiskWhy.cell(r, lang)),
+            evidence_cell(r, g.hosts.len(), lang),
+            esc(&source(r, lang)),
+        );
+        if with_state {
+            let ch = match &r.change {
+                Some(c) => format!(
+                    "{} {}",
+                    badge(c.action.as_str(), i18n::change(c.action, lang)),
+                    esc(&i18n::change_detail(c, lang))
+                ),
+                None => String::new(),
+            };
+            let _ = write!(out, "<td>{ch}</td>");
+        }
+        out.push_str("</tr>\n");
+        w.write_all(out.as_bytes())?;
+    }
+    w.write_all(b"</tbody></table></div>\n")
+}
+
+/// Counts of one host or component for the summary tables.
+#[derive(Default, Clone)]
+struct Counts {
+    present: usize,
+    drifted: usize,
+    absent: usize,
+    disabled: usize,
+    unlisted: usize,
+    high: usize,
+    held_back: usize,
+    accepted: usize,
+    changed: usize,
+}
+
+impl Counts {
+    fn add(&mut self, r: &Row, first_of_entry: bool) {
+        if first_of_entry {
+            match r.status {
+                RowStatus::Present => self.present += 1,
+                RowStatus::Drifted => self.drifted += 1,
+                RowStatus::Absent => self.absent += 1,
+                RowStatus::Disabled => self.disabled += 1,
+                RowStatus::Unlisted => self.unlisted += 1,
+            }
+            if r.risk == Some(Risk::High)
+                && matches!(r.status, RowStatus::Present | RowStatus::Drifted)
+            {
+                self.high += 1;
+            }
+        }
+        if r.marks.held_back {
+            self.held_back += 1;
+        }
+        if r.marks.accepted {
+            self.accepted += 1;
+        }
+        if r.change.is_some() {
+            self.changed += 1;
+        }
+    }
+}
+
+/// Per host and per component, counting each (host, entry) once (several values of one entry on
+/// a host are one entry) and each unlisted finding once.
+fn counts(m: &Model) -> (BTreeMap<&str, Counts>, BTreeMap<&str, Counts>) {
+    let mut by_host: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut by_comp: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut seen: HashSet<(&str, &str, String)> = HashSet::new();
+    for r in &m.rows {
+        if r.section == Section::AuditOnly {
+            continue;
+        }
+        let id = if r.section == Section::Unlisted {
+            r.value.display()
+        } else {
+            String::new()
+        };
+        let first = seen.insert((&*r.host, &*r.entry_id, id));
+        by_host.entry(&*r.host).or_default().add(r, first);
+        by_comp.entry(&*r.component).or_default().add(r, first);
+    }
+    (by_host, by_comp)
+}
+
+const BAR_COLOURS: [(&str, RowStatus); 5] = [
+    ("#2e7d32", RowStatus::Present),
+    ("#e0a000", RowStatus::Drifted),
+    ("#2f6fdd", RowStatus::Unlisted),
+    ("#9e9e9e", RowStatus::Absent),
+    ("#616161", RowStatus::Disabled),
+];
+
+fn status_count(c: &Counts, s: RowStatus) -> usize {
+    match s {
+        RowStatus::Present => c.present,
+        RowStatus::Drifted => c.drifted,
+        RowStatus::Unlisted => c.unlisted,
+        RowStatus::Absent => c.absent,
+        RowStatus::Disabled => c.disabled,
+    }
+}
+
+/// A horizontal stacked bar per component (entries × hosts by status), inline SVG: no script,
+/// no external resource, nothing the page's CSP would have to allow.
+fn chart(by_comp: &BTreeMap<&str, Counts>, lang: Lang) -> String {
+    let l = i18n::labels(lang);
+    let mut comps: Vec<(&&str, &Counts)> = by_comp.iter().collect();
+    // What was found first, most first.
+    comps.sort_by_key(|(n, c)| {
+        (
+            std::cmp::Reverse(c.present + c.drifted + c.unlisted),
+            n.to_string(),
+        )
+    });
+    let max = comps
+        .iter()
+        .map(|(_, c)| c.present + c.drifted + c.unlisted + c.absent + c.disabled)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (label_w, bar_w, row_h, top) = (150.0, 700.0, 20.0, 28.0);
+    let height = top + row_h * comps.len() as f64 + 6.0;
+    let mut s = format!(
+        "<svg class=\"chart\" id=\"chart-svg\" viewBox=\"0 0 980 {height}\" role=\"img\" aria-label=\"{}\">",
+        esc(l.chart)
+    );
+    // legend
+    let mut x = label_w;
+    for (colour, st) in BAR_COLOURS {
+        let name = i18n::status(st, lang);
+        let _ = write!(
+            s,
+            "<rect x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{colour}\"></rect><text x=\"{}\" y=\"16\" font-size=\"12\">{}</text>",
+            x + 16.0,
+            esc(name)
+        );
+        x += 30.0 + 7.5 * name.chars().count() as f64;
+    }
+    for (i, (name, c)) in comps.iter().enumerate() {
+        let y = top + row_h * i as f64;
+        let _ = write!(
+            s,
+            "<g class=\"bar\" data-component=\"{}\"><text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text>",
+            esc(name),
+            label_w - 6.0,
+            y + 13.0,
+            esc(name)
+        );
+        let mut x = label_w;
+        let mut total = 0;
+        for (colour, st) in BAR_COLOURS {
+            let n = status_count(c, st);
+            total += n;
+            if n == 0 {
+                continue;
+            }
+            let wd = bar_w * n as f64 / max as f64;
+            let _ = write!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{wd:.1}\" height=\"{}\" fill=\"{colour}\" data-status=\"{}\" data-count=\"{n}\"><title>{}: {} {n}</title></rect>",
+                row_h - 4.0,
+                st.as_str(),
+                esc(name),
+                esc(i18n::status(st, lang))
+            );
+            x += wd;
+        }
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{total}</text></g>",
+            x + 4.0,
+            y + 13.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn count_cell(n: usize, hot: bool) -> String {
+    if hot && n > 0 {
+        format!("<td class=\"num hot\">{n}</td>")
+    } else {
+        format!("<td class=\"num\">{n}</td>")
+    }
+}
+
+fn count_heads(out: &mut String, first: &[&str], lang: Lang) {
+    let l = i18n::labels(lang);
+    out.push_str("<thead><tr>");
+    for h in first.iter().copied().chain([
+        i18n::status(RowStatus::Present, lang),
+        i18n::status(RowStatus::Drifted, lang),
+        i18n::status(RowStatus::Absent, lang),
+        i18n::status(RowStatus::Disabled, lang),
+        i18n::status(RowStatus::Unlisted, lang),
+        l.high_risk,
+        l.held_back,
+        l.accepted,
+        l.changed,
+    ]) {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(h));
+    }
+}
+
+fn count_cells(out: &mut String, c: &Counts) {
+    out.push_str(&count_cell(c.present, false));
+    out.push_str(&count_cell(c.drifted, true));
+    out.push_str(&count_cell(c.absent, false));
+    out.push_str(&count_cell(c.disabled, false));
+    out.push_str(&count_cell(c.unlisted, true));
+    out.push_str(&count_cell(c.high, true));
+    out.push_str(&count_cell(c.held_back, false));
+    out.push_str(&count_cell(c.accepted, false));
+    out.push_str(&count_cell(c.changed, true));
+}
+
+/// One problem: entry, value, why, hosts.
+fn problem_item(out: &mut String, f: &Folded<'_>, lang: Lang, extra: &[String]) {
+    let r = f.first;
+    let _ = write!(
+        out,
+        "<li data-entry=\"{}\" data-hosts=\"{}\"><strong>{}</strong> <code>{}</code>",
+        esc(&r.entry_id),
+        f.hosts.len(),
+        esc(&r.entry_id),
+        esc(&Column::Value.cell(r, lang)),
+    );
+    for line in explain(r, lang).iter().chain(extra) {
+        let _ = write!(out, " — {}", esc(line));
+    }
+    let _ = writeln!(
+        out,
+        " <span class=\"sub\">{}</span></li>",
+        hosts_cell(&f.hosts, lang)
+    );
+}
+
+fn summary(out: &mut String, m: &Model, meta: &Meta) {
+    let lang = meta.lang;
+    let l = i18n::labels(lang);
+    let (by_host, by_comp) = counts(m);
+    let total = by_comp.values().fold(Counts::default(), |mut a, c| {
+        a.present += c.present;
+        a.drifted += c.drifted;
+        a.absent += c.absent;
+        a.disabled += c.disabled;
+        a.unlisted += c.unlisted;
+        a.high += c.high;
+        a.held_back += c.held_back;
+        a.accepted += c.accepted;
+        a.changed += c.changed;
+        a
+    });
+    let stale = meta
+        .hosts
+        .iter()
+        .filter(|h| h.info.as_ref().is_some_and(|i| i.stale) || !h.facts.scanned_as_root)
+        .count();
+    let _ = writeln!(out, "<section id=\"summary\"><h2>{}</h2>", esc(l.summary));
+    let fig = |n: usize, label: &str, bad: bool| {
+        format!(
+            "<span{}><b>{n}</b> {}</span>",
+            if bad && n > 0 { " class=\"bad\"" } else { "" },
+            esc(label)
+        )
+    };
+    let ll = super::lifecycle::labels(lang);
+    let _ = writeln!(
+        out,
+        "<p class=\"figures\" id=\"figures\" data-hosts=\"{}\" data-drifted=\"{}\" data-unlisted=\"{}\" data-high=\"{}\"><b>{}</b> · {} · {} · {} · {} · {} · {} · {}</p>",
+        meta.hosts.len(),
+        total.drifted,
+        total.unlisted,
+        total.high,
+        esc(&i18n::hosts_count(meta.hosts.len(), lang)),
+        fig(total.present, i18n::status(RowStatus::Present, lang), false),
+        fig(total.drifted, i18n::status(RowStatus::Drifted, lang), true),
+        fig(
+            total.unlisted,
+            i18n::status(RowStatus::Unlisted, lang),
+            true
+        ),
+        fig(total.high, l.high_risk, true),
+        fig(total.held_back, l.held_back, false),
+        fig(total.changed, l.changed, true),
+        fig(stale, ll.stale, true),
+    );
+    let _ = writeln!(
+        out,
+        "<figure id=\"chart\">{}<figcaption>{}</figcaption></figure>",
+        chart(&by_comp, lang),
+        esc(l.chart)
+    );
+    let _ = write!(
+        out,
+        "<h3>{}</h3><table class=\"sum\" id=\"components\">",
+        esc(l.by_component)
+    );
+    count_heads(out, &[l.component], lang);
+    out.push_str("</tr></thead><tbody>\n");
+    for (name, c) in &by_comp {
+        let _ = write!(
+            out,
+            "<tr data-component=\"{}\"><td>{}</td>",
+            esc(name),
+            esc(name)
+        );
+        count_cells(out, c);
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+    let _ = write!(
+        out,
+        "<details id=\"host-summary\"{}><summary><h3 class=\"inline\">{} ({})</h3></summary>",
+        if meta.hosts.len() <= 20 { " open" } else { "" },
+        esc(l.by_host),
+        meta.hosts.len()
+    );
+    let _ = write!(out, "<table class=\"hosts sortable\" id=\"hosts\">");
+    let lc = meta.hosts.iter().any(|h| h.info.is_some());
+    count_heads(out, &[l.host, l.os, l.kernel], lang);
+    let _ = write!(out, "<th scope=\"col\">{}</th>", esc(l.warnings));
+    if lc {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(ll.collected));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    let empty = Counts::default();
+    for h in &meta.hosts {
+        host_row(
+            out,
+            h,
+            by_host.get(h.name.as_str()).unwrap_or(&empty),
+            lang,
+            lc,
+        );
+    }
+    out.push_str("</tbody></table></details></section>\n");
+}
+
+fn host_row(out: &mut String, h: &HostMeta, c: &Counts, lang: Lang, lc: bool) {
+    let warns: Vec<String> = h
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.code, w.message))
+        .collect();
+    let _ = write!(
+        out,
+        "<tr data-host=\"{}\"><td>{}</td><td>{}</td><td>{}</td>",
+        esc(&h.name),
+        esc(&h.name),
+        esc(&h.facts.os),
+        esc(&h.facts.kernel)
+    );
+    count_cells(out, c);
+    let _ = write!(
+        out,
+        "<td class=\"num\" title=\"{}\">{}</td>",
+        esc(&warns.join(" | ")),
+        h.warnings.len()
+    );
+    if lc {
+        match &h.info {
+            Some(i) => {
+                let _ = write!(
+                    out,
+                    "<td class=\"{}\">{}</td>",
+                    if i.stale { "stale hot" } else { "collected" },
+                    esc(&super::lifecycle::collected_cell(i, lang))
+                );
+            }
+            None => out.push_str("<td></td>"),
+        }
+    }
+    out.push_str("</tr>\n");
+}
+
+fn problems(out: &mut String, m: &Model, meta: &Meta) {
+    let lang = meta.lang;
+    let l = i18n::labels(lang);
+    let excl = |r: &&Row| r.section == Section::Exclusion;
+    let drift = fold(
+        m.rows
+            .iter()
+            .filter(excl)
+            .filter(|r| r.status == RowStatus::Drifted && !r.marks.replaced),
+    );
+    let replaced = fold(m.rows.iter().filter(|r| r.marks.replaced));
+    let unlisted = fold(
+        m.rows
+            .iter()
+            .filter(|r| r.section == Section::Unlisted && !r.marks.accepted),
+    );
+    let high = fold(m.rows.iter().filter(excl).filter(|r| {
+        r.risk == Some(Risk::High) && matches!(r.status, RowStatus::Present | RowStatus::Drifted)
+    }));
+    let ll = super::lifecycle::labels(lang);
+    let stale: Vec<&HostMeta> = meta
+        .hosts
+        .iter()
+        .filter(|h| h.info.as_ref().is_some_and(|i| i.stale) || !h.facts.scanned_as_root)
+        .collect();
+    let _ = writeln!(out, "<section id=\"problems\"><h2>{}</h2>", esc(l.problems));
+    if drift.is_empty()
+        && replaced.is_empty()
+        && unlisted.is_empty()
+        && high.is_empty()
+        && stale.is_empty()
+    {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(l.problems_none));
+    }
+    for (id, title, list) in [
+        ("p-drift", l.p_drift, &drift),
+        ("p-replaced", l.p_replaced, &replaced),
+        ("p-unlisted", l.p_unlisted, &unlisted),
+        ("p-high", l.p_high, &high),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<h3>{} ({})</h3><ul class=\"problems\" id=\"{id}\">",
+            esc(title),
+            list.len()
+        );
+        for f in list.iter() {
+            let mut extra = Vec::new();
+            match id {
+                "p-unlisted" => extra.push(Column::Reason.cell(f.first, lang)),
+                "p-replaced" => extra.push(Column::Drift.cell(f.first, lang)),
+                "p-high" => {
+                    extra.push(Column::RiskWhy.cell(f.first, lang));
+                    if f.first.marks.held_back {
+                        extra.push(l.held_back.to_string());
+                    }
+                }
+                _ => {}
+            }
+            problem_item(out, f, lang, &extra);
+        }
+        out.push_str("</ul>\n");
+    }
+    if !stale.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h3>{} ({})</h3><ul class=\"problems\" id=\"p-stale\">",
+            esc(l.p_stale),
+            stale.len()
+        );
+        for h in stale {
+            let what = match &h.info {
+                Some(i) => super::lifecycle::collected_cell(i, lang),
+                None => ll.not_root.to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "<li data-host=\"{}\"><strong>{}</strong> — {}</li>",
+                esc(&h.name),
+                esc(&h.name),
+                esc(&what)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// The fleet differences, grouped by form: the common form with its host count, then each other
+/// form with its hosts.
+fn group_item(out: &mut String, g: &Group, lang: Lang) {
+    let l = i18n::labels(lang);
     let _ = write!(
         out,
         "<li><strong>{}</strong> <code>{}</code> ({})<ul>",
@@ -366,31 +894,47 @@ fn group_item(out: &mut String, g: &Group, l: &Labels) {
         esc(&g.canonical),
         esc(&g.component)
     );
-    for line in g.lines() {
-        let _ = match line {
-            GroupLine::Differs { host, values } => write!(
-                out,
-                "<li>{} <strong>{}</strong>: <code>{}</code></li>",
-                badge("differs", l.differs_on),
-                esc(host),
-                esc(&values)
-            ),
-            GroupLine::Same { hosts, values } => write!(
-                out,
-                "<li>{} {}: <code>{}</code></li>",
-                esc(l.same_on),
-                esc(&hosts),
-                esc(&values)
-            ),
-            GroupLine::NotFound { hosts } => {
-                write!(out, "<li>{}: {}</li>", esc(l.not_found_on), esc(&hosts))
-            }
-        };
+    let mut forms: Vec<(String, Vec<&str>)> = Vec::new();
+    for d in &g.differing {
+        let v = d.values.join(", ");
+        match forms.iter_mut().find(|(f, _)| *f == v) {
+            Some((_, hs)) => hs.push(&d.host),
+            None => forms.push((v, vec![&d.host])),
+        }
+    }
+    for (values, hosts) in &forms {
+        let _ = write!(
+            out,
+            "<li>{} {}: <code>{}</code></li>",
+            badge("differs", l.differs_on),
+            hosts_cell(hosts, lang),
+            esc(values)
+        );
+    }
+    if !g.baseline_hosts.is_empty() {
+        let hs: Vec<&str> = g.baseline_hosts.iter().map(String::as_str).collect();
+        let _ = write!(
+            out,
+            "<li>{} {}: <code>{}</code></li>",
+            esc(l.same_on),
+            hosts_cell(&hs, lang),
+            esc(&g.baseline.join(", "))
+        );
+    }
+    if !g.not_found.is_empty() {
+        let hs: Vec<&str> = g.not_found.iter().map(String::as_str).collect();
+        let _ = write!(
+            out,
+            "<li>{}: {}</li>",
+            esc(l.not_found_on),
+            hosts_cell(&hs, lang)
+        );
     }
     out.push_str("</ul></li>\n");
 }
 
-pub fn write(m: &Model, meta: &Meta) -> String {
+/// Write the page to `w`, section by section and row by row.
+pub fn write(m: &Model, meta: &Meta, w: &mut dyn Write) -> io::Result<()> {
     let lang = meta.lang;
     let l = i18n::labels(lang);
     let mut out = String::new();
@@ -402,10 +946,7 @@ style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action '
 <meta name=\"referrer\" content=\"no-referrer\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta name=\"generator\" content=\"avexclude {}\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n",
-        match lang {
-            Lang::Ru => "ru",
-            Lang::En => "en",
-        },
+        lang.code(),
         csp_hash(SCRIPT),
         csp_hash(STYLE),
         esc(env!("CARGO_PKG_VERSION")),
@@ -420,96 +961,51 @@ style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action '
         esc(&meta.generated_at),
         esc(env!("CARGO_PKG_VERSION"))
     );
+    summary(&mut out, m, meta);
+    w.write_all(out.as_bytes())?;
+    out.clear();
+    problems(&mut out, m, meta);
+    w.write_all(out.as_bytes())?;
+    out.clear();
 
-    let _ = writeln!(out, "<h2>{}</h2>", esc(l.hosts));
-    out.push_str("<table class=\"hosts\" id=\"hosts\"><thead><tr>");
-    for h in [
-        l.host,
-        l.os,
-        l.kernel,
-        i18n::status(RowStatus::Present, lang),
-        i18n::status(RowStatus::Drifted, lang),
-        i18n::status(RowStatus::Absent, lang),
-        i18n::status(RowStatus::Disabled, lang),
-        i18n::status(RowStatus::Unlisted, lang),
-        l.warnings,
-    ]
-    .into_iter()
-    .chain((!meta.hosts_info.is_empty()).then_some(super::lifecycle::labels(lang).collected))
-    {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(h));
-    }
-    out.push_str("</tr></thead><tbody>\n");
-    for (i, r) in meta.reports.iter().enumerate() {
-        let s = &r.summary;
-        let warns: Vec<String> = r
-            .warnings
-            .iter()
-            .map(|w| format!("{}: {}", w.code, w.message))
-            .collect();
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-<td>{}</td><td title=\"{}\">{}</td>{}</tr>",
-            esc(&m
-                .hosts
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| super::rows::host_name(r, i))),
-            esc(&r.host.os),
-            esc(&r.host.kernel),
-            s.present,
-            s.drifted,
-            s.absent,
-            s.disabled,
-            s.unlisted,
-            esc(&warns.join(" | ")),
-            r.warnings.len(),
-            meta.hosts_info
-                .get(i)
-                .map(|h| format!(
-                    "<td class=\"{}\">{}</td>",
-                    if h.stale { "stale" } else { "collected" },
-                    esc(&super::lifecycle::collected_cell(h, lang))
-                ))
-                .unwrap_or_default()
-        );
-    }
-    out.push_str("</tbody></table>\n");
-
-    let _ = writeln!(out, "<h2>{}</h2>", esc(l.differences));
     let differing: Vec<&Group> = m
         .groups
         .iter()
         .filter(|g| !g.differing.is_empty())
         .collect();
-    if differing.is_empty() {
-        let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(l.differences_none));
-    } else {
-        out.push_str("<ul class=\"groups\" id=\"differences\">\n");
-        for g in differing {
-            group_item(&mut out, g, l);
+    if m.hosts.len() > 1 {
+        let _ = writeln!(out, "<h2>{}</h2>", esc(l.differences));
+        if differing.is_empty() {
+            let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(l.differences_none));
+        } else {
+            out.push_str("<ul class=\"groups\" id=\"differences\">\n");
+            for g in differing {
+                group_item(&mut out, g, lang);
+                w.write_all(out.as_bytes())?;
+                out.clear();
+            }
+            out.push_str("</ul>\n");
         }
-        out.push_str("</ul>\n");
     }
 
     if m.with_state {
         let _ = writeln!(out, "<h2>{}</h2>", esc(l.changes));
-        let changed: Vec<&Row> = m.rows.iter().filter(|r| r.change.is_some()).collect();
+        let changed = fold(m.rows.iter().filter(|r| r.change.is_some()));
         if changed.is_empty() && m.hosts_gone.is_empty() {
             let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(l.changes_none));
         } else {
             out.push_str("<ul class=\"changes\" id=\"changes\">\n");
-            for r in changed {
+            for f in &changed {
+                let r = f.first;
                 if let Some(c) = &r.change {
                     let _ = writeln!(
                         out,
-                        "<li>{} <strong>{}</strong> {} <code>{}</code> {}</li>",
+                        "<li>{} <strong>{}</strong> <code>{}</code> {} <span class=\"sub\">{}</span></li>",
                         badge(c.action.as_str(), i18n::change(c.action, lang)),
-                        esc(&r.host),
                         esc(&r.entry_id),
-                        esc(&cell(r, "value", lang)),
-                        esc(&i18n::change_detail(c, lang))
+                        esc(&Column::Value.cell(r, lang)),
+                        esc(&i18n::change_detail(c, lang)),
+                        hosts_cell(&f.hosts, lang)
                     );
                 }
             }
@@ -541,32 +1037,66 @@ style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action '
         esc(l.filter),
         esc(l.filter)
     );
+    w.write_all(out.as_bytes())?;
+    out.clear();
     let mut n = 0usize;
     for (section, id, title, note) in [
-        (Section::Exclusion, "exclusions", l.exclusions, None),
+        (
+            Section::Exclusion,
+            "exclusions",
+            l.exclusions,
+            Some(l.table_note),
+        ),
         (Section::Unlisted, "unlisted", l.unlisted, None),
         (Section::AuditOnly, "audit", l.audit, Some(l.audit_note)),
     ] {
-        let rows: Vec<(usize, &Row)> = m
-            .rows
-            .iter()
-            .filter(|r| r.section == section)
-            .map(|r| {
-                n += 1;
-                (n, r)
-            })
-            .collect();
-        if rows.is_empty() {
+        let groups = fold(m.rows.iter().filter(|r| r.section == section));
+        if groups.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "<h2>{}</h2>", esc(title));
+        let folded = groups
+            .iter()
+            .filter(|g| !g.first.status.is_found() && g.first.change.is_none())
+            .count();
+        let audit = section == Section::AuditOnly;
+        if audit {
+            // Audit-only port rows are never written to an antivirus: the whole section is folded.
+            let _ = write!(
+                out,
+                "<details id=\"audit-section\"><summary><h2 class=\"inline\">{} ({})</h2></summary>",
+                esc(title),
+                groups.len()
+            );
+        } else {
+            let _ = writeln!(out, "<h2>{}</h2>", esc(title));
+        }
+        out.push_str("<div class=\"tablebox\">");
         if let Some(t) = note {
             let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(t));
         }
-        rows_table(&mut out, id, &rows, l, lang, m.with_state);
+        if folded > 0 {
+            let t = if id == "exclusions" {
+                "show-absent".to_string()
+            } else {
+                format!("show-absent-{id}")
+            };
+            let _ = writeln!(
+                out,
+                "<input type=\"checkbox\" id=\"{t}\" class=\"toggle\"><label class=\"toggle-label\" for=\"{t}\">{} ({})</label>",
+                esc(l.show_absent),
+                folded
+            );
+        }
+        w.write_all(out.as_bytes())?;
+        out.clear();
+        rows_table(w, id, &groups, &mut n, lang, m.with_state)?;
+        w.write_all(b"</div>")?;
+        if audit {
+            w.write_all(b"</details>\n")?;
+        }
     }
-    let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
-    out
+    write!(w, "<script>{SCRIPT}</script>\n</body>\n</html>\n")?;
+    w.flush()
 }
 
 #[cfg(test)]

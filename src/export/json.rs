@@ -3,7 +3,9 @@
 //! a `value_display` beside them for humans. Reasons are given in both languages; `lang` only
 //! records what the other formats would print.
 
-use serde::Serialize;
+use std::io::{self, Write};
+
+use serde::{Serialize, Serializer};
 
 use super::Meta;
 use super::rows::{Group, Model, Row};
@@ -24,13 +26,13 @@ struct Doc<'a> {
     /// Hosts the previous export had and this one lacks.
     #[serde(skip_serializing_if = "Option::is_none")]
     hosts_gone: Option<&'a [String]>,
-    rows: Vec<RowDoc<'a>>,
+    rows: Rows<'a>,
     groups: &'a [Group],
 }
 
 #[derive(Serialize)]
 struct HostDoc<'a> {
-    name: String,
+    name: &'a str,
     facts: &'a HostFacts,
     generated_at: &'a str,
     catalog: &'a [String],
@@ -48,7 +50,22 @@ struct RowDoc<'a> {
     value_display: String,
 }
 
-pub fn write(m: &Model, meta: &Meta) -> anyhow::Result<Vec<u8>> {
+/// The rows, serialized one by one (each row's display form made as it is written, never a
+/// second list of every row).
+struct Rows<'a>(&'a [Row]);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| RowDoc {
+            row: r,
+            value_display: r.value.display(),
+        }))
+    }
+}
+
+/// Write the JSON document to `w` as it is serialized. One row per value per host, as in the
+/// CSV: a SIEM wants every host's evidence; streamed, its size costs no memory.
+pub fn write(m: &Model, meta: &Meta, w: &mut dyn Write) -> io::Result<()> {
     let doc = Doc {
         kind: KIND,
         schema: crate::model::SCHEMA_VERSION,
@@ -59,35 +76,23 @@ pub fn write(m: &Model, meta: &Meta) -> anyhow::Result<Vec<u8>> {
             Lang::En => "en",
         },
         hosts: meta
-            .reports
+            .hosts
             .iter()
-            .enumerate()
-            .map(|(i, r)| HostDoc {
-                name: m
-                    .hosts
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_else(|| super::rows::host_name(r, i)),
-                facts: &r.host,
-                generated_at: &r.generated_at,
-                catalog: &r.catalog,
-                summary: &r.summary,
-                warnings: &r.warnings,
-                collected: meta.hosts_info.get(i),
+            .map(|h| HostDoc {
+                name: &h.name,
+                facts: &h.facts,
+                generated_at: &h.generated_at,
+                catalog: &h.catalog,
+                summary: &h.summary,
+                warnings: &h.warnings,
+                collected: h.info.as_ref(),
             })
             .collect(),
         hosts_gone: m.with_state.then_some(m.hosts_gone.as_slice()),
-        rows: m
-            .rows
-            .iter()
-            .map(|r| RowDoc {
-                row: r,
-                value_display: r.value.display(),
-            })
-            .collect(),
+        rows: Rows(&m.rows),
         groups: &m.groups,
     };
-    let mut v = serde_json::to_vec_pretty(&doc)?;
-    v.push(b'\n');
-    Ok(v)
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::rows::{Model, RowStatus, Section};
+use super::rows::{Row, RowStatus, Section};
 use crate::check::state::Sync;
 use crate::i18n::Lang;
 use crate::model::Report;
@@ -35,61 +35,7 @@ pub struct HostInfo {
     pub rendered_with_state: bool,
 }
 
-/// Labels of the lifecycle columns, in both languages (kept apart from the main labels).
-pub struct LcLabels {
-    pub collected: &'static str,
-    pub stale: &'static str,
-    pub not_root: &'static str,
-    pub antivirus: &'static str,
-    pub written: &'static str,
-    pub held_back: &'static str,
-    pub narrowed: &'static str,
-    pub allowed_by: &'static str,
-    pub not_written: &'static str,
-    pub accepted: &'static str,
-    pub not_accepted: &'static str,
-    pub by: &'static str,
-    pub days: &'static str,
-}
-
-const EN: LcLabels = LcLabels {
-    collected: "Collected",
-    stale: "stale",
-    not_root: "not scanned as root",
-    antivirus: "Antivirus receives",
-    written: "written",
-    held_back: "held back",
-    narrowed: "narrowed to the container's copy",
-    allowed_by: "allowed by",
-    not_written: "not written",
-    accepted: "accepted",
-    not_accepted: "not accepted",
-    by: "by",
-    days: "days old",
-};
-
-const RU: LcLabels = LcLabels {
-    collected: "Собрано",
-    stale: "устарело",
-    not_root: "сканирование не от root",
-    antivirus: "Что получает антивирус",
-    written: "записано",
-    held_back: "не записано (высокий риск)",
-    narrowed: "сужено до копии в контейнере",
-    allowed_by: "разрешено через",
-    not_written: "не записано",
-    accepted: "принято",
-    not_accepted: "не принято",
-    by: "кто",
-    days: "дн. назад",
-};
-
-pub fn labels(lang: Lang) -> &'static LcLabels {
-    match lang {
-        Lang::Ru => &RU,
-        Lang::En => &EN,
-    }
-}
+pub use crate::i18n::export::{LcLabels, lc_labels as labels};
 
 /// Seconds since the epoch of an RFC 3339 UTC time as discovery writes it
 /// (`2026-11-24T17:39:32Z`, fractional seconds and `+00:00` accepted).
@@ -152,23 +98,20 @@ pub fn collected_cell(i: &HostInfo, lang: Lang) -> String {
     s
 }
 
-/// Fill each row's `antivirus` from its host's `sync`.
-pub fn annotate(m: &mut Model, syncs: &[Option<&Sync>], lang: Lang) {
+/// Fill the `antivirus` of one host's rows from its `sync`, and mark held-back values and
+/// accepted findings for the review's summary.
+pub fn annotate_rows(rows: &mut [Row], sync: &Sync, lang: Lang) {
     let l = labels(lang);
-    for r in &mut m.rows {
-        let Some(i) = m.hosts.iter().position(|h| *h == r.host) else {
-            continue;
-        };
-        let Some(Some(sync)) = syncs.get(i) else {
-            continue;
-        };
+    for r in rows {
         if r.section == Section::Unlisted {
             let id = format!(
                 "{}:{}",
                 r.entry_id.strip_prefix("unlisted:").unwrap_or(&r.entry_id),
                 r.value.display()
             );
-            r.antivirus = match sync.accepted.iter().find(|a| a.id == id) {
+            let accepted = sync.accepted.iter().find(|a| a.id == id);
+            r.marks.accepted = accepted.is_some();
+            r.antivirus = match accepted {
                 Some(a) => format!(
                     "{}: {} ({} {}, {})",
                     l.accepted,
@@ -193,7 +136,7 @@ pub fn annotate(m: &mut Model, syncs: &[Option<&Sync>], lang: Lang) {
                 cands.push(d);
             }
         }
-        let has_id = |ids: &str| ids.split(", ").any(|x| x == r.entry_id);
+        let has_id = |ids: &str| ids.split(", ").any(|x| x == &*r.entry_id);
         let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
         let mut parts = Vec::new();
         for v in &sync.vendors {
@@ -215,13 +158,14 @@ pub fn annotate(m: &mut Model, syncs: &[Option<&Sync>], lang: Lang) {
             } else if v
                 .held_back
                 .iter()
-                .any(|d| same(&d.value, main) && d.id == r.entry_id)
+                .any(|d| same(&d.value, main) && *d.id == *r.entry_id)
             {
+                r.marks.held_back = true;
                 l.held_back.to_string()
             } else if v
                 .narrowed
                 .iter()
-                .any(|d| same(&d.value, main) && d.id == r.entry_id)
+                .any(|d| same(&d.value, main) && *d.id == *r.entry_id)
             {
                 l.narrowed.to_string()
             } else {
@@ -241,34 +185,64 @@ pub fn annotate(m: &mut Model, syncs: &[Option<&Sync>], lang: Lang) {
     }
 }
 
+/// What tells two inputs of one hostname apart: kept for every host while the reports
+/// themselves are dropped one by one.
+#[derive(Debug, Clone)]
+pub struct HostKey {
+    pub hostname: String,
+    pub machine_id: Option<String>,
+    pub file: Option<PathBuf>,
+}
+
+impl HostKey {
+    pub fn of(h: &HostInput) -> HostKey {
+        HostKey {
+            hostname: h.report.host.hostname.clone(),
+            machine_id: h.report.host.machine_id.clone(),
+            file: h.file.clone(),
+        }
+    }
+}
+
 /// Two inputs naming one host with different machine ids are two machines: an error naming both
 /// files (they would otherwise merge into one host, or be told apart only by a silent "(2)").
 pub fn duplicate_hosts(inputs: &[HostInput]) -> Result<(), String> {
-    for (i, a) in inputs.iter().enumerate() {
-        for b in &inputs[i + 1..] {
-            let (ha, hb) = (&a.report.host, &b.report.host);
-            if ha.hostname.trim().is_empty() || ha.hostname != hb.hostname {
+    duplicate_keys(&inputs.iter().map(HostKey::of).collect::<Vec<_>>())
+}
+
+/// [`duplicate_hosts`] on the keys alone.
+pub fn duplicate_keys(keys: &[HostKey]) -> Result<(), String> {
+    let mut by_name: std::collections::HashMap<&str, &HostKey> = std::collections::HashMap::new();
+    for b in keys {
+        if b.hostname.trim().is_empty() {
+            continue;
+        }
+        // Compare with the first input of this name that has a machine id.
+        let a = match by_name.get(b.hostname.as_str()).copied() {
+            Some(a) if a.machine_id.is_some() => a,
+            _ => {
+                by_name.insert(&b.hostname, b);
                 continue;
             }
-            if let (Some(ma), Some(mb)) = (&ha.machine_id, &hb.machine_id)
-                && ma.trim() != mb.trim()
-            {
-                let name = |h: &HostInput| {
-                    h.file
-                        .as_ref()
-                        .map(|f| f.display().to_string())
-                        .unwrap_or_else(|| "the scanned root".into())
-                };
-                return Err(format!(
-                    "{} and {} both name host {} but come from different machines (machine id {} \
-                     and {}): rename one host, or export them separately",
-                    name(a),
-                    name(b),
-                    ha.hostname.escape_debug(),
-                    ma.trim(),
-                    mb.trim()
-                ));
-            }
+        };
+        if let (Some(ma), Some(mb)) = (&a.machine_id, &b.machine_id)
+            && ma.trim() != mb.trim()
+        {
+            let name = |h: &HostKey| {
+                h.file
+                    .as_ref()
+                    .map(|f| f.display().to_string())
+                    .unwrap_or_else(|| "the scanned root".into())
+            };
+            return Err(format!(
+                "{} and {} both name host {} but come from different machines (machine id {} \
+                 and {}): rename one host, or export them separately",
+                name(a),
+                name(b),
+                a.hostname.escape_debug(),
+                ma.trim(),
+                mb.trim()
+            ));
         }
     }
     Ok(())

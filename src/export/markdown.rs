@@ -7,12 +7,14 @@
 //! Values are in their single-line escaped form, so no value can end a table row.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
-use super::csv::{cell, fleet_note};
-use super::i18n::{self, Labels};
-use super::rows::{Group, GroupLine, Model, Row, Section};
-use super::{Meta, one_line};
+use super::columns::{Column, MARKDOWN, value_text};
+use super::one_line;
+use super::rows::{Group, GroupLine, Model, Row, RowStatus, Section};
+use super::{HostMeta, Meta};
 use crate::i18n::Lang;
+use crate::i18n::export::{self as i18n, Labels};
 
 /// Escape text for a Markdown table cell or list item: everything that can act mid-line
 /// (emphasis, code, links, strikethrough, math, the cell separator) is backslash-escaped, autolinks
@@ -73,141 +75,59 @@ fn table_head(out: &mut String, heads: &[&str]) {
 }
 
 /// The columns of the row tables (fewer than CSV: evidence in one cell).
-fn row_heads(l: &Labels, with_state: bool) -> Vec<&'static str> {
-    let c = &l.col;
-    let mut h = vec![
-        c.host,
-        c.entry_id,
-        c.canonical,
-        c.value,
-        c.kind,
-        c.component,
-        c.status,
-        c.drift,
-        c.risk,
-        c.reason,
-        c.risk_why,
-        c.evidence,
-        c.source,
-    ];
-    if with_state {
-        h.push(c.change);
-    }
-    h
+fn row_columns(with_state: bool) -> Vec<Column> {
+    MARKDOWN
+        .iter()
+        .copied()
+        .filter(|c| with_state || *c != Column::Change)
+        .collect()
 }
 
-/// Evidence in one cell: pid, command line, container and namespace, hash, how found.
-pub fn evidence(r: &Row, lang: Lang) -> String {
-    let mut parts = Vec::new();
-    let get = |k: &str| cell(r, k, lang);
-    if let Some(p) = r.pid {
-        parts.push(format!("pid {p}"));
-    }
-    for (k, label) in [
-        ("cmdline", "cmd"),
-        ("container", "container"),
-        ("namespace", "ns"),
-        ("sha256", "sha256"),
-        ("via", "via"),
-    ] {
-        let v = get(k);
-        if !v.is_empty() {
-            parts.push(format!("{label}: {v}"));
-        }
-    }
-    parts.join("; ")
-}
-
-fn row_cells(r: &Row, lang: Lang, with_state: bool) -> Vec<String> {
+fn row_cells(r: &Row, lang: Lang, cols: &[Column]) -> Vec<String> {
     let l = i18n::labels(lang);
-    let mut status = i18n::status(r.status, lang).to_string();
-    if r.differs {
-        status.push_str(" — ");
-        status.push_str(&fleet_note(r, l));
-    }
-    let mut v = vec![
-        esc(&r.host),
-        esc(&r.entry_id),
-        esc(&r.canonical),
-        if r.value.is_empty() {
-            esc(l.empty_value)
-        } else {
-            esc(&value_text(r, lang))
-        },
-        esc(&r.kind),
-        esc(&r.component),
-        {
-            let mut st = if r.differs || r.status == super::rows::RowStatus::Drifted {
-                format!("**{}**", esc(&status))
-            } else {
-                esc(&status)
-            };
-            if !r.antivirus.is_empty() {
-                st.push_str(&format!(
-                    " — {}: {}",
-                    esc(super::lifecycle::labels(lang).antivirus),
-                    esc(&r.antivirus)
-                ));
+    cols.iter()
+        .map(|c| match c {
+            Column::Value if r.value.is_empty() => esc(l.empty_value),
+            Column::Value => esc(&value_text(r, lang)),
+            Column::Status => {
+                let mut status = i18n::status(r.status, lang).to_string();
+                if r.differs {
+                    status.push_str(" — ");
+                    status.push_str(&super::columns::fleet_note(r, lang));
+                }
+                let mut st = if r.differs || r.status == RowStatus::Drifted {
+                    format!("**{}**", esc(&status))
+                } else {
+                    esc(&status)
+                };
+                if !r.antivirus.is_empty() {
+                    st.push_str(&format!(
+                        " — {}: {}",
+                        esc(super::lifecycle::labels(lang).antivirus),
+                        esc(&r.antivirus)
+                    ));
+                }
+                st
             }
-            st
-        },
-        esc(&cell(r, "drift", lang)),
-        match r.risk {
-            Some(crate::model::Risk::High) => {
-                format!("**{}**", esc(i18n::risk(crate::model::Risk::High, lang)))
-            }
-            Some(x) => esc(i18n::risk(x, lang)),
-            None => String::new(),
-        },
-        esc(&cell(r, "reason", lang)),
-        esc(&cell(r, "risk_why", lang)),
-        esc(&evidence(r, lang)),
-        esc(&source(r)),
-    ];
-    if with_state {
-        v.push(match &r.change {
-            Some(c) if c.detail.is_empty() => esc(i18n::change(c.action, lang)),
-            Some(c) => esc(&format!(
-                "{}: {}",
-                i18n::change(c.action, lang),
-                i18n::change_detail(c, lang)
-            )),
-            None => String::new(),
-        });
-    }
-    v
-}
-
-/// The value with where it really is: the executable behind a symlink or title, the file on the
-/// host behind a container path (the path a host antivirus must be given).
-pub fn value_text(r: &Row, lang: Lang) -> String {
-    let mut v = cell(r, "value", lang);
-    if let Some(h) = &r.host_path
-        && h != &r.value
-    {
-        v.push_str(" → host: ");
-        v.push_str(&h.display());
-    }
-    if let Some(c) = &r.container_path
-        && c != &r.value
-    {
-        v.push_str(" · in container: ");
-        v.push_str(&c.display());
-    }
-    v
-}
-
-pub fn source(r: &Row) -> String {
-    let mut s = r.source.origin.clone();
-    if !r.source.document.is_empty() {
-        s.push_str(": ");
-        s.push_str(&r.source.document);
-    }
-    if let Some(sec) = &r.source.section {
-        s.push_str(" / ");
-        s.push_str(sec);
-    }
-    s
+            Column::Risk => match r.risk {
+                Some(crate::model::Risk::High) => {
+                    format!("**{}**", esc(i18n::risk(crate::model::Risk::High, lang)))
+                }
+                _ => esc(&c.cell(r, lang)),
+            },
+            Column::Source => esc(&super::columns::source(r, lang)),
+            Column::Change => match &r.change {
+                Some(ch) if ch.detail.is_empty() => esc(i18n::change(ch.action, lang)),
+                Some(ch) => esc(&format!(
+                    "{}: {}",
+                    i18n::change(ch.action, lang),
+                    i18n::change_detail(ch, lang)
+                )),
+                None => String::new(),
+            },
+            _ => esc(&c.cell(r, lang)),
+        })
+        .collect()
 }
 
 fn group_item(out: &mut String, g: &Group, l: &Labels) {
@@ -245,7 +165,31 @@ fn group_item(out: &mut String, g: &Group, l: &Labels) {
     }
 }
 
-pub fn write(m: &Model, meta: &Meta) -> String {
+fn host_cells(h: &HostMeta, lang: Lang) -> Vec<String> {
+    let s = &h.summary;
+    [
+        esc(&h.name),
+        esc(&h.facts.os),
+        esc(&h.facts.kernel),
+        s.present.to_string(),
+        s.drifted.to_string(),
+        s.absent.to_string(),
+        s.disabled.to_string(),
+        s.unlisted.to_string(),
+        h.warnings.len().to_string(),
+    ]
+    .into_iter()
+    .chain(
+        h.info
+            .as_ref()
+            .map(|i| esc(&super::lifecycle::collected_cell(i, lang))),
+    )
+    .collect()
+}
+
+/// Write the document section by section, each table row as it is made. Markdown keeps one row
+/// per value per host (a text to print, diff and archive); the HTML page is the folded review.
+pub fn write(m: &Model, meta: &Meta, w: &mut dyn Write) -> io::Result<()> {
     let lang = meta.lang;
     let l = i18n::labels(lang);
     let mut out = String::new();
@@ -259,50 +203,28 @@ pub fn write(m: &Model, meta: &Meta) -> String {
     );
 
     let _ = writeln!(out, "## {}\n", esc(l.hosts));
+    let lc = meta.hosts.iter().any(|h| h.info.is_some());
     table_head(
         &mut out,
         &[
             l.host,
             l.os,
             l.kernel,
-            i18n::status(super::rows::RowStatus::Present, lang),
-            i18n::status(super::rows::RowStatus::Drifted, lang),
-            i18n::status(super::rows::RowStatus::Absent, lang),
-            i18n::status(super::rows::RowStatus::Disabled, lang),
-            i18n::status(super::rows::RowStatus::Unlisted, lang),
+            i18n::status(RowStatus::Present, lang),
+            i18n::status(RowStatus::Drifted, lang),
+            i18n::status(RowStatus::Absent, lang),
+            i18n::status(RowStatus::Disabled, lang),
+            i18n::status(RowStatus::Unlisted, lang),
             l.warnings,
         ]
         .into_iter()
-        .chain((!meta.hosts_info.is_empty()).then_some(super::lifecycle::labels(lang).collected))
+        .chain(lc.then_some(super::lifecycle::labels(lang).collected))
         .collect::<Vec<_>>(),
     );
-    for (i, r) in meta.reports.iter().enumerate() {
-        let s = &r.summary;
-        table_row(
-            &mut out,
-            &[
-                esc(&m
-                    .hosts
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_else(|| super::rows::host_name(r, i))),
-                esc(&r.host.os),
-                esc(&r.host.kernel),
-                s.present.to_string(),
-                s.drifted.to_string(),
-                s.absent.to_string(),
-                s.disabled.to_string(),
-                s.unlisted.to_string(),
-                r.warnings.len().to_string(),
-            ]
-            .into_iter()
-            .chain(
-                meta.hosts_info
-                    .get(i)
-                    .map(|h| esc(&super::lifecycle::collected_cell(h, lang))),
-            )
-            .collect::<Vec<_>>(),
-        );
+    for h in &meta.hosts {
+        table_row(&mut out, &host_cells(h, lang));
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
     out.push('\n');
 
@@ -317,6 +239,8 @@ pub fn write(m: &Model, meta: &Meta) -> String {
     } else {
         for g in differing {
             group_item(&mut out, g, l);
+            w.write_all(out.as_bytes())?;
+            out.clear();
         }
         out.push('\n');
     }
@@ -329,17 +253,18 @@ pub fn write(m: &Model, meta: &Meta) -> String {
         } else {
             for r in changed {
                 if let Some(c) = &r.change {
+                    let detail = i18n::change_detail(c, lang);
                     let _ = writeln!(
                         out,
                         "- {} · {} · {} · {}{}",
                         esc(i18n::change(c.action, lang)),
                         esc(&r.host),
                         esc(&r.entry_id),
-                        esc(&cell(r, "value", lang)),
-                        if c.detail.is_empty() {
+                        esc(&Column::Value.cell(r, lang)),
+                        if detail.is_empty() {
                             String::new()
                         } else {
-                            format!(" — {}", esc(&i18n::change_detail(c, lang)))
+                            format!(" — {}", esc(&detail))
                         }
                     );
                 }
@@ -356,24 +281,29 @@ pub fn write(m: &Model, meta: &Meta) -> String {
         }
     }
 
+    let cols = row_columns(m.with_state);
+    let heads: Vec<&str> = cols.iter().map(|c| c.heading(l)).collect();
     for (section, title, note) in [
         (Section::Exclusion, l.exclusions, None),
         (Section::Unlisted, l.unlisted, None),
         (Section::AuditOnly, l.audit, Some(l.audit_note)),
     ] {
-        let rows: Vec<&Row> = m.rows.iter().filter(|r| r.section == section).collect();
-        if rows.is_empty() {
+        let mut rows = m.rows.iter().filter(|r| r.section == section).peekable();
+        if rows.peek().is_none() {
             continue;
         }
         let _ = writeln!(out, "## {}\n", esc(title));
         if let Some(n) = note {
             let _ = writeln!(out, "{}\n", esc(n));
         }
-        table_head(&mut out, &row_heads(l, m.with_state));
+        table_head(&mut out, &heads);
         for r in rows {
-            table_row(&mut out, &row_cells(r, lang, m.with_state));
+            table_row(&mut out, &row_cells(r, lang, &cols));
+            w.write_all(out.as_bytes())?;
+            out.clear();
         }
         out.push('\n');
     }
-    out
+    w.write_all(out.as_bytes())?;
+    w.flush()
 }

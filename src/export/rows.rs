@@ -6,11 +6,19 @@
 //! whose values differ from the most common form (another erts version, another path, another
 //! binary hash) are called out and sorted first.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::model::{EntryResult, HostStr, Report, Risk, SourceRef, Status, Text};
+
+mod baseline;
+pub mod fold;
+mod order;
+mod signature;
+
+pub use signature::{group_key, signature};
 
 /// Row status: the entry's status, or `unlisted` for a finding no entry covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -134,29 +142,31 @@ impl RowChange {
 /// One exclusion (or finding) on one host with one concrete value.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
-    pub host: String,
+    /// Shared by every row of the host.
+    pub host: Arc<str>,
     pub section: Section,
     /// Catalog entry id; for an unlisted finding `unlisted:<kind>`.
-    pub entry_id: String,
+    pub entry_id: Arc<str>,
     /// The vendor's text of the entry, verbatim; empty for unlisted findings.
-    pub canonical: String,
+    pub canonical: Arc<str>,
     /// The concrete value (path, executable, `5432/tcp`); empty when nothing was found.
     pub value: HostStr,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_path: Option<HostStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub container_path: Option<HostStr>,
-    pub kind: String,
-    pub component: String,
+    pub kind: Arc<str>,
+    pub component: Arc<str>,
     pub status: RowStatus,
     /// One-line summary of what differs from the catalog (`erts 12.3.1 -> 13.2.2`).
     pub drift: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<String>,
-    pub reason: Text,
+    /// Shared by every row of the entry (one copy per export, not one per host).
+    pub reason: Arc<Text>,
     /// None for unlisted findings: no one has assessed them yet.
     pub risk: Option<Risk>,
-    pub risk_why: Text,
+    pub risk_why: Arc<Text>,
     pub pid: Option<i32>,
     pub cmdline: Option<HostStr>,
     pub container: Option<String>,
@@ -164,24 +174,40 @@ pub struct Row {
     pub sha256: Option<String>,
     /// How the value was found (`exe`, `comm`, `listener`, `path exists`, or evidence file).
     pub via: String,
-    pub source: SourceRef,
+    pub source: Arc<SourceRef>,
     /// The host's values of this exclusion differ from those of most hosts.
     pub differs: bool,
     /// For a differing row: the most common form and the hosts that have it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fleet_baseline: Option<Baseline>,
+    pub fleet_baseline: Option<Arc<Baseline>>,
     pub change: Option<RowChange>,
     /// What the antivirus receives of this value, per vendor rendered with `render --state`
     /// (`kesl: written`, `mdatp: held back`, `allowed by --allow-risk ID`), or for an unlisted
     /// finding its acceptance; empty when the host was not rendered with a state.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub antivirus: String,
+    /// Facts the review sorts rows by, kept out of the JSON (which has them in other fields).
+    #[serde(skip)]
+    pub marks: Marks,
+}
+
+/// What the review needs to know of a row besides its printed fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// The drift includes a binary replaced on disk.
+    pub replaced: bool,
+    /// The drift in Russian (`ревизия snap 3410 -> 7394`); the row's `drift` is English.
+    pub drift_ru: Option<String>,
+    /// Some vendor's files hold this value back (high risk, not written).
+    pub held_back: bool,
+    /// An unlisted finding accepted in the state (`avexclude accept`).
+    pub accepted: bool,
 }
 
 impl Row {
     /// The key under which an export state remembers the row: entry and value, per host.
     pub fn state_key(&self) -> (String, String) {
-        (self.entry_id.clone(), self.value.display())
+        (self.entry_id.to_string(), self.value.display())
     }
     /// The facts whose change a reviewer must see: status, drift, hash, risk.
     pub fn state_facts(&self) -> StateFacts {
@@ -194,12 +220,20 @@ impl Row {
     }
 }
 
-/// The form of an exclusion most hosts share, shown beside a host that differs.
+/// The form of an exclusion most hosts share, shown beside a host that differs. One copy per
+/// group, shared by its differing rows; `hosts` names at most [`BASELINE_HOSTS`] of them (the full
+/// list is the group's `baseline_hosts`), so a fleet of a thousand hosts does not repeat a
+/// thousand names on every differing row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Baseline {
     pub values: Vec<String>,
     pub hosts: Vec<String>,
+    /// How many hosts have the common form.
+    pub host_count: usize,
 }
+
+/// Hosts named in a row's [`Baseline`].
+pub const BASELINE_HOSTS: usize = 5;
 
 /// What the state file keeps of a row besides its key.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -293,38 +327,156 @@ pub fn host_name(r: &Report, index: usize) -> String {
     }
 }
 
-fn entry_rows(host: &str, e: &EntryResult, audit_only: bool, out: &mut Vec<Row>) {
+/// The catalog texts of one entry, shared by its rows on every host.
+#[derive(Clone)]
+struct Shared {
+    id: Arc<str>,
+    canonical: Arc<str>,
+    kind: Arc<str>,
+    component: Arc<str>,
+    reason: Arc<Text>,
+    risk_why: Arc<Text>,
+    source: Arc<SourceRef>,
+}
+
+/// Rows of a fleet, one report at a time: a caller can read a host's report, add it and drop it,
+/// so a thousand reports are never in memory together. [`Builder::finish`] groups the rows.
+pub struct Builder<'a> {
+    audit_only: Box<dyn Fn(&str) -> bool + 'a>,
+    rows: Vec<Row>,
+    names: Vec<String>,
+    used: HashMap<String, usize>,
+    shared: HashMap<String, Shared>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(audit_only: Box<dyn Fn(&str) -> bool + 'a>) -> Self {
+        Builder {
+            audit_only,
+            rows: Vec::new(),
+            names: Vec::new(),
+            used: HashMap::new(),
+            shared: HashMap::new(),
+        }
+    }
+
+    /// Add one host's report; returns the host's name in the export (made unique) and the index
+    /// of its first row (its rows are `rows()[first..]` until the next call).
+    pub fn add(&mut self, rep: &Report) -> (String, usize) {
+        let first = self.rows.len();
+        let i = self.names.len();
+        let mut name = host_name(rep, i);
+        // Two inventories of hosts with the same name must not merge into one host.
+        let n = self.used.entry(name.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            name = format!("{name} ({})", *n);
+        }
+        self.names.push(name.clone());
+        let host: Arc<str> = name.as_str().into();
+        for e in &rep.entries {
+            let shared = self.shared_of(e);
+            entry_rows(&host, e, (self.audit_only)(&e.id), shared, &mut self.rows);
+        }
+        for u in &rep.unlisted {
+            self.rows.push(unlisted_row(&host, u));
+        }
+        (name, first)
+    }
+
+    /// The rows added so far (to annotate a host's rows right after [`Builder::add`]).
+    pub fn rows_mut(&mut self) -> &mut [Row] {
+        &mut self.rows
+    }
+
+    fn shared_of(&mut self, e: &EntryResult) -> Shared {
+        if let Some(s) = self.shared.get(&e.id)
+            && *s.reason == e.reason
+            && *s.risk_why == e.risk_why
+            && *s.source == e.source
+            && *s.canonical == *e.canonical
+            && *s.component == *e.component
+            && *s.kind == *e.kind.as_str()
+        {
+            return s.clone();
+        }
+        let s = Shared {
+            id: e.id.as_str().into(),
+            canonical: e.canonical.as_str().into(),
+            kind: e.kind.as_str().into(),
+            component: e.component.as_str().into(),
+            reason: Arc::new(e.reason.clone()),
+            risk_why: Arc::new(e.risk_why.clone()),
+            source: Arc::new(e.source.clone()),
+        };
+        self.shared.insert(e.id.clone(), s.clone());
+        s
+    }
+
+    /// Group the rows across hosts, mark differing hosts, and order the document.
+    pub fn finish(self) -> Model {
+        let mut rows = self.rows;
+        let groups = group(&mut rows, &self.names);
+        Model {
+            hosts: self.names,
+            rows,
+            groups,
+            hosts_gone: Vec::new(),
+            with_state: false,
+        }
+    }
+}
+
+fn entry_rows(
+    host: &Arc<str>,
+    e: &EntryResult,
+    audit_only: bool,
+    shared: Shared,
+    out: &mut Vec<Row>,
+) {
+    let replaced = e
+        .drift
+        .as_ref()
+        .is_some_and(|d| d.items.iter().any(|i| i.kind.as_str() == "replaced"));
     let base = Row {
-        host: host.to_string(),
+        host: host.clone(),
         section: if audit_only {
             Section::AuditOnly
         } else {
             Section::Exclusion
         },
-        entry_id: e.id.clone(),
-        canonical: e.canonical.clone(),
+        entry_id: shared.id,
+        canonical: shared.canonical,
         value: HostStr::default(),
         host_path: None,
         container_path: None,
-        kind: e.kind.as_str().to_string(),
-        component: e.component.clone(),
+        kind: shared.kind,
+        component: shared.component,
         status: e.status.into(),
         drift: e.drift.as_ref().map(|d| d.summary.clone()),
         disabled: e.disabled.clone(),
-        reason: e.reason.clone(),
+        reason: shared.reason,
         risk: Some(e.risk),
-        risk_why: e.risk_why.clone(),
+        risk_why: shared.risk_why,
         pid: None,
         cmdline: None,
         container: None,
         namespace: None,
         sha256: None,
         via: String::new(),
-        source: e.source.clone(),
+        source: shared.source,
         differs: false,
         fleet_baseline: None,
         change: None,
         antivirus: String::new(),
+        marks: Marks {
+            replaced,
+            drift_ru: e
+                .drift
+                .as_ref()
+                .map(|d| crate::i18n::drift(d, crate::i18n::Lang::Ru)),
+            ..Marks::default()
+        },
     };
     let mut seen = BTreeSet::new();
     for m in &e.matches {
@@ -341,7 +493,6 @@ fn entry_rows(host: &str, e: &EntryResult, audit_only: bool, out: &mut Vec<Row>)
         seen.insert(m.value.as_bytes().to_vec());
         out.push(r);
     }
-    // A report may list values in `found` without evidence for each: they still get a row.
     // A report may list values in `found` without evidence for each: they still get a row,
     // unless they are a match's host or container path, which its row already shows.
     let mut shown: BTreeSet<Vec<u8>> = BTreeSet::new();
@@ -371,125 +522,75 @@ fn entry_rows(host: &str, e: &EntryResult, audit_only: bool, out: &mut Vec<Row>)
     }
 }
 
+fn unlisted_row(host: &Arc<str>, u: &crate::model::Unlisted) -> Row {
+    let via = match (&u.evidence.file, &u.evidence.note) {
+        (Some(f), Some(n)) => format!("{f}: {n}"),
+        (Some(f), None) => f.clone(),
+        (None, Some(n)) => n.clone(),
+        (None, None) => String::new(),
+    };
+    let kind = u.kind.to_string();
+    let why = u.why.to_string();
+    Row {
+        host: host.clone(),
+        section: Section::Unlisted,
+        entry_id: format!("unlisted:{kind}").into(),
+        canonical: "".into(),
+        value: u.value.clone(),
+        host_path: None,
+        container_path: None,
+        component: u.component.as_str().into(),
+        status: RowStatus::Unlisted,
+        drift: None,
+        disabled: None,
+        // The check writes the English sentence; its known shapes have a Russian form.
+        reason: Arc::new(Text {
+            ru: crate::i18n::unlisted_why(&why, crate::i18n::Lang::Ru),
+            en: why,
+        }),
+        kind: kind.into(),
+        risk: None,
+        risk_why: Arc::new(Text::default()),
+        pid: u.evidence.pid,
+        cmdline: None,
+        container: None,
+        namespace: None,
+        sha256: None,
+        via,
+        source: Arc::new(SourceRef {
+            origin: "discovery".into(),
+            document: String::new(),
+            section: None,
+        }),
+        differs: false,
+        fleet_baseline: None,
+        change: None,
+        antivirus: String::new(),
+        marks: Marks::default(),
+    }
+}
+
 /// Build the rows of all reports, group them across hosts, mark differing hosts, and order the
 /// document: groups with differing hosts first, then drifted and unlisted, then the rest in
 /// catalog order; inside a group, differing hosts first.
-pub fn build(reports: &[Report], audit_only: &dyn Fn(&str) -> bool) -> Model {
-    let mut rows = Vec::new();
-    let mut names = Vec::new();
-    let mut used: HashMap<String, usize> = HashMap::new();
-    for (i, rep) in reports.iter().enumerate() {
-        let mut name = host_name(rep, i);
-        // Two inventories of hosts with the same name must not merge into one host.
-        let n = used.entry(name.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            name = format!("{name} ({})", *n);
-        }
-        names.push(name.clone());
-        for e in &rep.entries {
-            entry_rows(&name, e, audit_only(&e.id), &mut rows);
-        }
-        for u in &rep.unlisted {
-            let via = match (&u.evidence.file, &u.evidence.note) {
-                (Some(f), Some(n)) => format!("{f}: {n}"),
-                (Some(f), None) => f.clone(),
-                (None, Some(n)) => n.clone(),
-                (None, None) => String::new(),
-            };
-            rows.push(Row {
-                host: name.clone(),
-                section: Section::Unlisted,
-                entry_id: format!("unlisted:{}", u.kind),
-                canonical: String::new(),
-                value: u.value.clone(),
-                host_path: None,
-                container_path: None,
-                kind: u.kind.clone(),
-                component: u.component.clone(),
-                status: RowStatus::Unlisted,
-                drift: None,
-                disabled: None,
-                reason: Text {
-                    ru: u.why.clone(),
-                    en: u.why.clone(),
-                },
-                risk: None,
-                risk_why: Text::default(),
-                pid: u.evidence.pid,
-                cmdline: None,
-                container: None,
-                namespace: None,
-                sha256: None,
-                via,
-                source: SourceRef {
-                    origin: "discovery".into(),
-                    document: String::new(),
-                    section: None,
-                },
-                differs: false,
-                fleet_baseline: None,
-                change: None,
-                antivirus: String::new(),
-            });
-        }
+pub fn build(reports: &[Report], audit_only: Box<dyn Fn(&str) -> bool + '_>) -> Model {
+    let mut b = Builder::new(audit_only);
+    for r in reports {
+        b.add(r);
     }
-    let groups = group(&mut rows, &names);
-
-    Model {
-        hosts: names,
-        rows,
-        groups,
-        hosts_gone: Vec::new(),
-        with_state: false,
-    }
+    b.finish()
 }
 
-/// The identity of an exclusion across hosts: the entry id, or for unlisted findings the kind and
-/// value (the same unlisted data dir on two hosts is one finding).
-fn group_key(r: &Row) -> String {
-    if r.section == Section::Unlisted {
-        format!("{}\u{1f}{}", r.entry_id, r.value.display())
-    } else {
-        r.entry_id.clone()
-    }
-}
-
-/// How a host's row looks for comparison with other hosts: value, status, drift and hash; not the
-/// pid or command line, which differ on every host.
-fn signature(r: &Row) -> String {
-    let mut s = r.value.display();
-    // Where a host process runs from (a symlink's target) is part of its form; a container's
-    // overlay path is not (snapshot numbers and layer ids differ on every node), nor the process
-    // holding a port.
-    let process = r.kind.starts_with("process");
-    if let (true, Some(h), None) = (process, &r.host_path, &r.container_path)
-        && h != &r.value
-    {
-        s.push_str(" -> ");
-        s.push_str(&h.display());
-    }
-    if r.status == RowStatus::Drifted {
-        s.push_str(" [drifted");
-        if let Some(d) = &r.drift {
-            s.push_str(": ");
-            s.push_str(d);
-        }
-        s.push(']');
-    }
-    if let Some(h) = &r.sha256 {
-        s.push_str(" sha256:");
-        s.push_str(h.get(..12).unwrap_or(h));
-    }
-    s
-}
-
-fn group(rows: &mut Vec<Row>, host_order: &[String]) -> Vec<Group> {
+/// The steps: rows into groups of one exclusion ([`group_key`]); per group, each host's form
+/// ([`signature`]) and the common one ([`baseline::choose`]); then document order
+/// ([`order::groups`], [`order::rows`]) with differing rows marked.
+fn group(rows: &mut [Row], host_order: &[String]) -> Vec<Group> {
     let host_rank: HashMap<&str, usize> = host_order
         .iter()
         .enumerate()
         .map(|(i, h)| (h.as_str(), i))
         .collect();
+    let rank = |h: &str| host_rank.get(h).copied().unwrap_or(usize::MAX);
     // Groups in first-seen order (catalog order of the first report).
     let mut order: Vec<String> = Vec::new();
     let mut members: HashMap<String, Vec<usize>> = HashMap::new();
@@ -503,150 +604,40 @@ fn group(rows: &mut Vec<Row>, host_order: &[String]) -> Vec<Group> {
             })
             .push(i);
     }
-    let mut groups = Vec::new();
-    let mut row_rank: Vec<(usize, usize, usize)> = vec![(0, 0, 0); rows.len()];
     let mut group_list: Vec<(Group, Vec<usize>)> = Vec::new();
     for k in &order {
         let idx = &members[k];
-        let first = &rows[idx[0]];
-        // Per host: the sorted signatures of its found rows.
-        let mut per_host: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        let mut not_found: BTreeSet<&str> = BTreeSet::new();
-        let mut drifted = false;
-        for &i in idx {
-            let r = &rows[i];
-            drifted |= r.status == RowStatus::Drifted || r.status == RowStatus::Unlisted;
-            if r.status.is_found() {
-                per_host.entry(&r.host).or_default().push(signature(r));
-            } else {
-                not_found.insert(&r.host);
-            }
-        }
-        for v in per_host.values_mut() {
-            v.sort();
-            v.dedup();
-        }
-        // Baseline: the form most hosts share; on a tie, the one with fewer drifted values, then
-        // the first host's (so a 1:1 split puts the catalog-conforming host as the baseline).
-        let mut forms: Vec<(&Vec<String>, Vec<&str>)> = Vec::new();
-        for (h, sig) in &per_host {
-            match forms.iter_mut().find(|(s, _)| *s == sig) {
-                Some((_, hs)) => hs.push(h),
-                None => forms.push((sig, vec![h])),
-            }
-        }
-        let drift_count = |s: &Vec<String>| s.iter().filter(|x| x.contains(" [drifted")).count();
-        let best = forms
-            .iter()
-            .enumerate()
-            .max_by(|(ia, a), (ib, b)| {
-                a.1.len()
-                    .cmp(&b.1.len())
-                    .then(drift_count(b.0).cmp(&drift_count(a.0)))
-                    .then(ib.cmp(ia))
-            })
-            .map(|(i, _)| i);
-        let (baseline, mut baseline_hosts) = match best {
-            Some(i) => (
-                forms[i].0.clone(),
-                forms[i].1.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-            ),
-            None => (Vec::new(), Vec::new()),
-        };
-        // A rule (the databases' data directories) names different paths on every install by
-        // nature: its values are listed, never called a difference.
-        let is_rule = first.kind == "rule";
-        if is_rule {
-            baseline_hosts = per_host.keys().map(|h| h.to_string()).collect();
-        }
-        let mut differing: Vec<HostValues> = per_host
-            .iter()
-            .filter(|(h, _)| !is_rule && !baseline_hosts.iter().any(|b| b == *h))
-            .map(|(h, v)| HostValues {
-                host: h.to_string(),
-                values: v.clone(),
-            })
-            .collect();
-        let rank = |h: &str| host_rank.get(h).copied().unwrap_or(usize::MAX);
-        differing.sort_by_key(|d| rank(&d.host));
-        baseline_hosts.sort_by_key(|h| rank(h));
-        let mut nf: Vec<String> = not_found.iter().map(|s| s.to_string()).collect();
-        nf.sort_by_key(|h| rank(h));
-        let g = Group {
-            section: first.section,
-            entry_id: first.entry_id.clone(),
-            canonical: first.canonical.clone(),
-            kind: first.kind.clone(),
-            component: first.component.clone(),
-            risk: first.risk,
-            baseline,
-            baseline_hosts,
-            differing,
-            not_found: nf,
-            drifted,
-        };
+        let g = baseline::group_of(rows, idx, &rank);
         group_list.push((g, idx.clone()));
     }
-    // Document order: section, then groups with differing hosts, then drifted/unlisted, then the
-    // rest, each in first-seen order.
-    let mut gi: Vec<usize> = (0..group_list.len()).collect();
-    gi.sort_by_key(|&i| {
-        let g = &group_list[i].0;
-        (
-            g.section,
-            if !g.differing.is_empty() {
-                0
-            } else if g.drifted {
-                1
-            } else {
-                2
-            },
-            i,
-        )
-    });
-    let mut differs_rows = Vec::new();
-    for (pos, &i) in gi.iter().enumerate() {
+    let gi = order::groups(&group_list.iter().map(|(g, _)| g).collect::<Vec<_>>());
+    // Mark differing rows with the common form, one shared copy per group.
+    for &i in &gi {
         let (g, idx) = &group_list[i];
+        if g.differing.is_empty() {
+            continue;
+        }
+        let b = Arc::new(Baseline {
+            values: g.baseline.clone(),
+            hosts: g
+                .baseline_hosts
+                .iter()
+                .take(BASELINE_HOSTS)
+                .cloned()
+                .collect(),
+            host_count: g.baseline_hosts.len(),
+        });
+        let differing: BTreeSet<&str> = g.differing.iter().map(|d| d.host.as_str()).collect();
         for &ri in idx {
-            let r = &rows[ri];
-            let differs = g.differing.iter().any(|d| d.host == r.host);
-            let place = if differs {
-                0
-            } else if r.status.is_found() {
-                1
-            } else {
-                2
-            };
-            row_rank[ri] = (pos, place * 1_000_000 + rank_of(&host_rank, &r.host), ri);
-            if differs {
-                differs_rows.push((ri, i));
+            if differing.contains(&*rows[ri].host) {
+                rows[ri].differs = true;
+                rows[ri].fleet_baseline = Some(b.clone());
             }
         }
     }
-    for (ri, gi) in differs_rows {
-        let g = &group_list[gi].0;
-        rows[ri].differs = true;
-        rows[ri].fleet_baseline = Some(Baseline {
-            values: g.baseline.clone(),
-            hosts: g.baseline_hosts.clone(),
-        });
-    }
-    let mut idx: Vec<usize> = (0..rows.len()).collect();
-    idx.sort_by_key(|&i| row_rank[i]);
-    let mut sorted = Vec::with_capacity(rows.len());
-    let mut taken: Vec<Option<Row>> = rows.drain(..).map(Some).collect();
-    for i in idx {
-        if let Some(r) = taken[i].take() {
-            sorted.push(r);
-        }
-    }
-    *rows = sorted;
-    for &i in &gi {
-        groups.push(group_list[i].0.clone());
-    }
-    groups
-}
-
-fn rank_of(host_rank: &HashMap<&str, usize>, h: &str) -> usize {
-    host_rank.get(h).copied().unwrap_or(999_999)
+    let members: Vec<&[usize]> = gi.iter().map(|&i| group_list[i].1.as_slice()).collect();
+    order::rows(rows, &members, &rank);
+    gi.into_iter()
+        .map(|i| std::mem::replace(&mut group_list[i].0, baseline::empty()))
+        .collect()
 }
