@@ -643,6 +643,48 @@ Evidence is that of the first host.",
         }
     }
 
+    /// Why an unlisted finding is reported, in Russian: the check's sentence translated where its
+    /// shape is known, else a Russian sentence from the kind and component (a Russian export
+    /// never falls back to the English text; the JSON keeps it).
+    pub fn unlisted_reason_ru(kind: &str, component: &str, why: &str) -> String {
+        let ru = super::unlisted_why(why, Lang::Ru);
+        if ru != why || why.trim().is_empty() {
+            return ru;
+        }
+        format!(
+            "{} ({component}), который не покрывает ни одна запись каталога",
+            super::unlisted_kind(kind, Lang::Ru)
+        )
+    }
+
+    /// A drift summary as the check writes it in English (`snap revision 3410 -> 7394; moved A
+    /// -> B`), in this language: for texts kept without their items (the export state, a
+    /// fleet form).
+    pub fn drift_summary(s: &str, lang: Lang) -> String {
+        if lang == Lang::En {
+            return s.to_string();
+        }
+        s.split("; ")
+            .map(|item| {
+                for (en, ru) in [
+                    ("snap revision ", "ревизия snap "),
+                    ("moved ", "перемещено: "),
+                    ("binary replaced: ", "исполняемый файл заменён: "),
+                    ("revision ", "ревизия "),
+                    ("version ", "версия "),
+                    ("path ", "путь "),
+                    ("binary ", "исполняемый файл "),
+                ] {
+                    if let Some(r) = item.strip_prefix(en) {
+                        return format!("{ru}{r}");
+                    }
+                }
+                item.to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     /// `3 hosts` / `3 хоста`.
     pub fn hosts_count(n: usize, lang: Lang) -> String {
         match lang {
@@ -674,7 +716,11 @@ Evidence is that of the first host.",
                                 status_code(&p.before, lang),
                                 status_code(&p.after, lang),
                             ),
-                            "drift" => ("расхождение", p.before.clone(), p.after.clone()),
+                            "drift" => (
+                                "расхождение",
+                                drift_summary(&p.before, lang),
+                                drift_summary(&p.after, lang),
+                            ),
                             "risk" => (
                                 "риск",
                                 risk_code(&p.before, lang),

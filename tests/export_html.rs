@@ -188,7 +188,7 @@ fn hostile_values_are_escaped_text_in_html() {
 }
 
 /// Chromium, or None with a note (a failure under AVEXCLUDE_REQUIRE_REAL=1).
-fn chromium() -> Option<PathBuf> {
+pub fn chromium() -> Option<PathBuf> {
     for c in ["chromium", "chromium-browser", "google-chrome"] {
         if let Ok(out) = Command::new("sh")
             .arg("-c")
@@ -209,7 +209,7 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// Run headless Chromium on `page` with `extra` arguments; kill it after 90 s.
-fn run_chromium(
+pub fn run_chromium(
     bin: &Path,
     profile: &Path,
     page: &Path,

@@ -28,6 +28,7 @@ mod export_fleet_e2e;
 mod export_formats;
 mod export_html;
 mod export_props;
+mod export_review;
 mod inputs_hostile;
 mod lifecycle;
 mod lifecycle_live;

@@ -214,7 +214,7 @@ impl Column {
 pub fn drift(r: &Row, lang: Lang) -> String {
     match (lang, &r.marks.drift_ru) {
         (Lang::Ru, Some(d)) => d.clone(),
-        _ => r.drift.clone().unwrap_or_default(),
+        _ => i18n::drift_summary(r.drift.as_deref().unwrap_or_default(), lang),
     }
 }
 
@@ -227,7 +227,7 @@ pub fn fleet_note(r: &Row, lang: Lang) -> String {
             let vals = if b.values.is_empty() {
                 l.empty_value.to_string()
             } else {
-                b.values.join(", ")
+                forms(&b.values, lang)
             };
             let mut hosts = b.hosts.join(", ");
             if b.host_count > b.hosts.len() {
@@ -259,7 +259,7 @@ pub fn explain(r: &Row, lang: Lang) -> Vec<String> {
         let vals = if b.values.is_empty() {
             l.empty_value.to_string()
         } else {
-            b.values.join(", ")
+            forms(&b.values, lang)
         };
         out.push(one_line(&format!(
             "{} ({}): {}",
@@ -269,6 +269,14 @@ pub fn explain(r: &Row, lang: Lang) -> Vec<String> {
         )));
     }
     out
+}
+
+/// Several forms, in the reader's language, comma-separated.
+pub fn forms(sigs: &[String], lang: Lang) -> String {
+    sigs.iter()
+        .map(|s| form(s, lang))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Evidence in one cell: pid, command line, container and namespace, hash, how found.
@@ -328,4 +336,51 @@ pub fn source(r: &Row, lang: Lang) -> String {
         s.push_str(sec);
     }
     s
+}
+
+/// A row's form as the fleet comparison writes it ([`super::rows::signature`]:
+/// `VALUE -> TARGET [drifted: DRIFT] sha256:HASH`), in the reader's language: the JSON keeps the
+/// form as is, people read `[расхождение: ревизия snap 3410 -> 7394]`.
+pub fn form(sig: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return sig.to_string();
+    }
+    let Some(start) = sig.find(" [drifted") else {
+        return sig.to_string();
+    };
+    let (value, rest) = sig.split_at(start);
+    let end = rest.rfind(']').unwrap_or(rest.len().saturating_sub(1));
+    let (drift, tail) = rest.split_at((end + 1).min(rest.len()));
+    let inner = drift
+        .trim_start_matches(" [drifted")
+        .trim_start_matches(':')
+        .trim_end_matches(']')
+        .trim();
+    let t = i18n::drift_summary(inner, lang);
+    let label = i18n::labels(lang).col.drift.to_lowercase();
+    if t.is_empty() {
+        format!("{value} [{label}]{tail}")
+    } else {
+        format!("{value} [{label}: {t}]{tail}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_read_in_russian_keep_their_values() {
+        let sig = "/snap/microk8s/7394/kubelite [drifted: snap revision 3410 -> 7394] sha256:0123";
+        assert_eq!(form(sig, Lang::En), sig);
+        assert_eq!(
+            form(sig, Lang::Ru),
+            "/snap/microk8s/7394/kubelite [расхождение: ревизия snap 3410 -> 7394] sha256:0123"
+        );
+        assert_eq!(
+            form("/usr/bin/x [drifted: moved /a -> /b]", Lang::Ru),
+            "/usr/bin/x [расхождение: перемещено: /a -> /b]"
+        );
+        assert_eq!(form("/usr/bin/x", Lang::Ru), "/usr/bin/x");
+    }
 }

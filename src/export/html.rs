@@ -88,6 +88,9 @@ tr.folded{display:none}
 input.toggle:checked~div.scroll tr.folded{display:table-row}
 input.toggle:checked~div.scroll tr.folded.hidden{display:none}
 h2.inline,h3.inline{display:inline}
+col.w3{width:3%}col.w5{width:5%}col.w6{width:6%}col.w7{width:7%}col.w8{width:8%}col.w9{width:9%}
+col.w10{width:10%}col.w11{width:11%}col.w12{width:12%}col.w13{width:13%}col.w14{width:14%}col.w15{width:15%}
+ul details.hosts{display:inline-block;vertical-align:top;margin-right:.3em}
 .toggle-label{margin-left:.3em;color:#333}
 table.rows td:first-child{white-space:nowrap}
 "#;
@@ -356,9 +359,9 @@ fn rows_table(
     );
     // Widths (per cent of the page): every column, reason and evidence included, fits 1400 px.
     let widths: &[u32] = if with_state {
-        &[3, 11, 15, 11, 5, 6, 13, 11, 9, 7, 9]
+        &[3, 10, 13, 13, 5, 6, 12, 10, 9, 7, 12]
     } else {
-        &[3, 12, 16, 12, 5, 6, 15, 12, 11, 8]
+        &[3, 11, 15, 15, 5, 6, 14, 12, 11, 8]
     };
     for wd in widths {
         let _ = write!(out, "<col class=\"w{wd}\">");
@@ -635,12 +638,22 @@ fn count_cells(out: &mut String, c: &Counts) {
 /// One problem: entry, value, why, hosts.
 fn problem_item(out: &mut String, f: &Folded<'_>, lang: Lang, extra: &[String]) {
     let r = f.first;
+    // An unlisted finding has no entry: its kind, in the reader's language, names it.
+    let name = if r.section == Section::Unlisted {
+        format!(
+            "{}: {}",
+            i18n::status(RowStatus::Unlisted, lang),
+            i18n::kind(&r.kind, lang)
+        )
+    } else {
+        r.entry_id.to_string()
+    };
     let _ = write!(
         out,
         "<li data-entry=\"{}\" data-hosts=\"{}\"><strong>{}</strong> <code>{}</code>",
         esc(&r.entry_id),
         f.hosts.len(),
-        esc(&r.entry_id),
+        esc(&name),
         esc(&Column::Value.cell(r, lang)),
     );
     for line in explain(r, lang).iter().chain(extra) {
@@ -896,7 +909,7 @@ fn group_item(out: &mut String, g: &Group, lang: Lang) {
     );
     let mut forms: Vec<(String, Vec<&str>)> = Vec::new();
     for d in &g.differing {
-        let v = d.values.join(", ");
+        let v = super::columns::forms(&d.values, lang);
         match forms.iter_mut().find(|(f, _)| *f == v) {
             Some((_, hs)) => hs.push(&d.host),
             None => forms.push((v, vec![&d.host])),
@@ -918,7 +931,7 @@ fn group_item(out: &mut String, g: &Group, lang: Lang) {
             "<li>{} {}: <code>{}</code></li>",
             esc(l.same_on),
             hosts_cell(&hs, lang),
-            esc(&g.baseline.join(", "))
+            esc(&super::columns::forms(&g.baseline, lang))
         );
     }
     if !g.not_found.is_empty() {

@@ -9,12 +9,12 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::columns::{Column, MARKDOWN, value_text};
+use super::columns::{Column, MARKDOWN, forms, value_text};
 use super::one_line;
-use super::rows::{Group, GroupLine, Model, Row, RowStatus, Section};
+use super::rows::{Group, Model, Row, RowStatus, Section};
 use super::{HostMeta, Meta};
 use crate::i18n::Lang;
-use crate::i18n::export::{self as i18n, Labels};
+use crate::i18n::export as i18n;
 
 /// Escape text for a Markdown table cell or list item: everything that can act mid-line
 /// (emphasis, code, links, strikethrough, math, the cell separator) is backslash-escaped, autolinks
@@ -130,7 +130,8 @@ fn row_cells(r: &Row, lang: Lang, cols: &[Column]) -> Vec<String> {
         .collect()
 }
 
-fn group_item(out: &mut String, g: &Group, l: &Labels) {
+fn group_item(out: &mut String, g: &Group, lang: Lang) {
+    let l = i18n::labels(lang);
     let _ = writeln!(
         out,
         "- **{}** {} ({})",
@@ -138,30 +139,31 @@ fn group_item(out: &mut String, g: &Group, l: &Labels) {
         esc(&g.canonical),
         esc(&g.component)
     );
-    for line in g.lines() {
-        let _ = match line {
-            GroupLine::Differs { host, values } => {
-                writeln!(
-                    out,
-                    "  - {} {}: {}",
-                    esc(l.differs_on),
-                    esc(host),
-                    esc(&values)
-                )
-            }
-            GroupLine::Same { hosts, values } => {
-                writeln!(
-                    out,
-                    "  - {} {}: {}",
-                    esc(l.same_on),
-                    esc(&hosts),
-                    esc(&values)
-                )
-            }
-            GroupLine::NotFound { hosts } => {
-                writeln!(out, "  - {}: {}", esc(l.not_found_on), esc(&hosts))
-            }
-        };
+    for d in &g.differing {
+        let _ = writeln!(
+            out,
+            "  - {} {}: {}",
+            esc(l.differs_on),
+            esc(&d.host),
+            esc(&forms(&d.values, lang))
+        );
+    }
+    if !g.baseline_hosts.is_empty() {
+        let _ = writeln!(
+            out,
+            "  - {} {}: {}",
+            esc(l.same_on),
+            esc(&g.baseline_hosts.join(", ")),
+            esc(&forms(&g.baseline, lang))
+        );
+    }
+    if !g.not_found.is_empty() {
+        let _ = writeln!(
+            out,
+            "  - {}: {}",
+            esc(l.not_found_on),
+            esc(&g.not_found.join(", "))
+        );
     }
 }
 
@@ -238,7 +240,7 @@ pub fn write(m: &Model, meta: &Meta, w: &mut dyn Write) -> io::Result<()> {
         let _ = writeln!(out, "{}\n", esc(l.differences_none));
     } else {
         for g in differing {
-            group_item(&mut out, g, l);
+            group_item(&mut out, g, lang);
             w.write_all(out.as_bytes())?;
             out.clear();
         }

@@ -545,7 +545,7 @@ fn unlisted_row(host: &Arc<str>, u: &crate::model::Unlisted) -> Row {
         disabled: None,
         // The check writes the English sentence; its known shapes have a Russian form.
         reason: Arc::new(Text {
-            ru: crate::i18n::unlisted_why(&why, crate::i18n::Lang::Ru),
+            ru: crate::i18n::export::unlisted_reason_ru(&kind, &u.component, &why),
             en: why,
         }),
         kind: kind.into(),
