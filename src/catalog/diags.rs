@@ -48,6 +48,10 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     ("bad-path", "a path rule that is not absolute or normalised"),
     (
+        "bad-namespace",
+        "a namespace that is not a Kubernetes name (RFC 1123 label)",
+    ),
+    (
         "bad-port",
         "a port rule that does not parse (5432/tcp, 7000-7999/tcp, icmp)",
     ),

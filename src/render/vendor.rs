@@ -103,13 +103,23 @@ pub struct Views {
     pub processes: ViewDecl,
 }
 
+crate::model::closed_set! {
+    /// When a gap applies to a host.
+    pub enum GapWhen ("gap `when`") {
+        /// On every host.
+        Always = "always",
+        /// Where containers run on the host.
+        Containers = "containers",
+        /// Always, with the host's mount points listed after the text.
+        Mounts = "mounts",
+    }
+}
+
 /// Something the product's scanner does not cover on some hosts, said in the outputs' header.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Gap {
-    /// `always`, `containers` (containers run on the host) or `mounts` (the host's mount points
-    /// are listed after the text).
-    pub when: String,
+    pub when: GapWhen,
     pub text: String,
 }
 
@@ -267,12 +277,20 @@ impl Descriptor {
     }
 }
 
+crate::model::closed_set! {
+    /// The lists of path values a plan writes (a product may write one only in part).
+    pub enum ItemKind ("kind") {
+        Directory = "directory",
+        File = "file",
+        Process = "process",
+    }
+}
+
 /// A kind the product expresses only in part.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Limit {
-    /// `directory`, `file` or `process`.
-    pub kind: String,
+    pub kind: ItemKind,
     pub why: String,
 }
 
@@ -666,22 +684,6 @@ fn build(
             l,
             c,
             "a vendor needs at least one source for its syntax",
-        ));
-    }
-    if let Some(g) = d
-        .gaps
-        .iter()
-        .find(|g| !matches!(g.when.as_str(), "always" | "containers" | "mounts"))
-    {
-        let (l, c) = pos("gaps");
-        return Err(at(
-            &yname,
-            l,
-            c,
-            format!(
-                "gap `when: {}` must be always, containers or mounts",
-                g.when
-            ),
         ));
     }
     if d.files.is_empty() {
