@@ -294,14 +294,15 @@ mod tests {
     }
 
     fn inventory() -> Inventory {
-        let mut inv = Inventory::default();
-        inv.processes = vec![
-            proc_(10, "/usr/lib/postgresql/16/bin/postgres", None),
-            proc_(11, "/srv/bin/worker", Some("elma365")),
-            proc_(12, "/usr/bin/bash", None),
-            proc_(13, "/usr/bin/containerd", None),
-        ];
-        inv
+        Inventory {
+            processes: vec![
+                proc_(10, "/usr/lib/postgresql/16/bin/postgres", None),
+                proc_(11, "/srv/bin/worker", Some("elma365")),
+                proc_(12, "/usr/bin/bash", None),
+                proc_(13, "/usr/bin/containerd", None),
+            ],
+            ..Inventory::default()
+        }
     }
 
     #[test]
