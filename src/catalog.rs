@@ -185,7 +185,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn classify_serde(msg: &str) -> &'static str {
+/// The diagnostic code of a serde error, from its message (serde gives no kinds).
+pub(crate) fn classify_serde(msg: &str) -> &'static str {
     if msg.contains("unknown field") {
         "unknown-key"
     } else if msg.contains("unknown variant") {

@@ -113,6 +113,16 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The same diagnostic with its source line taken from `text` (the file's whole text).
+    pub fn with_source(mut self, text: &str) -> Self {
+        if let Some(l) = text.lines().nth(self.line - 1) {
+            self.source_line = Some(l.to_string());
+        }
+        self
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(

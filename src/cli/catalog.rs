@@ -64,11 +64,13 @@ fn table(c: &crate::model::Catalog) -> String {
     crate::table::render(&rows)
 }
 
-/// Every diagnostic code, one registry shown whole: the catalog's, then the vendor templates'.
+/// Every diagnostic code, one registry shown whole: the catalog's, the vendor templates', then
+/// the vendor descriptors' own.
 pub fn codes_text() -> String {
     let all = [
         ("catalog", crate::catalog::diags::CODES),
         ("template", crate::render::vendor::TEMPLATE_CODES),
+        ("vendor", crate::render::vendor::VENDOR_CODES),
     ];
     let rows: Vec<Vec<&str>> = all
         .iter()
