@@ -1,6 +1,6 @@
 //! Discovery: one host (a live `/`, or `--root DIR` read as if it were `/`) → [`Inventory`].
 //!
-//! Pieces: [`procfs`] is the only reader of `/proc`; [`container`] reads cgroup and mountinfo
+//! Pieces: [`proc`] is the only reader of `/proc`; [`container`] reads cgroup and mountinfo
 //! (runtime, ids, overlay layers, volume sources); [`fs`] resolves host paths inside the root and
 //! does the targeted walks (snaps, erts, storage roots, catalog probes); [`datapaths`] finds the
 //! databases' directories; [`sockets`] the listeners; [`host`] the host facts; [`hash`] sha256.
@@ -14,7 +14,7 @@ pub mod fs;
 pub mod hash;
 pub mod host;
 pub mod hostfs;
-pub mod procfs;
+pub mod proc;
 pub mod runtime;
 pub mod sockets;
 pub mod trust;
@@ -29,7 +29,7 @@ use crate::model::{
 
 use container::Mount;
 use fs::Root;
-use procfs::{Miss, ProcFs};
+use proc::{Miss, ProcFs};
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ pub enum Error {
     /// No usable `/proc` under the root: missing, a symlink (refused: it could lead to the real
     /// host's processes), or unreadable.
     #[error("cannot scan processes: {0}")]
-    NoProc(#[from] procfs::ProcError),
+    NoProc(#[from] proc::ProcError),
     /// `/proc` lists no process at all.
     #[error("{0}: no process is visible; the scan cannot see the host")]
     NoProcesses(String),
@@ -414,12 +414,12 @@ impl<'a> Scan<'a> {
         let mut kthread = false;
         let mut zombie = false;
         match self.proc.read_into(pid, "stat", buf, SMALL) {
-            Ok(_) => match procfs::parse_stat(buf) {
+            Ok(_) => match proc::parse_stat(buf) {
                 Ok(st) => {
                     p.ppid = st.ppid;
                     p.start_time = st.start_time;
                     p.comm = HostStr(st.comm);
-                    kthread = st.flags & procfs::PF_KTHREAD != 0;
+                    kthread = st.flags & proc::PF_KTHREAD != 0;
                     zombie = st.state == b'Z' || st.state == b'X';
                 }
                 Err(e) => self.warn("malformed-proc-file", e, format!("/proc/{pid}/stat")),
@@ -446,10 +446,7 @@ impl<'a> Scan<'a> {
         }
         match self.proc.read_into(pid, "cmdline", buf, CMDLINE_MAX) {
             Ok(cut) => {
-                p.cmdline = procfs::split_cmdline(buf)
-                    .into_iter()
-                    .map(HostStr)
-                    .collect();
+                p.cmdline = proc::split_cmdline(buf).into_iter().map(HostStr).collect();
                 if cut {
                     self.warn(
                         "cmdline-cut",
@@ -469,7 +466,7 @@ impl<'a> Scan<'a> {
         }
         match self.proc.read_into(pid, "status", buf, SMALL) {
             Ok(_) => {
-                p.uid = procfs::parse_status_uid(buf);
+                p.uid = proc::parse_status_uid(buf);
                 if p.uid.is_none() {
                     self.warn(
                         "malformed-proc-file",

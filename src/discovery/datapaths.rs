@@ -20,7 +20,7 @@ use crate::model::{DataPath, Evidence, HostStr, Process, Warning};
 use super::container::to_host;
 use super::fs::{Root, is_under, join};
 use super::hostfs::{Dir, ReadError};
-use super::procfs::{ProcFs, environ_get};
+use super::proc::{ProcFs, environ_get};
 use super::trust::shared_place;
 
 /// Largest config file read (a database config is a few KiB).

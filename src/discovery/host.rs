@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::model::{HostFacts, Warning};
 
 use super::fs::Root;
-use super::procfs::ProcFs;
+use super::proc::ProcFs;
 
 pub fn host_facts(root: &Root, proc: &ProcFs, warnings: &mut Vec<Warning>) -> HostFacts {
     let text = |p: &str| {
