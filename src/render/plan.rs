@@ -12,6 +12,7 @@ mod gate;
 use super::risk;
 use super::vendor::{self, Vendor, WildcardStyle};
 use crate::catalog::Template;
+use crate::model::WarnCode;
 use crate::model::{
     Catalog, Entry, EntryKind, EntryResult, Match, PathView, Risk, Status, Warning,
 };
@@ -253,7 +254,7 @@ fn one_line(s: &str) -> String {
     crate::render::escape::comment(s)
 }
 
-fn warn(code: &str, id: &str, msg: String) -> Warning {
+fn warn(code: WarnCode, id: &str, msg: String) -> Warning {
     Warning::new(code, msg).about(id.to_string())
 }
 
@@ -262,7 +263,7 @@ fn warn(code: &str, id: &str, msg: String) -> Warning {
 fn skip(
     warnings: &mut Vec<Warning>,
     list: &mut Vec<Skipped>,
-    code: &str,
+    code: WarnCode,
     id: &str,
     kind: &str,
     value: String,
@@ -419,7 +420,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.held_back,
-                "held-back",
+                WarnCode::HeldBack,
                 &e.id,
                 "user",
                 user.clone(),
@@ -462,7 +463,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.not_expressible,
-                "not-expressible",
+                WarnCode::NotExpressible,
                 &ec.e.id,
                 ec.kind_name,
                 m.value.display(),
@@ -525,7 +526,7 @@ impl<'a> Builder<'a> {
                 skip(
                     &mut self.p.warnings,
                     &mut self.p.refused,
-                    "refused-value",
+                    WarnCode::RefusedValue,
                     &ec.e.id,
                     ec.kind_name,
                     c.value.display(),
@@ -558,7 +559,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.held_back,
-                "held-back",
+                WarnCode::HeldBack,
                 &e.id,
                 ec.kind_name,
                 value.clone(),
@@ -686,7 +687,7 @@ impl<'a> Builder<'a> {
         p.held_back
             .retain(|s| !(s.kind == "user" && written_users.contains(&s.value)));
         p.warnings.retain(|w| {
-            !(w.code == "held-back"
+            !(w.is(WarnCode::HeldBack)
                 && written_users.iter().any(|u| {
                     w.message
                         .contains(&format!(": {u} held back: high risk: `{u}`"))
@@ -727,7 +728,7 @@ impl<'a> Builder<'a> {
             let mut add = Vec::new();
             for it in items {
                 p.warnings.push(warn(
-                    "partly-expressible",
+                    WarnCode::PartlyExpressible,
                     &it.id,
                     format!("{}: {} written, but {}", it.id, it.path, lim.why),
                 ));
@@ -744,7 +745,7 @@ impl<'a> Builder<'a> {
         for a in input.allow_risk {
             if report.entries.iter().all(|e| &e.id != a) {
                 p.warnings.push(warn(
-                    "unknown-id",
+                    WarnCode::UnknownId,
                     a,
                     format!("--allow-risk {a}: no entry of the report has this id"),
                 ));
