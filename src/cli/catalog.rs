@@ -64,11 +64,13 @@ fn table(c: &crate::model::Catalog) -> String {
     crate::table::render(&rows)
 }
 
-/// Every diagnostic code, one registry shown whole: the catalog's, then the vendor templates'.
+/// Every code, one registry shown whole: the catalog's and the vendor templates' diagnostics,
+/// then the warnings of a run (scan, render, export).
 pub fn codes_text() -> String {
     let all = [
         ("catalog", crate::catalog::diags::CODES),
         ("template", crate::render::vendor::TEMPLATE_CODES),
+        ("warning", crate::warning_codes::WARNING_CODES),
     ];
     let rows: Vec<Vec<&str>> = all
         .iter()

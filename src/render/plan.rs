@@ -12,6 +12,7 @@ mod gate;
 use super::risk;
 use super::vendor::{self, Vendor, WildcardStyle};
 use crate::catalog::Template;
+use crate::model::WarnCode;
 use crate::model::{
     Catalog, Entry, EntryKind, EntryResult, Match, PathView, Risk, Status, Warning,
 };
@@ -243,7 +244,7 @@ fn one_line(s: &str) -> String {
     crate::render::escape::comment(s)
 }
 
-fn warn(code: &str, id: &str, msg: String) -> Warning {
+fn warn(code: WarnCode, id: &str, msg: String) -> Warning {
     Warning::new(code, msg).about(id.to_string())
 }
 
@@ -252,7 +253,7 @@ fn warn(code: &str, id: &str, msg: String) -> Warning {
 fn skip(
     warnings: &mut Vec<Warning>,
     list: &mut Vec<Skipped>,
-    code: &str,
+    code: WarnCode,
     id: &str,
     kind: &str,
     value: String,
@@ -409,7 +410,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.held_back,
-                "held-back",
+                WarnCode::HeldBack,
                 &e.id,
                 "user",
                 user.clone(),
@@ -452,7 +453,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.not_expressible,
-                "not-expressible",
+                WarnCode::NotExpressible,
                 &ec.e.id,
                 ec.kind_name,
                 m.value.display(),
@@ -515,7 +516,7 @@ impl<'a> Builder<'a> {
                 skip(
                     &mut self.p.warnings,
                     &mut self.p.refused,
-                    "refused-value",
+                    WarnCode::RefusedValue,
                     &ec.e.id,
                     ec.kind_name,
                     c.value.display(),
@@ -548,7 +549,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.held_back,
-                "held-back",
+                WarnCode::HeldBack,
                 &e.id,
                 ec.kind_name,
                 value.clone(),
@@ -676,7 +677,7 @@ impl<'a> Builder<'a> {
         p.held_back
             .retain(|s| !(s.kind == "user" && written_users.contains(&s.value)));
         p.warnings.retain(|w| {
-            !(w.code == "held-back"
+            !(w.is(WarnCode::HeldBack)
                 && written_users.iter().any(|u| {
                     w.message
                         .contains(&format!(": {u} held back: high risk: `{u}`"))
@@ -717,7 +718,7 @@ impl<'a> Builder<'a> {
             let mut add = Vec::new();
             for it in items {
                 p.warnings.push(warn(
-                    "partly-expressible",
+                    WarnCode::PartlyExpressible,
                     &it.id,
                     format!("{}: {} written, but {}", it.id, it.path, lim.why),
                 ));
@@ -734,7 +735,7 @@ impl<'a> Builder<'a> {
         for a in input.allow_risk {
             if report.entries.iter().all(|e| &e.id != a) {
                 p.warnings.push(warn(
-                    "unknown-id",
+                    WarnCode::UnknownId,
                     a,
                     format!("--allow-risk {a}: no entry of the report has this id"),
                 ));
