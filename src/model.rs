@@ -10,6 +10,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::warning_codes::WarnCode;
+
 /// Version of the inventory and report documents. Bumped on an incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -252,7 +254,8 @@ impl Default for ToolInfo {
 /// Something a stage could not read or decide. Partial results with warnings, never a crash.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Warning {
-    /// Stable kebab-case code, e.g. `process-vanished`, `permission-denied`, `not-root`.
+    /// Stable kebab-case code, e.g. `process-vanished`, `permission-denied`, `not-root`: one of
+    /// [`WarnCode`] when written; kept as text so an inventory of another version still loads.
     pub code: String,
     pub message: String,
     /// The file or pid the warning is about, where there is one.
@@ -261,12 +264,17 @@ pub struct Warning {
 }
 
 impl Warning {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    /// A warning with a registered code ([`WarnCode`]: no code is written as a literal).
+    pub fn new(code: WarnCode, message: impl Into<String>) -> Self {
         Warning {
-            code: code.into(),
+            code: code.as_str().into(),
             message: message.into(),
             subject: None,
         }
+    }
+    /// Whether this warning has `code`.
+    pub fn is(&self, code: WarnCode) -> bool {
+        self.code == code.as_str()
     }
     pub fn about(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());

@@ -64,13 +64,14 @@ fn table(c: &crate::model::Catalog) -> String {
     crate::table::render(&rows)
 }
 
-/// Every diagnostic code, one registry shown whole: the catalog's, the vendor templates', then
-/// the vendor descriptors' own.
+/// Every code, one registry shown whole: the catalog's, the vendor templates' and the vendor
+/// descriptors' diagnostics, then the warnings of a run (scan, render, export).
 pub fn codes_text() -> String {
     let all = [
         ("catalog", crate::catalog::diags::CODES),
         ("template", crate::render::vendor::TEMPLATE_CODES),
         ("vendor", crate::render::vendor::VENDOR_CODES),
+        ("warning", crate::warning_codes::WARNING_CODES),
     ];
     let rows: Vec<Vec<&str>> = all
         .iter()

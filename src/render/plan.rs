@@ -12,6 +12,7 @@ mod gate;
 use super::risk;
 use super::vendor::{self, GapWhen, ItemKind, Vendor, WildcardStyle};
 use crate::catalog::Template;
+use crate::model::WarnCode;
 use crate::model::{
     Catalog, Entry, EntryKind, EntryResult, Match, PathView, Risk, Status, Via, Warning,
 };
@@ -246,7 +247,7 @@ fn one_line(s: &str) -> String {
     crate::render::escape::comment(s)
 }
 
-fn warn(code: &str, id: &str, msg: String) -> Warning {
+fn warn(code: WarnCode, id: &str, msg: String) -> Warning {
     Warning::new(code, msg).about(id.to_string())
 }
 
@@ -255,7 +256,7 @@ fn warn(code: &str, id: &str, msg: String) -> Warning {
 fn skip(
     warnings: &mut Vec<Warning>,
     list: &mut Vec<Skipped>,
-    code: &str,
+    code: WarnCode,
     id: &str,
     kind: &str,
     value: String,
@@ -417,7 +418,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.held_back,
-                "held-back",
+                WarnCode::HeldBack,
                 &e.id,
                 "user",
                 user.clone(),
@@ -460,7 +461,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.not_expressible,
-                "not-expressible",
+                WarnCode::NotExpressible,
                 &ec.e.id,
                 ec.kind_name,
                 m.value.display(),
@@ -523,7 +524,7 @@ impl<'a> Builder<'a> {
                 skip(
                     &mut self.p.warnings,
                     &mut self.p.refused,
-                    "refused-value",
+                    WarnCode::RefusedValue,
                     &ec.e.id,
                     ec.kind_name,
                     c.value.display(),
@@ -556,7 +557,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.held_back,
-                "held-back",
+                WarnCode::HeldBack,
                 &e.id,
                 ec.kind_name,
                 value.clone(),
@@ -731,7 +732,7 @@ impl<'a> Builder<'a> {
             let mut add = Vec::new();
             for it in items {
                 p.warnings.push(warn(
-                    "partly-expressible",
+                    WarnCode::PartlyExpressible,
                     &it.id,
                     format!("{}: {} written, but {}", it.id, it.path, lim.why),
                 ));
@@ -748,7 +749,7 @@ impl<'a> Builder<'a> {
         for a in input.allow_risk {
             if report.entries.iter().all(|e| &e.id != a) {
                 p.warnings.push(warn(
-                    "unknown-id",
+                    WarnCode::UnknownId,
                     a,
                     format!("--allow-risk {a}: no entry of the report has this id"),
                 ));
