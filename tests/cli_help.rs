@@ -88,6 +88,18 @@ fn diagnostic_codes_are_one_registry_listed_by_lint_codes() {
     uniq.sort();
     uniq.dedup();
     assert_eq!(uniq.len(), listed.len(), "a code listed twice: {text}");
+    // the warnings of a run are in the same registry
+    for w in [
+        "process-vanished",
+        "malformed-proc-file",
+        "held-back",
+        "stale-inventory",
+    ] {
+        assert!(
+            listed.contains(&w),
+            "warning code {w} is not listed: {text}"
+        );
+    }
     // every code written at a call site is registered
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let vendor = std::fs::read_to_string(root.join("src/render/vendor.rs")).unwrap();

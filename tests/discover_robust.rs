@@ -261,12 +261,12 @@ proptest! {
 
     #[test]
     fn proc_parsers_never_panic(b in proptest::collection::vec(any::<u8>(), 0..600)) {
-        use avexclude::discovery::{container, datapaths, procfs, sockets};
-        let _ = procfs::parse_stat(&b);
-        let _ = procfs::parse_status_uid(&b);
-        let _ = procfs::split_cmdline(&b);
-        let _ = procfs::environ_get(&b, "PGDATA");
-        let _ = procfs::parse_socket_link(&b);
+        use avexclude::discovery::{container, datapaths, proc, sockets};
+        let _ = proc::parse_stat(&b);
+        let _ = proc::parse_status_uid(&b);
+        let _ = proc::split_cmdline(&b);
+        let _ = proc::environ_get(&b, "PGDATA");
+        let _ = proc::parse_socket_link(&b);
         let _ = container::parse_mountinfo(&b);
         let _ = container::overlay_from_opts(&b);
         let _ = container::unescape(&b);
@@ -283,8 +283,8 @@ proptest! {
         cg in "([0-9]{1,2}:[a-z=,]{0,10}:[/a-z0-9._-]{0,80}\n){0,4}",
         net in "( *[0-9]+: [0-9A-F]{0,32}:[0-9A-F]{0,4} [0-9A-F]{0,32}:[0-9A-F]{0,4} [0-9A-F]{0,2}( [0-9A-F:]{0,17}){0,9}\n){0,4}",
     ) {
-        use avexclude::discovery::{container, procfs, sockets};
-        let _ = procfs::parse_stat(format!("{pid} ({comm}) {rest}").as_bytes());
+        use avexclude::discovery::{container, proc, sockets};
+        let _ = proc::parse_stat(format!("{pid} ({comm}) {rest}").as_bytes());
         let _ = container::parse_mountinfo(mi.as_bytes());
         let _ = container::parse_cgroup(&container::cgroup_lines(cg.as_bytes()));
         let _ = sockets::parse_table(format!("hdr\n{net}").as_bytes(), "tcp", 6);

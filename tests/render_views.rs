@@ -39,14 +39,14 @@ fn report() -> (avexclude::model::Report, avexclude::model::Inventory) {
                 value: PVC.into(),
                 container_path: Some("/bitnami/postgresql/data".into()),
                 pid: Some(5101),
-                via: "volume mount".into(),
+                via: "postgresql data directory (volume mount)".parse().unwrap(),
                 ..Default::default()
             },
             Match {
                 value: REDIS.into(),
                 container_path: Some("/data".into()),
                 pid: Some(5103),
-                via: "volume mount".into(),
+                via: "postgresql data directory (volume mount)".parse().unwrap(),
                 ..Default::default()
             },
         ],

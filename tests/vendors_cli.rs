@@ -189,7 +189,7 @@ fn a_missing_value_is_an_error_never_an_empty_string() {
     r.entries[0].status = avexclude::model::Status::Present;
     r.entries[0].matches = vec![avexclude::model::Match {
         value: "/opt/elma365".into(),
-        via: "path".into(),
+        via: "path exists".parse().unwrap(),
         ..Default::default()
     }];
     for body in [
