@@ -6,16 +6,19 @@
 
 pub mod diags;
 pub mod file;
+mod merge;
 pub mod pattern;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use diags::Diagnostic;
-use file::{CatalogFile, EntryFile, OverrideFile};
+use file::{EntryFile, OverrideFile};
 pub use pattern::Template;
 
-use crate::model::{Catalog, Entry, EntryKind, Placeholder, PortRange, Protocol, SourceRef};
+use crate::model::{
+    Catalog, Entry, EntryKind, Origin, Placeholder, PortRange, Protocol, Shape, SourceRef,
+};
 use crate::yaml::{self, KeyPos};
 
 mod builtin {
@@ -107,7 +110,7 @@ pub fn load_with_overlays(overlays: &[impl AsRef<Path>]) -> Result<Catalog, Vec<
 
 /// Where an entry's fields were last set, for diagnostics after overlays are applied.
 #[derive(Clone)]
-struct Origin {
+struct Spot {
     file: usize,
     section: &'static str,
     item: usize,
@@ -151,7 +154,7 @@ impl<'a> Ctx<'a> {
             diags: Vec::new(),
         }
     }
-    fn pos(&self, o: &Origin, key: &str) -> (usize, usize) {
+    fn pos(&self, o: &Spot, key: &str) -> (usize, usize) {
         let item = self.keys[o.file].get(&(o.section.to_string(), o.item));
         item.and_then(|ks| ks.iter().find(|k| k.key == key).or_else(|| ks.first()))
             .map(|k| (k.line, k.column))
@@ -175,14 +178,15 @@ impl<'a> Ctx<'a> {
         }
         d
     }
-    fn err(&mut self, code: &'static str, o: &Origin, key: &str, msg: impl Into<String>) {
+    fn err(&mut self, code: &'static str, o: &Spot, key: &str, msg: impl Into<String>) {
         let pos = self.pos(o, key);
         let d = self.diag_at(code, o.file, pos, msg);
         self.diags.push(d);
     }
 }
 
-fn classify_serde(msg: &str) -> &'static str {
+/// The diagnostic code of a serde error, from its message (serde gives no kinds).
+pub(crate) fn classify_serde(msg: &str) -> &'static str {
     if msg.contains("unknown field") {
         "unknown-key"
     } else if msg.contains("unknown variant") {
@@ -216,221 +220,35 @@ pub fn platform_marker(platform: &str) -> Option<Option<&'static str>> {
 
 /// Load and validate documents in order (built-ins first, then overlays). All problems found are
 /// returned together, each with its file, line and column.
+///
+/// The steps, each in [`merge`]: parse every file; per file, its schema, placeholders,
+/// namespaces and platform, then its entries, overrides and disables in that order; then every
+/// entry of the result is validated where its fields were last set.
 pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
     let mut ctx = Ctx::new(files);
-    let mut parsed: Vec<Option<CatalogFile>> = Vec::new();
-    for f in files {
-        match yaml::from_str::<CatalogFile>(&f.text) {
-            Ok(c) => parsed.push(Some(c)),
-            Err(e) => {
-                let code = classify_serde(&e.message);
-                ctx.diags.push(Diagnostic::new(
-                    code,
-                    &f.name,
-                    &f.text,
-                    (e.line, e.column),
-                    e.message,
-                ));
-                parsed.push(None);
-            }
-        }
-    }
-
-    let mut placeholders: BTreeMap<String, Placeholder> = BTreeMap::new();
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut origins: HashMap<String, (Origin, Origin)> = HashMap::new(); // id -> (defined, match set)
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut namespaces = crate::model::Namespaces::default();
-
+    let parsed = merge::parse(&mut ctx, files);
+    let mut m = merge::Merged::default();
     for (fi, pf) in parsed.iter().enumerate() {
         let Some(cf) = pf else { continue };
-        let f = &files[fi];
-        if cf.schema != SCHEMA {
-            let pos = ctx.top[fi].get("schema").copied().unwrap_or((1, 1));
-            ctx.diags.push(Diagnostic::new(
-                "unsupported-schema",
-                &f.name,
-                &f.text,
-                pos,
-                format!(
-                    "schema {} is not supported; this avexclude reads schema {SCHEMA}",
-                    cf.schema
-                ),
-            ));
+        if !merge::schema_ok(&mut ctx, fi, cf) {
             continue;
         }
-        for (name, p) in &cf.placeholders {
-            let pos = ctx.top[fi].get("placeholders").copied().unwrap_or((1, 1));
-            if !["version", "digits", "name"].contains(&p.shape.as_str()) {
-                ctx.diags.push(Diagnostic::new(
-                    "bad-shape",
-                    &f.name,
-                    &f.text,
-                    pos,
-                    format!(
-                        "placeholder {name}: shape '{}' is not one of version, digits, name",
-                        p.shape
-                    ),
-                ));
-                continue;
-            }
-            let new: Placeholder = p.into();
-            match placeholders.get(name) {
-                Some(old) if *old != new => ctx.diags.push(Diagnostic::new(
-                    "placeholder-redefined",
-                    &f.name,
-                    &f.text,
-                    pos,
-                    format!(
-                        "placeholder {name} is already defined with shape '{}'",
-                        old.shape
-                    ),
-                )),
-                _ => {
-                    placeholders.insert(name.clone(), new);
-                }
-            }
-        }
-        if let Some(ns) = &cf.namespaces {
-            let pos = ctx.top[fi].get("namespaces").copied().unwrap_or((1, 1));
-            for (list, into) in [
-                (&ns.application, &mut namespaces.application),
-                (&ns.databases, &mut namespaces.databases),
-                (&ns.other, &mut namespaces.other),
-            ] {
-                let Some(list) = list else { continue };
-                for n in list {
-                    if !is_dns_label(n) {
-                        ctx.diags.push(Diagnostic::new(
-                            "bad-namespace",
-                            &f.name,
-                            &f.text,
-                            pos,
-                            format!("namespace '{n}' is not a Kubernetes name (RFC 1123 label)"),
-                        ));
-                    }
-                }
-                *into = list.clone();
-            }
-        }
-        let platform = cf.applies_when.as_ref().map(|a| a.platform.as_str());
-        if let Some(p) = platform
-            && platform_marker(p).is_none()
-        {
-            let pos = ctx.top[fi].get("applies_when").copied().unwrap_or((1, 1));
-            ctx.diags.push(Diagnostic::new(
-                "unknown-value",
-                &f.name,
-                &f.text,
-                pos,
-                format!(
-                    "applies_when: platform '{p}' is not one of {}",
-                    PLATFORMS
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-            continue;
-        }
-        let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
-        let default_origin = cf.origin.clone().unwrap_or_else(|| "site".to_string());
-        for (ii, ef) in cf.entries.iter().enumerate() {
-            let o = Origin {
-                file: fi,
-                section: "entries",
-                item: ii,
-            };
-            if let Some(&prev) = index.get(&ef.id) {
-                let (po, _) = &origins[&entries[prev].id];
-                let (pl, pc) = ctx.pos(po, "id");
-                let prev_file = files[po.file].name.clone();
-                ctx.err(
-                    "duplicate-id",
-                    &o,
-                    "id",
-                    format!("id '{}' is already defined at {prev_file}:{pl}:{pc}; use `override` to change it", ef.id),
-                );
-                continue;
-            }
-            let e = entry_from_file(
-                ef,
-                &document,
-                &default_origin,
-                cf.audit_only.unwrap_or(false),
-                platform,
-            );
-            index.insert(e.id.clone(), entries.len());
-            origins.insert(e.id.clone(), (o.clone(), o));
-            entries.push(e);
-        }
-        for (ii, ov) in cf.overrides.iter().enumerate() {
-            let o = Origin {
-                file: fi,
-                section: "override",
-                item: ii,
-            };
-            let Some(&at) = index.get(&ov.id) else {
-                ctx.err(
-                    "override-missing-id",
-                    &o,
-                    "id",
-                    format!("override of '{}', which no catalog defines", ov.id),
-                );
-                continue;
-            };
-            apply_override(&mut entries[at], ov, &f.name);
-            if (ov.pattern.is_some()
-                || ov.alternates.is_some()
-                || ov.canonical.is_some()
-                || ov.kind.is_some())
-                && let Some(x) = origins.get_mut(&ov.id)
-            {
-                x.1 = o;
-            }
-        }
-        for (ii, d) in cf.disable.iter().enumerate() {
-            let o = Origin {
-                file: fi,
-                section: "disable",
-                item: ii,
-            };
-            let Some(&at) = index.get(&d.id) else {
-                ctx.err(
-                    "disable-missing-id",
-                    &o,
-                    "id",
-                    format!("disable of '{}', which no catalog defines", d.id),
-                );
-                continue;
-            };
-            if d.reason.trim().is_empty() {
-                ctx.err(
-                    "empty-value",
-                    &o,
-                    "reason",
-                    "a disabled entry needs a written reason",
-                );
-                continue;
-            }
-            entries[at].disabled = Some(format!("{} ({})", d.reason.trim(), f.name));
-        }
-    }
-
-    for e in &mut entries {
-        let Some((def, mat)) = origins.get(&e.id).cloned() else {
+        m.placeholders(&mut ctx, fi, cf);
+        m.namespaces(&mut ctx, fi, cf);
+        let Ok(platform) = merge::platform(&mut ctx, fi, cf) else {
             continue;
         };
-        validate_entry(&mut ctx, e, &def, &mat, &placeholders);
+        m.entries(&mut ctx, fi, cf, platform);
+        m.overrides(&mut ctx, fi, cf);
+        m.disables(&mut ctx, fi, cf);
     }
-
+    m.validate(&mut ctx);
     if ctx.diags.is_empty() {
         Ok(Catalog {
             sources: files.iter().map(|f| f.name.clone()).collect(),
-            placeholders,
-            entries,
-            namespaces,
+            placeholders: m.placeholders,
+            entries: m.entries,
+            namespaces: m.namespace_lists,
         })
     } else {
         Err(ctx.diags)
@@ -440,7 +258,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
 fn entry_from_file(
     ef: &EntryFile,
     document: &str,
-    default_origin: &str,
+    default_origin: Origin,
     audit_only: bool,
     platform: Option<&str>,
 ) -> Entry {
@@ -458,10 +276,8 @@ fn entry_from_file(
         risk: ef.risk,
         risk_why: ef.risk_why.clone(),
         source: SourceRef {
-            origin: ef
-                .origin
-                .clone()
-                .unwrap_or_else(|| default_origin.to_string()),
+            origin: ef.origin.unwrap_or(default_origin),
+            overridden_by: Vec::new(),
             document: document.to_string(),
             section: Some(ef.section.clone()),
         },
@@ -490,14 +306,14 @@ fn apply_override(e: &mut Entry, ov: &OverrideFile, file: &str) {
     set!(risk);
     set!(risk_why);
     set!(audit_only);
-    e.source.origin = format!("{} (overridden by {file})", e.source.origin);
+    e.source.overridden_by.push(file.to_string());
 }
 
 fn validate_entry(
     ctx: &mut Ctx<'_>,
     e: &mut Entry,
-    def: &Origin,
-    mat: &Origin,
+    def: &Spot,
+    mat: &Spot,
     placeholders: &BTreeMap<String, Placeholder>,
 ) {
     if e.id.is_empty()
@@ -533,18 +349,14 @@ fn validate_entry(
             );
         }
     }
-    if !["vendor", "avexclude", "site", "deckhouse"]
-        .iter()
-        .any(|o| e.source.origin.starts_with(o))
-    {
+    // the words are checked by serde (`unknown variant`); `discovery` is the export's word for a
+    // finding in no catalog, never a catalog file's
+    if e.source.origin == Origin::Discovery {
         ctx.err(
             "unknown-value",
             def,
             "origin",
-            format!(
-                "origin '{}' is not vendor, avexclude, deckhouse or site",
-                e.source.origin
-            ),
+            "origin 'discovery' is not vendor, avexclude, deckhouse or site",
         );
     }
     match e.kind {
@@ -603,7 +415,7 @@ fn validate_entry(
 
 fn check_path_template(
     ctx: &mut Ctx<'_>,
-    o: &Origin,
+    o: &Spot,
     key: &str,
     t: &str,
     kind: EntryKind,
@@ -658,13 +470,9 @@ fn check_path_template(
     }
 }
 
-/// The shape of each placeholder, as [`Template::matches`] wants it.
-pub fn shape_fn(placeholders: &BTreeMap<String, Placeholder>) -> impl Fn(&str) -> String + '_ {
-    move |n| {
-        placeholders
-            .get(n)
-            .map_or_else(|| "name".to_string(), |p| p.shape.clone())
-    }
+/// The shape of each placeholder, as [`Template::matches`] wants it (an unknown one: a name).
+pub fn shape_fn(placeholders: &BTreeMap<String, Placeholder>) -> impl Fn(&str) -> Shape + '_ {
+    move |n| placeholders.get(n).map_or(Shape::Name, |p| p.shape)
 }
 
 /// The placeholder values the vendor wrote: the template matched against the canonical text

@@ -6,7 +6,7 @@
 //! and none of those stages may depend on the command line; the CLI only decides which language
 //! (`--lang`, else the locale of the environment).
 
-use crate::model::{Drift, DriftItem, Status, Text};
+use crate::model::{Drift, DriftItem, DriftKind, Status, Text, UnlistedKind};
 
 /// Russian for a Russian site's admins and security team; English for auditors and vendors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -92,19 +92,21 @@ fn what(w: &str, lang: Lang) -> &str {
 
 /// One drift item as a short line: `erts 12.3.1 -> 13.2.2`, `moved A -> B`.
 pub fn drift_item(i: &DriftItem, lang: Lang) -> String {
-    match i.kind.as_str() {
-        "location" => format!(
+    match i.kind {
+        DriftKind::Location => format!(
             "{} {} -> {}",
             lang.tr("moved", "перемещено:"),
             i.catalog,
             i.host
         ),
-        "replaced" => format!(
+        DriftKind::Replaced => format!(
             "{} {}",
             lang.tr("binary replaced:", "исполняемый файл заменён:"),
             replaced_host(&i.host, lang)
         ),
-        _ => format!("{} {} -> {}", what(&i.what, lang), i.catalog, i.host),
+        DriftKind::Version | DriftKind::Revision => {
+            format!("{} {} -> {}", what(&i.what, lang), i.catalog, i.host)
+        }
     }
 }
 
@@ -135,14 +137,13 @@ pub fn drift(d: &Drift, lang: Lang) -> String {
 }
 
 /// The kind of an unlisted finding (`process`, `port`, `data-path`, `storage-root`).
-pub fn unlisted_kind(kind: &str, lang: Lang) -> &str {
+pub fn unlisted_kind(kind: UnlistedKind, lang: Lang) -> &'static str {
     match (kind, lang) {
-        (_, Lang::En) => kind,
-        ("process", Lang::Ru) => "процесс",
-        ("port", Lang::Ru) => "порт",
-        ("data-path", Lang::Ru) => "данные",
-        ("storage-root", Lang::Ru) => "хранилище",
-        _ => kind,
+        (_, Lang::En) | (UnlistedKind::Suspicious, Lang::Ru) => kind.as_str(),
+        (UnlistedKind::Process, Lang::Ru) => "процесс",
+        (UnlistedKind::Port, Lang::Ru) => "порт",
+        (UnlistedKind::DataPath, Lang::Ru) => "данные",
+        (UnlistedKind::StorageRoot, Lang::Ru) => "хранилище",
     }
 }
 
@@ -237,18 +238,19 @@ mod tests {
     fn drift_lines_in_russian_keep_the_values() {
         let d = crate::check::make_drift(vec![
             DriftItem {
-                kind: "revision".into(),
+                kind: DriftKind::Revision,
                 what: "snap revision".into(),
                 catalog: "3410".into(),
                 host: "7394".into(),
             },
             DriftItem {
-                kind: "replaced".into(),
+                kind: DriftKind::Replaced,
                 what: "binary".into(),
                 catalog: "/usr/bin/x".into(),
                 host: "/usr/bin/x (deleted): replaced on disk since pid 42 started".into(),
             },
-        ]);
+        ])
+        .unwrap();
         assert_eq!(drift(&d, Lang::En), d.summary);
         assert_eq!(
             drift(&d, Lang::Ru),
@@ -609,25 +611,67 @@ Evidence is that of the first host.",
             (Lang::Ru, "process-name") => "процесс по имени",
             (Lang::Ru, "process-title") => "процесс по заголовку",
             (Lang::Ru, "rule") => "правило",
-            (Lang::Ru, k) => super::unlisted_kind(k, Lang::Ru),
+            (Lang::Ru, "process") => "процесс",
+            (Lang::Ru, "port") => "порт",
+            (Lang::Ru, "data-path") => "данные",
+            (Lang::Ru, "storage-root") => "хранилище",
+            (Lang::Ru, k) => k,
         }
     }
 
-    /// How a value was found (`exe`, `path exists`), in this language; an evidence file is kept.
+    /// How a value was found, as the model's `Via` writes it (`exe`, `path exists`, `listening
+    /// on ADDR (IPv4) in NS, owner unknown`, `C data directory (S)`), in this language; an
+    /// evidence file is kept.
     pub fn via(v: &str, lang: Lang) -> String {
         if lang == Lang::En {
             return v.to_string();
         }
-        match v {
-            "exe" => "исполняемый файл процесса".into(),
-            "comm" => "имя процесса".into(),
-            "argv0" => "первый аргумент командной строки".into(),
-            "title" => "заголовок процесса".into(),
-            "path exists" => "путь существует".into(),
-            "listener" | "listening socket" => "слушающий сокет".into(),
-            "cmdline" => "командная строка".into(),
-            other => other.to_string(),
+        let word = match v {
+            "exe" => Some("исполняемый файл процесса"),
+            "comm" | "name" => Some("имя процесса"),
+            "name alias" => Some("другое имя процесса из записи"),
+            "argv0" => Some("первый аргумент командной строки"),
+            "script" => Some("сценарий, который исполняет интерпретатор"),
+            "installed file (no process running)" => {
+                Some("установленный файл (процесс не запущен)")
+            }
+            "title" => Some("заголовок процесса"),
+            "symlink" => Some("символьная ссылка"),
+            "path exists" => Some("путь существует"),
+            "ELMA365 service process" => Some("процесс служб ELMA365"),
+            "listener" | "listening socket" => Some("слушающий сокет"),
+            "cmdline" => Some("командная строка"),
+            _ => None,
+        };
+        if let Some(w) = word {
+            return w.to_string();
         }
+        if let Some(rest) = v.strip_prefix("listening on ") {
+            let (rest, unknown) = match rest.strip_suffix(", owner unknown") {
+                Some(r) => (r, true),
+                None => (rest, false),
+            };
+            let (addr, ns) = match rest.split_once(") in ") {
+                Some((a, n)) => (format!("{a})"), Some(n)),
+                None => (rest.to_string(), None),
+            };
+            let mut s = format!("слушает {addr}");
+            if let Some(n) = ns {
+                if n == "a container's network namespace" {
+                    s.push_str(" в сетевом пространстве имён контейнера");
+                } else {
+                    s.push_str(&format!(" в {n}"));
+                }
+            }
+            if unknown {
+                s.push_str(", владелец неизвестен");
+            }
+            return s;
+        }
+        if let Some((c, rest)) = v.split_once(" data directory (") {
+            return format!("каталог данных {c} ({rest}");
+        }
+        v.to_string()
     }
 
     /// Where an entry comes from (`vendor`, `avexclude`, `site`, `discovery`), in this language.
@@ -653,7 +697,7 @@ Evidence is that of the first host.",
         }
         format!(
             "{} ({component}), который не покрывает ни одна запись каталога",
-            super::unlisted_kind(kind, Lang::Ru)
+            self::kind(kind, Lang::Ru)
         )
     }
 

@@ -17,6 +17,7 @@ use super::{CliError, CliResult, Outcome};
 use crate::check::state::Sync;
 use crate::export::lifecycle::{self, HostInput};
 use crate::export::{ExportState, Fleet, write_to};
+use crate::model::WarnCode;
 use crate::model::{Catalog, Report, Warning};
 
 pub fn run(args: ExportArgs) -> CliResult {
@@ -84,7 +85,7 @@ pub fn run(args: ExportArgs) -> CliResult {
 
 fn warn_stale(h: &HostInput, info: &lifecycle::HostInfo, stale_after: u32) {
     print_warnings(&[Warning::new(
-        "stale-inventory",
+        WarnCode::StaleInventory,
         format!(
             "{} ({}) was collected at {}, more than {} days ago: marked stale; collect it again",
             h.file

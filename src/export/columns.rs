@@ -191,7 +191,7 @@ impl Column {
             Column::Namespace => s(&r.namespace),
             Column::Sha256 => s(&r.sha256),
             Column::Via => one_line(&i18n::via(&r.via, lang)),
-            Column::Source => one_line(i18n::origin(&r.source.origin, lang)),
+            Column::Source => one_line(&origin(r, lang)),
             Column::SourceDocument => one_line(&r.source.document),
             Column::SourceSection => s(&r.source.section),
             Column::Change => r
@@ -324,9 +324,21 @@ pub fn value_text(r: &Row, lang: Lang) -> String {
     v
 }
 
+/// Who wrote the entry, in the reader's language, with the overlays that override it.
+fn origin(r: &Row, lang: Lang) -> String {
+    if lang == Lang::En {
+        return r.source.origin_text();
+    }
+    let mut s = i18n::origin(r.source.origin.as_str(), lang).to_string();
+    for f in &r.source.overridden_by {
+        s.push_str(&format!(" (переопределено в {f})"));
+    }
+    s
+}
+
 /// `origin: document / section`, the origin in the reader's language.
 pub fn source(r: &Row, lang: Lang) -> String {
-    let mut s = i18n::origin(&r.source.origin, lang).to_string();
+    let mut s = origin(r, lang);
     if !r.source.document.is_empty() {
         s.push_str(": ");
         s.push_str(&r.source.document);

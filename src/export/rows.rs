@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{EntryResult, HostStr, Report, Risk, SourceRef, Status, Text};
+use crate::model::{EntryResult, HostStr, Origin, Report, Risk, SourceRef, Status, Text};
 
 mod baseline;
 pub mod fold;
@@ -489,7 +489,7 @@ fn entry_rows(
         r.container = m.container.clone();
         r.namespace = m.namespace.clone();
         r.sha256 = m.sha256.clone();
-        r.via = m.via.clone();
+        r.via = m.via.to_string();
         seen.insert(m.value.as_bytes().to_vec());
         out.push(r);
     }
@@ -558,7 +558,8 @@ fn unlisted_row(host: &Arc<str>, u: &crate::model::Unlisted) -> Row {
         sha256: None,
         via,
         source: Arc::new(SourceRef {
-            origin: "discovery".into(),
+            origin: Origin::Discovery,
+            overridden_by: Vec::new(),
             document: String::new(),
             section: None,
         }),

@@ -71,7 +71,12 @@ pub(crate) mod tests {
             namespace: None,
             sha256: None,
             via: String::new(),
-            source: Default::default(),
+            source: std::sync::Arc::new(crate::model::SourceRef {
+                origin: crate::model::Origin::Vendor,
+                overridden_by: Vec::new(),
+                document: String::new(),
+                section: None,
+            }),
             differs: false,
             fleet_baseline: None,
             change: None,
