@@ -597,6 +597,32 @@ fn chart(by_comp: &BTreeMap<&str, Counts>, lang: Lang) -> String {
     s
 }
 
+/// Whether the export knows what the antivirus receives (a `check --state` report of some host)
+/// and what changed (a previous export): otherwise those counts are unknown, not zero.
+#[derive(Clone, Copy)]
+struct Known {
+    antivirus: bool,
+    changes: bool,
+}
+
+fn known(m: &Model, meta: &Meta) -> Known {
+    Known {
+        antivirus: meta
+            .hosts
+            .iter()
+            .any(|h| h.info.as_ref().is_some_and(|i| i.rendered_with_state))
+            || m.rows.iter().any(|r| !r.antivirus.is_empty()),
+        changes: m.with_state,
+    }
+}
+
+fn unknown_cell(lang: Lang) -> String {
+    format!(
+        "<td class=\"num unknown\" title=\"{}\">—</td>",
+        esc(i18n::labels(lang).unknown)
+    )
+}
+
 fn count_cell(n: usize, hot: bool) -> String {
     if hot && n > 0 {
         format!("<td class=\"num hot\">{n}</td>")
@@ -623,16 +649,24 @@ fn count_heads(out: &mut String, first: &[&str], lang: Lang) {
     }
 }
 
-fn count_cells(out: &mut String, c: &Counts) {
+fn count_cells(out: &mut String, c: &Counts, k: Known, lang: Lang) {
     out.push_str(&count_cell(c.present, false));
     out.push_str(&count_cell(c.drifted, true));
     out.push_str(&count_cell(c.absent, false));
     out.push_str(&count_cell(c.disabled, false));
     out.push_str(&count_cell(c.unlisted, true));
     out.push_str(&count_cell(c.high, true));
-    out.push_str(&count_cell(c.held_back, false));
-    out.push_str(&count_cell(c.accepted, false));
-    out.push_str(&count_cell(c.changed, true));
+    for (n, is_known, hot) in [
+        (c.held_back, k.antivirus, false),
+        (c.accepted, k.antivirus, false),
+        (c.changed, k.changes, true),
+    ] {
+        if is_known {
+            out.push_str(&count_cell(n, hot));
+        } else {
+            out.push_str(&unknown_cell(lang));
+        }
+    }
 }
 
 /// One problem: entry, value, why, hosts.
@@ -687,6 +721,7 @@ fn summary(out: &mut String, m: &Model, meta: &Meta) {
         .iter()
         .filter(|h| h.info.as_ref().is_some_and(|i| i.stale) || !h.facts.scanned_as_root)
         .count();
+    let k = known(m, meta);
     let _ = writeln!(out, "<section id=\"summary\"><h2>{}</h2>", esc(l.summary));
     let fig = |n: usize, label: &str, bad: bool| {
         format!(
@@ -698,12 +733,14 @@ fn summary(out: &mut String, m: &Model, meta: &Meta) {
     let ll = super::lifecycle::labels(lang);
     let _ = writeln!(
         out,
-        "<p class=\"figures\" id=\"figures\" data-hosts=\"{}\" data-drifted=\"{}\" data-unlisted=\"{}\" data-high=\"{}\"><b>{}</b> · {} · {} · {} · {} · {} · {} · {}</p>",
+        "<p class=\"figures\" id=\"figures\" data-hosts=\"{}\" data-drifted=\"{}\" data-unlisted=\"{}\" data-high=\"{}\"><b>{}</b> · {} · {}: {} · {} · {} · {}{}{}</p>",
         meta.hosts.len(),
         total.drifted,
         total.unlisted,
         total.high,
         esc(&i18n::hosts_count(meta.hosts.len(), lang)),
+        fig(stale, ll.stale, true),
+        esc(l.over_hosts),
         fig(total.present, i18n::status(RowStatus::Present, lang), false),
         fig(total.drifted, i18n::status(RowStatus::Drifted, lang), true),
         fig(
@@ -712,9 +749,16 @@ fn summary(out: &mut String, m: &Model, meta: &Meta) {
             true
         ),
         fig(total.high, l.high_risk, true),
-        fig(total.held_back, l.held_back, false),
-        fig(total.changed, l.changed, true),
-        fig(stale, ll.stale, true),
+        if k.antivirus {
+            format!(" · {}", fig(total.held_back, l.held_back, false))
+        } else {
+            String::new()
+        },
+        if k.changes {
+            format!(" · {}", fig(total.changed, l.changed, true))
+        } else {
+            String::new()
+        },
     );
     let _ = writeln!(
         out,
@@ -736,7 +780,7 @@ fn summary(out: &mut String, m: &Model, meta: &Meta) {
             esc(name),
             esc(name)
         );
-        count_cells(out, c);
+        count_cells(out, c, k, lang);
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
@@ -761,14 +805,14 @@ fn summary(out: &mut String, m: &Model, meta: &Meta) {
             out,
             h,
             by_host.get(h.name.as_str()).unwrap_or(&empty),
-            lang,
+            (k, lang),
             lc,
         );
     }
     out.push_str("</tbody></table></details></section>\n");
 }
 
-fn host_row(out: &mut String, h: &HostMeta, c: &Counts, lang: Lang, lc: bool) {
+fn host_row(out: &mut String, h: &HostMeta, c: &Counts, (k, lang): (Known, Lang), lc: bool) {
     let warns: Vec<String> = h
         .warnings
         .iter()
@@ -782,7 +826,7 @@ fn host_row(out: &mut String, h: &HostMeta, c: &Counts, lang: Lang, lc: bool) {
         esc(&h.facts.os),
         esc(&h.facts.kernel)
     );
-    count_cells(out, c);
+    count_cells(out, c, k, lang);
     let _ = write!(
         out,
         "<td class=\"num\" title=\"{}\">{}</td>",
