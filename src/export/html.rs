@@ -616,11 +616,8 @@ fn known(m: &Model, meta: &Meta) -> Known {
     }
 }
 
-fn unknown_cell(lang: Lang) -> String {
-    format!(
-        "<td class=\"num unknown\" title=\"{}\">—</td>",
-        esc(i18n::labels(lang).unknown)
-    )
+fn unknown_cell() -> String {
+    "<td class=\"num unknown\">—</td>".to_string()
 }
 
 fn count_cell(n: usize, hot: bool) -> String {
@@ -649,7 +646,7 @@ fn count_heads(out: &mut String, first: &[&str], lang: Lang) {
     }
 }
 
-fn count_cells(out: &mut String, c: &Counts, k: Known, lang: Lang) {
+fn count_cells(out: &mut String, c: &Counts, k: Known) {
     out.push_str(&count_cell(c.present, false));
     out.push_str(&count_cell(c.drifted, true));
     out.push_str(&count_cell(c.absent, false));
@@ -664,7 +661,7 @@ fn count_cells(out: &mut String, c: &Counts, k: Known, lang: Lang) {
         if is_known {
             out.push_str(&count_cell(n, hot));
         } else {
-            out.push_str(&unknown_cell(lang));
+            out.push_str(&unknown_cell());
         }
     }
 }
@@ -780,10 +777,13 @@ fn summary(out: &mut String, m: &Model, meta: &Meta) {
             esc(name),
             esc(name)
         );
-        count_cells(out, c, k, lang);
+        count_cells(out, c, k);
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
+    if !(k.antivirus && k.changes) {
+        let _ = writeln!(out, "<p class=\"note\">— : {}</p>", esc(l.unknown));
+    }
     let _ = write!(
         out,
         "<details id=\"host-summary\"{}><summary><h3 class=\"inline\">{} ({})</h3></summary>",
@@ -826,7 +826,7 @@ fn host_row(out: &mut String, h: &HostMeta, c: &Counts, (k, lang): (Known, Lang)
         esc(&h.facts.os),
         esc(&h.facts.kernel)
     );
-    count_cells(out, c, k, lang);
+    count_cells(out, c, k);
     let _ = write!(
         out,
         "<td class=\"num\" title=\"{}\">{}</td>",
