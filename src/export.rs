@@ -6,6 +6,14 @@
 //! of the previous export, what was added, removed or changed since. Host values are hostile input:
 //! each format escapes them its own way and none can be broken by a newline, a quote, markup or
 //! invalid UTF-8.
+//!
+//! At fleet scale (a thousand hosts): [`Fleet`] takes one report at a time and keeps only its
+//! rows (catalog texts shared between hosts) and a host summary, so the reports are never all in
+//! memory; every format writes to an `io::Write` as it goes ([`write_to`]). CSV, Markdown and
+//! JSON keep one row per value per host (machine formats and a printable text: every host's
+//! evidence); the HTML review folds identical rows of several hosts into one with its host count
+//! ([`rows::fold`]). Measured on copies of the example host: 1,000 hosts give a 4.4 MB page and
+//! under 130 MB of peak memory in every format (`benches/export.rs`, issue 14).
 
 pub mod columns;
 pub mod csv;
