@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{self, Template};
 use crate::model::{
-    Catalog, Drift, DriftItem, Entry, EntryKind, EntryResult, HostStr, Inventory, Match,
+    Catalog, Drift, DriftItem, Entry, EntryKind, EntryResult, FileType, HostStr, Inventory, Match,
     Placeholder, Process, Report, SCHEMA_VERSION, Status, Summary, ToolInfo,
 };
 
@@ -300,8 +300,8 @@ pub fn platform_present(platform: &str, inv: &Inventory) -> bool {
             let p = f.path.as_bytes();
             let p = p.strip_suffix(b"/").unwrap_or(p);
             p == marker.as_bytes()
-                && (f.file_type == "directory"
-                    || (f.file_type == "symlink" && f.resolved.is_some()))
+                && (f.file_type == FileType::Directory
+                    || (f.file_type == FileType::Symlink && f.resolved.is_some()))
         }),
         Some(None) if platform == "microk8s" => inv
             .filesystem
@@ -427,7 +427,7 @@ pub fn invoked(p: &Process) -> Option<&[u8]> {
 #[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
-    use crate::model::{ContainerCtx, DataPath, Listener, PathFact, Runtime};
+    use crate::model::{ContainerCtx, DataPath, Listener, PathFact, Protocol, Runtime};
 
     fn catalog() -> Catalog {
         crate::catalog::load(&crate::catalog::builtin_sources()).unwrap()
@@ -467,7 +467,7 @@ mod tests {
     fn dir(p: &str) -> PathFact {
         PathFact {
             path: p.into(),
-            file_type: "directory".into(),
+            file_type: FileType::Directory,
             resolved: None,
         }
     }
@@ -537,7 +537,7 @@ mod tests {
         ];
         inv.listeners = vec![
             Listener {
-                protocol: "tcp".into(),
+                protocol: Protocol::Tcp,
                 ip_version: 4,
                 address: "0.0.0.0".into(),
                 port: 5432,
@@ -546,7 +546,7 @@ mod tests {
                 ..Listener::default()
             },
             Listener {
-                protocol: "tcp".into(),
+                protocol: Protocol::Tcp,
                 ip_version: 4,
                 address: "0.0.0.0".into(),
                 port: 25672,

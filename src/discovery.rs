@@ -712,14 +712,14 @@ impl<'a> Scan<'a> {
                 .map(|(ns, &p)| (Some(p), String::from_utf8_lossy(ns).into_owned())),
         );
         for (src, netns) in sources {
-            for (file, proto, ver) in sockets::TABLES {
+            for &(file, proto, ver) in sockets::TABLES {
                 let subject = match src {
                     None => format!("/proc/net/{file}"),
                     Some(p) => format!("/proc/{p}/net/{file}"),
                 };
                 match self.proc.net_table(src, file, &mut buf) {
                     Ok(()) => {
-                        let (ls, bad) = sockets::parse_table(&buf, proto, *ver);
+                        let (ls, bad) = sockets::parse_table(&buf, proto, ver);
                         if bad > 0 {
                             self.warn(
                                 WarnCode::MalformedProcFile,
@@ -729,12 +729,12 @@ impl<'a> Scan<'a> {
                         }
                         for mut l in ls {
                             l.netns = Some(netns.clone());
-                            if seen.insert((l.protocol.clone(), l.inode)) {
+                            if seen.insert((l.protocol, l.inode)) {
                                 out.push(l);
                             }
                         }
                     }
-                    Err(Miss::Missing) if src != first || *ver == 6 => {} // exited, or no IPv6
+                    Err(Miss::Missing) if src != first || ver == 6 => {} // exited, or no IPv6
                     Err(Miss::Missing) => self.warn(
                         WarnCode::ProcFileMissing,
                         "socket table missing: its listeners are not listed",

@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use super::Ctx;
 use super::name::has_name;
 use crate::catalog::Template;
-use crate::model::{Catalog, EntryKind, EntryResult, Evidence, HostStr, Process, Status, Unlisted};
+use crate::model::{
+    Catalog, EntryKind, EntryResult, Evidence, HostStr, Process, Protocol, Status, Unlisted,
+};
 
 /// Database and platform programs an ELMA365 host runs, by process name → component.
 pub(crate) const KNOWN_PROGRAMS: &[(&str, &str)] = &[
@@ -147,7 +149,7 @@ pub fn find(
         out.push(Unlisted {
             kind: "storage-root".into(),
             value: s.path.clone(),
-            component: s.kind.clone(),
+            component: s.kind.as_str().into(),
             why: "container storage root in use that no entry covers".into(),
             evidence: Evidence::default(),
         });
@@ -167,8 +169,8 @@ pub fn find(
         }
         let listed = port_ranges
             .iter()
-            .any(|r| r.protocol.as_str() == l.protocol && (r.first..=r.last).contains(&l.port));
-        if listed || !seen.insert((l.port, l.protocol.clone())) {
+            .any(|r| r.protocol == l.protocol && (r.first..=r.last).contains(&l.port));
+        if listed || !seen.insert((l.port, l.protocol)) {
             continue;
         }
         let pid = l.pids.first().copied();
@@ -182,9 +184,9 @@ pub fn find(
         let known = match owner_component {
             Some("elma365") => ELMA365_SERVICE_PORTS.contains(&l.port),
             Some("kubernetes" | "containerd" | "docker") => {
-                l.protocol == "tcp" && PLUMBING_PORTS.contains(&l.port)
+                l.protocol == Protocol::Tcp && PLUMBING_PORTS.contains(&l.port)
             }
-            _ => system_pod && l.protocol == "tcp" && PLUMBING_PORTS.contains(&l.port),
+            _ => system_pod && l.protocol == Protocol::Tcp && PLUMBING_PORTS.contains(&l.port),
         };
         if known {
             continue;
