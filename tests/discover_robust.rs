@@ -5,7 +5,6 @@
 use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
 
 use avexclude::discovery::{self, DiscoverOptions};
 use avexclude::model::{Inventory, Protocol};
@@ -113,18 +112,12 @@ fn missing_files_of_a_live_pid_dir() {
     std::fs::remove_dir_all(fx.root.join(format!("proc/{pid}/fd"))).unwrap();
     // an empty pid directory: vanished between readdir and read
     std::fs::create_dir_all(fx.root.join("proc/99999")).unwrap();
-    let out = std::process::Command::new(support::bin())
+    let out = support::avexclude()
         .args(["discover", "--format", "json", "--root"])
         .arg(&fx.root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let inv: Inventory = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    out.assert_exit(0);
+    let inv: Inventory = out.stdout_as();
     let p = inv
         .processes
         .iter()
@@ -138,7 +131,10 @@ fn missing_files_of_a_live_pid_dir() {
             .any(|w| w.code == "process-vanished" && w.subject.as_deref() == Some("pid 99999"))
     );
     // warnings also go to stderr, one line each
-    assert!(String::from_utf8_lossy(&out.stderr).contains("warning[process-vanished] [pid 99999]"));
+    assert!(
+        out.stderr_lossy()
+            .contains("warning[process-vanished] [pid 99999]")
+    );
 }
 
 fn am_root() -> bool {
@@ -165,20 +161,14 @@ fn unreadable_entries_as_another_user() {
         std::fs::Permissions::from_mode(0o700),
     )
     .unwrap();
-    let out = std::process::Command::new(support::bin())
+    let out = support::avexclude()
         .args(["discover", "--format", "json", "--root"])
         .arg(&fx.root)
         .uid(65534)
         .gid(65534)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let inv: Inventory = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    out.assert_exit(0);
+    let inv: Inventory = out.stdout_as();
     let w: Vec<_> = inv
         .warnings
         .iter()
@@ -211,20 +201,14 @@ fn live_non_root_run_warns_and_succeeds() {
         assert!(codes(&inv).contains(&"not-root".to_string()));
         return;
     }
-    let out = std::process::Command::new(support::bin())
+    let out = support::avexclude()
         .args(["discover", "--format", "json"])
         .current_dir("/")
         .uid(65534)
         .gid(65534)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let inv: Inventory = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    out.assert_exit(0);
+    let inv: Inventory = out.stdout_as();
     let c = codes(&inv);
     assert!(c.contains(&"not-root".to_string()), "{c:?}");
     assert!(

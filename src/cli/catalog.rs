@@ -57,7 +57,7 @@ fn table(c: &crate::model::Catalog) -> String {
             e.kind.to_string(),
             e.component.clone(),
             e.risk.to_string(),
-            e.source.origin.clone(),
+            e.source.origin_text(),
             canon,
         ]);
     }

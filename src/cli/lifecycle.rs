@@ -301,7 +301,7 @@ pub fn sync(
         match st.accepted_for(u) {
             Some(a) => accepted.push(state::AcceptedFinding {
                 id: state::unlisted_id(u),
-                kind: u.kind.clone(),
+                kind: u.kind,
                 value: u.value.display(),
                 component: u.component.clone(),
                 reason: a.reason.clone(),

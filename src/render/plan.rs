@@ -190,16 +190,6 @@ fn rule_class(cat: Option<&Entry>, e: &EntryResult) -> Option<Class> {
     }
 }
 
-fn shape_of(catalog: &Catalog) -> impl Fn(&str) -> String + '_ {
-    move |n: &str| {
-        catalog
-            .placeholders
-            .get(n)
-            .map(|p| p.shape.clone())
-            .unwrap_or_else(|| "name".into())
-    }
-}
-
 /// The wildcard form of `value`, if the catalog writes it with a placeholder and the product can
 /// express that placeholder as a wildcard without widening it.
 fn wildcard_form(
@@ -213,7 +203,7 @@ fn wildcard_form(
         return None;
     }
     let cat = cat?;
-    let shape = shape_of(catalog);
+    let shape = crate::catalog::shape_fn(&catalog.placeholders);
     for pat in std::iter::once(&cat.pattern).chain(cat.alternates.iter()) {
         let Ok(t) = Template::parse(pat) else {
             continue;
