@@ -256,3 +256,6 @@ mod tests {
         );
     }
 }
+
+// ---- errors and warnings (engineer `lang`): the message catalogue, in `i18n/messages.rs` ----
+pub mod messages;
