@@ -112,8 +112,8 @@ const KEPT: &[&str] = &[
     "catalog",
     // a command-line word quoted as evidence (`cmdline server DIR`: MinIO's own argument)
     "server",
-    // a Kubernetes volume type, as the catalog's own Russian text names it
-    "emptyDir",
+    "clamonacc",
+    "clamd",
 ];
 
 /// The English words of `text`: ASCII words of 4+ letters, after taking out what is not prose
@@ -148,6 +148,8 @@ fn english_words(text: &str) -> Vec<String> {
                 ])
                 || tok.chars().any(|c| c.is_ascii_digit())
                 || tok.chars().all(|c| !c.is_ascii_lowercase())
+                // an identifier with inner capitals: a setting or key (`OnAccessExcludePath`)
+                || tok.chars().skip(1).any(|c| c.is_ascii_uppercase())
                 || KEPT.iter().any(|k| k.eq_ignore_ascii_case(tok))
             {
                 continue;
@@ -457,5 +459,78 @@ fn warnings_are_russian() {
             eng.is_empty(),
             "English left in render -v ({via:?}): {eng:?}\n{err}"
         );
+    }
+}
+
+/// The lint, audit and accept summaries in Russian (their English is pinned by their own tests).
+#[test]
+fn lint_audit_and_accept_summaries_are_russian() {
+    let host = example();
+    let host = host.to_str().unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    std::fs::write(
+        dir.join("clamd.conf"),
+        "OnAccessExcludePath /var/lib/x/\nOnAccessIncludePath /home/\nUser clamav\n",
+    )
+    .unwrap();
+    for via in [Via::Flag, Via::Locale] {
+        let (code, out, err) = run_ru(via, &["catalog", "lint"], dir);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with("каталог в порядке: записей "), "{out}");
+        assert!(english_words(&out).is_empty(), "{out}");
+
+        let (code, out, _) = run_ru(
+            via,
+            &[
+                "audit",
+                "--vendor",
+                "clamav",
+                "--from",
+                "clamd.conf",
+                "--root",
+                host,
+            ],
+            dir,
+        );
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.starts_with("проверка настроек clamav (clamd.conf)\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("не хватает     /opt/elma365\n               dir-opt-elma365: нужно этому хосту (вид: хост)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("ловушка        OnAccessExcludePath /var/lib/x/\n"),
+            "{out}"
+        );
+        assert!(out.contains("\nнаходок: "), "{out}");
+        // the values (`container I/O`, `User clamav`) are the product's own words; the rest is Russian
+        let eng: Vec<String> = english_words(&out)
+            .into_iter()
+            .filter(|w| w != "User" && w != "container")
+            .collect();
+        assert!(eng.is_empty(), "English left ({via:?}): {eng:?}\n{out}");
+
+        let st = dir.join(format!("{via:?}.json"));
+        let (code, out, err) = run_ru(
+            via,
+            &[
+                "accept",
+                "--root",
+                host,
+                "--state",
+                st.to_str().unwrap(),
+                "--reason",
+                "проверено",
+                "--all",
+            ],
+            dir,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("принято: port:3001/tcp (elma365)\n"), "{out}");
+        assert!(out.contains("принято находок: 9, в "), "{out}");
     }
 }

@@ -23,12 +23,20 @@ pub fn run(cmd: CatalogCmd) -> CliResult {
         CatalogCmd::Lint { catalogs, .. } => {
             let c = load_catalog(&catalogs)?;
             let disabled = c.entries.iter().filter(|e| e.disabled.is_some()).count();
-            let msg = format!(
-                "catalog ok: {} entries from {} file(s), {} disabled\n",
-                c.entries.len(),
-                c.sources.len(),
-                disabled
-            );
+            let msg = match super::lang() {
+                crate::i18n::Lang::En => format!(
+                    "catalog ok: {} entries from {} file(s), {} disabled\n",
+                    c.entries.len(),
+                    c.sources.len(),
+                    disabled
+                ),
+                crate::i18n::Lang::Ru => format!(
+                    "каталог в порядке: записей {} из файлов: {}, отключено: {}\n",
+                    c.entries.len(),
+                    c.sources.len(),
+                    disabled
+                ),
+            };
             emit(None, msg.as_bytes())?;
             Ok(Outcome::Clean)
         }

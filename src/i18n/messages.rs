@@ -346,6 +346,62 @@ pub const ERRORS: &[(&str, &str)] = &[
         "not clean text (invalid UTF-8 or a control character such as a newline): no format can carry it safely",
         "не чистый текст (неверный UTF-8 или управляющий символ, например перевод строки): ни один формат не передаст его безопасно",
     ),
+    // audit: why a setting is missing, stale, too broad or a pitfall
+    (
+        "{}: this host needs it ({} view; {})",
+        "{}: нужно этому хосту (вид: {}; {})",
+    ),
+    (
+        "{}: this host needs it ({} view)",
+        "{}: нужно этому хосту (вид: {})",
+    ),
+    (
+        "{}: process this host runs ({} view)",
+        "{}: процесс, который работает на этом хосте (вид: {})",
+    ),
+    ("host", "хост"),
+    ("container", "контейнер"),
+    (
+        "a top-level directory: it exempts everything below it, on the host and (for an in-container path) in every container",
+        "каталог верхнего уровня: исключает всё, что под ним, на хосте и (для пути внутри контейнера) в каждом контейнере",
+    ),
+    (
+        "no such path on the host, and no running container has it as its data path",
+        "такого пути нет на хосте, и ни у одного работающего контейнера это не путь данных",
+    ),
+    (
+        "the path no longer exists on this host",
+        "этого пути больше нет на этом хосте",
+    ),
+    (
+        "an older version, revision or volume: this host needs another (see missing)",
+        "старая версия, ревизия или том: этому хосту нужен другой (см. «не хватает»)",
+    ),
+    (
+        "a trailing / makes clamonacc ignore the exclusion (measured, lab README)",
+        "из-за / в конце clamonacc игнорирует исключение (измерено, README лаборатории)",
+    ),
+    (
+        "ClamAV 1.5+ reads it as an unanchored regex: it also excludes every directory whose path merely contains it (anchor and escape it: ^dir$)",
+        "ClamAV 1.5+ читает это как регулярное выражение без привязки: исключается и каждый каталог, путь которого просто содержит его (привяжите и экранируйте: ^dir$)",
+    ),
+    (
+        "an include path with a trailing / together with any OnAccessExcludePath: clamonacc logs \"can't exclude\" and protects nothing (measured, lab README)",
+        "включаемый путь с / в конце вместе с любым OnAccessExcludePath: clamonacc пишет в журнал \"can't exclude\" и ничего не защищает (измерено, README лаборатории)",
+    ),
+    (
+        "holds {} mount point(s) of other filesystems ({}): clamonacc's directory walk fails on one with subdirectories and then protects nothing while it keeps running (measured on ClamAV 1.4.3 and 1.4.6); exclude the subtree holding them or include narrower paths",
+        "содержит точки монтирования других файловых систем ({}: {}): обход каталогов clamonacc ломается на точке с подкаталогами и дальше ничего не защищает, продолжая работать (измерено на ClamAV 1.4.3 и 1.4.6); исключите поддерево с ними или включайте более узкие пути",
+    ),
+    (
+        "containers run on this host and clamonacc does not scan their file I/O: it resolves the in-container path on the host, fails, and allows the access (measured on 1.4.3 and 1.4.6); scan their volumes on demand",
+        "на этом хосте работают контейнеры, а clamonacc не проверяет их файловый ввод-вывод: он ищет путь из контейнера на хосте, не находит и разрешает доступ (измерено на 1.4.3 и 1.4.6); проверяйте их тома по требованию",
+    ),
+    (
+        "no OnAccessExcludeUname {}: clamonacc would scan clamd's own file accesses",
+        "нет OnAccessExcludeUname {}: clamonacc проверял бы обращения к файлам самого clamd",
+    ),
+    ("(version unknown)", "(версия неизвестна)"),
     // clap's tips
     (
         "to pass '{}' as a value, use '-- {}'",
