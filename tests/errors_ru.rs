@@ -459,6 +459,44 @@ fn warnings_are_russian() {
             eng.is_empty(),
             "English left in render -v ({via:?}): {eng:?}\n{err}"
         );
+
+        // export: an inventory collected long ago
+        let inv = d.path().join("inv.json");
+        let o = Command::new(support::bin())
+            .args(["discover", "--format", "json", "--root", host, "-o"])
+            .arg(&inv)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let text = std::fs::read_to_string(&inv).unwrap();
+        let at = text.find("\"generated_at\": \"").unwrap() + "\"generated_at\": \"".len();
+        let end = at + text[at..].find('"').unwrap();
+        let text = format!("{}2020-01-01T00:00:00Z{}", &text[..at], &text[end..]);
+        std::fs::write(&inv, text).unwrap();
+        let (code, _, err) = run_ru(
+            via,
+            &[
+                "export",
+                "--inventory",
+                inv.to_str().unwrap(),
+                "--format",
+                "csv",
+                "-o",
+                d.path().join("x.csv").to_str().unwrap(),
+            ],
+            cwd,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.contains("предупреждение[stale-inventory]: ")
+                && err.contains("(elma365-node-1) собрана 2020-01-01T00:00:00Z, больше 7 дн. назад: отмечена как устаревшая; соберите её заново"),
+            "{err}"
+        );
+        let eng = english_words(&err);
+        assert!(
+            eng.is_empty(),
+            "English left in export ({via:?}): {eng:?}\n{err}"
+        );
     }
 }
 

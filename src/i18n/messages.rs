@@ -1236,6 +1236,44 @@ mod tests {
         );
     }
 
+    /// The fail-closed refusals as the command line builds them, each wholly Russian.
+    #[test]
+    fn every_fail_closed_message_is_translated() {
+        use crate::cli::lifecycle::{blind_scan, empty_host_message};
+        use crate::model::{Inventory, Process, Warning};
+        let ascii_words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_ascii_alphabetic() && c != '/' && c != '-' && c != '_')
+                .filter(|w| w.len() >= 4 && !w.contains(['/', '-', '_']))
+                .filter(|w| !["avexclude", "root", "sudo", "hidepid", "hostPID"].contains(w))
+                .filter(|w| w.chars().any(|c| c.is_ascii_lowercase()))
+                .map(str::to_string)
+                .collect()
+        };
+        let mut inv = Inventory {
+            root: "/r/".into(),
+            ..Default::default()
+        };
+        let mut msgs = vec![blind_scan(&inv).expect("no process is blind")];
+        inv.warnings
+            .push(Warning::new("proc-unreadable", "cannot list processes: x").about("/r/proc"));
+        msgs.push(blind_scan(&inv).expect("an unreadable /proc is blind"));
+        inv.warnings.clear();
+        inv.processes.push(Process {
+            pid: 7,
+            cmdline: vec!["postgres".into()],
+            ..Default::default()
+        });
+        msgs.push(blind_scan(&inv).expect("a non-root scan without executables is blind"));
+        let catalog = crate::catalog::load_with_overlays(&[] as &[&str]).expect("built-in catalog");
+        msgs.push(empty_host_message(&crate::check::check(&catalog, &inv)));
+        for m in msgs {
+            let ru = translate(&m, Lang::Ru);
+            assert_ne!(ru, m);
+            let eng = ascii_words(&ru);
+            assert!(eng.is_empty(), "{eng:?} in {ru}");
+        }
+    }
+
     #[test]
     fn an_unknown_line_is_left_as_it_is() {
         assert_eq!(translate("zzz qqq", Lang::Ru), "zzz qqq");
