@@ -3,8 +3,6 @@
 //! and for a Russian locale, and the English help does not change. Completions and the man page
 //! stay English (generated from the English definitions).
 
-use std::process::Command;
-
 use avexclude::cli::help_ru;
 use avexclude::i18n::Lang;
 
@@ -73,18 +71,14 @@ fn the_english_command_is_unchanged() {
 }
 
 fn help(env_lang: &str, args: &[&str]) -> (i32, String) {
-    let out = Command::new(support::bin())
+    let r = support::avexclude()
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env("LANG", env_lang)
         .env("COLUMNS", "100")
         .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-    )
+        .run();
+    (r.code().unwrap_or(-1), r.stdout())
 }
 
 #[test]

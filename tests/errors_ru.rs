@@ -5,7 +5,6 @@
 //! are (product and format names).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::support;
 
@@ -24,7 +23,7 @@ enum Via {
 
 /// Run avexclude with `args` in Russian (chosen `via`): exit code, stdout, stderr.
 fn run_ru(via: Via, args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let mut c = Command::new(support::bin());
+    let mut c = support::avexclude();
     c.current_dir(cwd)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
@@ -37,12 +36,8 @@ fn run_ru(via: Via, args: &[&str], cwd: &Path) -> (i32, String, String) {
             c.env("LANG", "ru_RU.UTF-8");
         }
     }
-    let out = c.args(args).output().expect("run avexclude");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    )
+    let r = c.args(args).run();
+    (r.code().unwrap_or(-1), r.stdout(), r.stderr())
 }
 
 /// Words that stay as they are in Russian text: the tool, products, formats, Unix terms.
@@ -196,17 +191,10 @@ fn every_error_class_is_russian_by_flag_and_by_locale() {
     std::fs::create_dir_all(dir.join("empty/proc")).unwrap();
     // a state file of this host, then made another host's
     let st = dir.join("state.json");
-    let o = Command::new(support::bin())
+    support::avexclude()
         .args(["--lang", "en", "check", "--root", host, "--state"])
         .arg(&st)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+        .assert_exit(1);
     let text = std::fs::read_to_string(&st).unwrap();
     std::fs::write(
         &st,
@@ -355,27 +343,23 @@ fn every_error_class_is_russian_by_flag_and_by_locale() {
 fn english_errors_are_unchanged() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("inv999.yaml"), "schema: 999\n").unwrap();
-    let o = Command::new(support::bin())
+    let r = support::avexclude()
         .current_dir(d.path())
         .env("LANG", "ru_RU.UTF-8")
         .args(["--lang", "en", "check", "--inventory", "inv999.yaml"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+        .assert_exit(2);
     assert_eq!(
-        String::from_utf8_lossy(&o.stderr),
+        r.stderr(),
         "avexclude: error: inventory inv999.yaml: schema 999 is not supported; this avexclude reads \
          inventory schema 1 (re-run `avexclude discover`)\n"
     );
-    let o = Command::new(support::bin())
+    let r = support::avexclude()
         .env("LANG", "C")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .args(["check", "--formt", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+        .assert_exit(2);
+    let err = r.stderr();
     assert!(
         err.starts_with("error: unexpected argument '--formt' found"),
         "{err}"
@@ -462,12 +446,10 @@ fn warnings_are_russian() {
 
         // export: an inventory collected long ago
         let inv = d.path().join("inv.json");
-        let o = Command::new(support::bin())
+        support::avexclude()
             .args(["discover", "--format", "json", "--root", host, "-o"])
             .arg(&inv)
-            .output()
-            .unwrap();
-        assert!(o.status.success());
+            .assert_exit(0);
         let text = std::fs::read_to_string(&inv).unwrap();
         let at = text.find("\"generated_at\": \"").unwrap() + "\"generated_at\": \"".len();
         let end = at + text[at..].find('"').unwrap();
