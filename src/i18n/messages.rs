@@ -1312,3 +1312,118 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod coverage {
+    //! A new error message without its Russian fails here: every literal of an exit-2 message in
+    //! `src/` (`CliError::Input`, `#[error]`, `bail!`, `with_context`) and of every warning
+    //! (`Warning::new`, `self.warn`) must have each of its
+    //! fixed parts in an English template of the catalogue.
+    use super::*;
+
+    /// The string literal starting at `s` (after its opening quote), with Rust's line
+    /// continuations (`\` + newline + indentation) and escapes of quotes undone.
+    fn literal(s: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut it = s.chars().peekable();
+        while let Some(c) = it.next() {
+            match c {
+                '"' => return Some(out),
+                '\\' => match it.next()? {
+                    '\n' => {
+                        while it.peek().is_some_and(|c| c.is_whitespace()) {
+                            it.next();
+                        }
+                    }
+                    'n' => out.push('\n'),
+                    c => out.push(c),
+                },
+                c => out.push(c),
+            }
+        }
+        None
+    }
+
+    /// The fixed parts of a format string: the text between `{…}` placeholders (`{{` is a brace).
+    fn fixed_parts(f: &str) -> Vec<String> {
+        let f = f.replace("{{", "\u{1}").replace("}}", "\u{2}");
+        let mut parts = Vec::new();
+        let mut cur = String::new();
+        let mut depth = 0;
+        for c in f.chars() {
+            match c {
+                '{' => {
+                    depth += 1;
+                    parts.push(std::mem::take(&mut cur));
+                }
+                '}' if depth > 0 => depth -= 1,
+                _ if depth > 0 => {}
+                c => cur.push(c),
+            }
+        }
+        parts.push(cur);
+        parts
+            .into_iter()
+            .map(|p| p.replace('\u{1}', "{").replace('\u{2}', "}"))
+            .collect()
+    }
+
+    #[test]
+    fn every_error_message_of_the_source_has_a_russian_template() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let english: Vec<&str> = ERRORS
+            .iter()
+            .chain(DIAGNOSTICS.iter())
+            .map(|(en, _)| *en)
+            .chain(WARNINGS.iter().map(|(_, en, _)| *en))
+            .collect();
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.expect("walk src");
+            let p = entry.path();
+            if p.extension().is_none_or(|e| e != "rs") || p.ends_with("i18n/messages.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(p).expect("read source");
+            // only the code before the unit tests
+            let text = text.split("#[cfg(test)]").next().unwrap_or("");
+            for marker in [
+                "CliError::Input(",
+                "#[error(",
+                "bail!(",
+                "with_context(||",
+                "Warning::new(",
+                "self.warn(",
+            ] {
+                for (i, _) in text.match_indices(marker) {
+                    let after = &text[i + marker.len()..];
+                    // the first string literal within the next few lines
+                    let window: String = after.chars().take(160).collect();
+                    let Some(q) = window.find('"') else { continue };
+                    if window[..q].contains(';')
+                        || window[..q].contains(')') && !window[..q].contains('(')
+                    {
+                        continue;
+                    }
+                    let Some(lit) = literal(&after[q + 1..]) else {
+                        continue;
+                    };
+                    seen += 1;
+                    for part in fixed_parts(&lit) {
+                        let part = part.trim();
+                        // short joints (`: `, ` (`) carry no sentence
+                        if part.chars().filter(|c| c.is_ascii_alphabetic()).count() < 6 {
+                            continue;
+                        }
+                        if !english.iter().any(|t| t.contains(part)) {
+                            missing.push(format!("{}: {part:?}", p.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 40, "only {seen} messages found: the scan is broken");
+        assert!(missing.is_empty(), "no Russian template for: {missing:#?}");
+    }
+}
