@@ -499,6 +499,20 @@ fn lint_audit_and_accept_summaries_are_russian() {
         assert_eq!(code, 0, "{err}");
         assert!(out.starts_with("каталог в порядке: записей "), "{out}");
         assert!(english_words(&out).is_empty(), "{out}");
+        let (code, out, _) = run_ru(via, &["catalog", "lint", "--codes"], dir);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("предупреждение  not-root ")
+                && out.contains("каталог         yaml-syntax "),
+            "{out}"
+        );
+        // the meanings (the third column; the area and the code are the first two)
+        let meanings: String = out
+            .lines()
+            .map(|l| l.split_whitespace().skip(2).collect::<Vec<_>>().join(" ") + "\n")
+            .collect();
+        let eng = english_words(&meanings);
+        assert!(eng.is_empty(), "English left in --codes: {eng:?}\n{out}");
 
         let (code, out, _) = run_ru(
             via,

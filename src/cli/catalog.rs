@@ -17,7 +17,7 @@ pub fn run(cmd: CatalogCmd) -> CliResult {
             Ok(Outcome::Clean)
         }
         CatalogCmd::Lint { codes: true, .. } => {
-            emit(None, codes_text().as_bytes())?;
+            emit(None, codes_text_in(super::lang()).as_bytes())?;
             Ok(Outcome::Clean)
         }
         CatalogCmd::Lint { catalogs, .. } => {
@@ -75,6 +75,12 @@ fn table(c: &crate::model::Catalog) -> String {
 /// Every code, one registry shown whole: the catalog's and the vendor templates' diagnostics,
 /// then the warnings of a run (scan, render, export).
 pub fn codes_text() -> String {
+    codes_text_in(crate::i18n::Lang::En)
+}
+
+/// As [`codes_text`], the areas and meanings in `lang` (the codes stay as they are).
+pub fn codes_text_in(lang: crate::i18n::Lang) -> String {
+    use crate::i18n::codes::{area, describe};
     let all = [
         ("catalog", crate::catalog::diags::CODES),
         ("template", crate::render::vendor::TEMPLATE_CODES),
@@ -82,7 +88,11 @@ pub fn codes_text() -> String {
     ];
     let rows: Vec<Vec<&str>> = all
         .iter()
-        .flat_map(|(area, table)| table.iter().map(move |(c, w)| vec![*area, *c, *w]))
+        .flat_map(|(a, table)| {
+            table
+                .iter()
+                .map(move |(c, w)| vec![area(a, lang), *c, describe(c, w, lang)])
+        })
         .collect();
     crate::table::render(&rows)
 }
