@@ -253,6 +253,10 @@ pub const ERRORS: &[(&str, &str)] = &[
         "`{}` is an interpreter: excluding it exempts every program it runs",
         "`{}` — интерпретатор: его исключение освобождает от проверки все программы, которые он запускает",
     ),
+    (
+        "`{}` is an in-container path: the product compares it host-wide, so it exempts the host's {} and {} in every container",
+        "`{}` — путь внутри контейнера: антивирус сравнивает его по всему хосту, поэтому исключаются {} хоста и {} в каждом контейнере",
+    ),
     ("`{}` is a system directory", "`{}` — системный каталог"),
     (
         "disabled by a site overlay",
@@ -618,6 +622,45 @@ pub const PHRASES: &[(&str, &str)] = &[
     (
         "not UTF-8 text (invalid byte at offset",
         "не текст UTF-8 (недопустимый байт по смещению",
+    ),
+    // why a format cannot carry a value (`render/escape.rs`), quoted inside a refusal
+    ("empty value", "пустое значение"),
+    ("control character U+", "управляющий символ U+"),
+    (
+        "(a newline or CR could start a new line)",
+        "(перевод строки или CR мог бы начать новую строку)",
+    ),
+    (
+        "KESL settings files have no escape for a double quote",
+        "в файлах настроек KESL нельзя экранировать двойную кавычку",
+    ),
+    (
+        "KESL trims blanks around a value",
+        "KESL обрезает пробелы вокруг значения",
+    ),
+    (
+        "Dr.Web quoted values have no documented escape for `\"` or `\\`",
+        "в значениях Dr.Web в кавычках нет документированного экранирования для `\"` и `\\`",
+    ),
+    (
+        "`#` and `;` start a comment in drweb.ini, even inside quotes",
+        "`#` и `;` начинают комментарий в drweb.ini, даже внутри кавычек",
+    ),
+    (
+        "clamd.conf may treat `#` as the start of a comment",
+        "clamd.conf может принять `#` за начало комментария",
+    ),
+    (
+        "clamd.conf trims blanks around a value",
+        "clamd.conf обрезает пробелы вокруг значения",
+    ),
+    (
+        "ClamAV matches only the first 512 characters of a path",
+        "ClamAV сравнивает только первые 512 символов пути",
+    ),
+    (
+        "blanks around a value are lost in a one-per-line list",
+        "пробелы вокруг значения теряются в списке по одному в строке",
     ),
     ("(os error", "(ошибка ОС"),
     ("the executable", "исполняемый файл"),
