@@ -579,7 +579,8 @@ fn lint_audit_and_accept_summaries_are_russian() {
 fn every_fixture_host_warns_in_russian() {
     use support::hosts;
     let d = tempfile::tempdir().unwrap();
-    let makers: [(&str, fn(&Path) -> support::fixture::Fixture); 7] = [
+    type Maker = fn(&Path) -> support::fixture::Fixture;
+    let makers: [(&str, Maker); 7] = [
         ("microk8s-seed", hosts::microk8s_seed),
         ("microk8s-upgraded", hosts::microk8s_upgraded),
         ("deckhouse-worker", hosts::deckhouse_worker),
