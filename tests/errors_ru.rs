@@ -651,3 +651,33 @@ fn every_fixture_host_warns_in_russian() {
         left.iter().cloned().collect::<Vec<_>>().join("\n")
     );
 }
+
+/// A live scan without root (as `nobody` when the tests run as root): the `not-root` and
+/// `permission-denied` warnings and the fail-closed refusal, in Russian.
+#[test]
+fn a_live_scan_without_root_is_refused_in_russian() {
+    // a live scan reads the container runtimes' state: not while another test changes it
+    let _lock = support::real::lock_real();
+    let mut c = support::avexclude();
+    // SAFETY: geteuid has no preconditions and cannot fail
+    if unsafe { libc::geteuid() } == 0 {
+        c.uid(65534).gid(65534);
+    }
+    let r = c
+        .current_dir("/")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "ru_RU.UTF-8")
+        .args(["check"])
+        .run();
+    r.assert_exit(2);
+    let err = r.stderr();
+    assert!(
+        err.contains("avexclude: предупреждение[not-root]: запуск не от root")
+            || err.contains("avexclude: ошибка: запуск не от root"),
+        "{err}"
+    );
+    assert!(err.contains("avexclude: ошибка: "), "{err}");
+    let eng = english_words(&err);
+    assert!(eng.is_empty(), "English left: {eng:?}\n{err}");
+}
