@@ -509,6 +509,24 @@ fn lint_audit_and_accept_summaries_are_russian() {
                 && out.contains("каталог         yaml-syntax "),
             "{out}"
         );
+        let (_, out, _) = run_ru(via, &["catalog", "show"], dir);
+        assert!(
+            out.starts_with("ID ")
+                && out
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .contains("РИСК     ИСТОЧНИК   ТЕКСТ ПОСТАВЩИКА"),
+            "{out}"
+        );
+        assert!(
+            !out.contains(" high ") && out.contains(" высокий "),
+            "{out}"
+        );
+        let (_, out, _) = run_ru(via, &["vendors"], dir);
+        assert!(out.starts_with("ИМЯ      КАТАЛОГ  ФАЙЛ "), "{out}");
+        assert!(!out.contains(" yes "), "{out}");
+        let (_, out, _) = run_ru(via, &["catalog", "lint", "--codes"], dir);
         // the meanings (the third column; the area and the code are the first two)
         let meanings: String = out
             .lines()

@@ -11,7 +11,7 @@ pub fn run(cmd: CatalogCmd) -> CliResult {
             let text = match format {
                 ShowFormat::Json => to_json(&c)?,
                 ShowFormat::Yaml => to_yaml(&c)?,
-                ShowFormat::Table => table(&c),
+                ShowFormat::Table => table(&c, super::lang()),
             };
             emit(None, text.as_bytes())?;
             Ok(Outcome::Clean)
@@ -43,28 +43,35 @@ pub fn run(cmd: CatalogCmd) -> CliResult {
     }
 }
 
-fn table(c: &crate::model::Catalog) -> String {
-    let mut rows = vec![vec![
-        "ID".to_string(),
-        "KIND".into(),
-        "COMPONENT".into(),
-        "RISK".into(),
-        "ORIGIN".into(),
-        "CANONICAL".into(),
-    ]];
+fn table(c: &crate::model::Catalog, lang: crate::i18n::Lang) -> String {
+    let head: [&str; 6] = match lang {
+        crate::i18n::Lang::En => ["ID", "KIND", "COMPONENT", "RISK", "ORIGIN", "CANONICAL"],
+        crate::i18n::Lang::Ru => [
+            "ID",
+            "ВИД",
+            "КОМПОНЕНТ",
+            "РИСК",
+            "ИСТОЧНИК",
+            "ТЕКСТ ПОСТАВЩИКА",
+        ],
+    };
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
     for e in &c.entries {
         let mut canon = e.canonical.clone();
         if e.audit_only {
-            canon.push_str("  (audit only)");
+            canon.push_str(lang.tr("  (audit only)", "  (только для audit)"));
         }
         if let Some(d) = &e.disabled {
-            canon.push_str(&format!("  (disabled: {d})"));
+            canon.push_str(&format!("  ({}: {d})", lang.tr("disabled", "отключено")));
         }
         rows.push(vec![
             e.id.clone(),
             e.kind.to_string(),
             e.component.clone(),
-            e.risk.to_string(),
+            match lang {
+                crate::i18n::Lang::En => e.risk.to_string(),
+                crate::i18n::Lang::Ru => crate::export::i18n::risk(e.risk, lang).to_string(),
+            },
             e.source.origin_text(),
             canon,
         ]);
