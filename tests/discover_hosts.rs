@@ -784,3 +784,83 @@ fn microk8s_upgraded_chart_services_shims_and_bundles() {
             .starts_with("nginx: master process /usr/bin/nginx")
     );
 }
+
+/// `chown -R uid:uid` of a whole tree, links not followed (what a checkout or a copy that keeps
+/// no owners leaves).
+fn chown_all(p: &std::path::Path, uid: u32) {
+    for e in walkdir::WalkDir::new(p).follow_links(false) {
+        let e = e.unwrap();
+        let _ = std::os::unix::fs::lchown(e.path(), Some(uid), Some(uid));
+    }
+}
+
+/// An offline copy that keeps no owners (a git checkout: every file is the copier's) cannot show
+/// that a service user owns its data: one warning says so for the whole copy, and no directory
+/// is used (fail closed), instead of one "untrusted" warning per directory.
+#[test]
+fn offline_copy_without_owners_says_once_that_ownership_cannot_be_verified() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::microk8s_upgraded(d.path());
+    chown_all(d.path(), 0);
+    let inv = support::discover_inventory(d.path());
+    assert!(inv.data_paths.is_empty(), "{:#?}", inv.data_paths);
+    let w: Vec<_> = inv
+        .warnings
+        .iter()
+        .filter(|w| w.code.starts_with("data-path"))
+        .collect();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].code, "data-path-owner-unverified");
+    assert!(
+        w[0].message
+            .starts_with("data directory ownership cannot be verified in this copy: 5 data directories are owned by uid 0"),
+        "{}",
+        w[0].message
+    );
+    assert!(w[0].message.contains(&microk8s_pv("data-postgres-0")));
+    // the table says it in one line
+    let out = std::process::Command::new(support::bin())
+        .args(["check", "--root"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let t = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        t.contains("data directories: ownership cannot be verified in this copy of a host"),
+        "{t}"
+    );
+}
+
+/// A copy that keeps owners (the fixture as written, like the live host) judges each directory
+/// by its own owner: the service users' directories are used, and a directory a user controls
+/// is refused by name, never excused as "a copy's owner".
+#[test]
+fn copy_with_owners_judges_each_data_directory_by_its_owner() {
+    let (_fx, inv, d) = inv_of(hosts::microk8s_upgraded);
+    assert_eq!(inv.data_paths.len(), 5, "{:#?}", inv.warnings);
+    assert!(
+        !inv.warnings
+            .iter()
+            .any(|w| w.code == "data-path-owner-unverified")
+    );
+    // a user's directory, and one the copy's owner holds, in a copy that keeps owners
+    let pv = |c: &str| d.path().join(&microk8s_pv(c)[1..]);
+    chown_all(&pv("minio"), 1000);
+    chown_all(&pv("datadir-mongo-0").join("data/db"), 0);
+    let inv = support::discover_inventory(d.path());
+    assert_eq!(inv.data_paths.len(), 3, "{:#?}", inv.data_paths);
+    let untrusted: Vec<&str> = inv
+        .warnings
+        .iter()
+        .filter(|w| w.code == "data-path-untrusted")
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(untrusted.len(), 2, "{untrusted:#?}");
+    assert!(untrusted.iter().any(|m| m.contains("owned by uid 1000")));
+    assert!(untrusted.iter().any(|m| m.contains("owned by uid 0")));
+    assert!(
+        !inv.warnings
+            .iter()
+            .any(|w| w.code == "data-path-owner-unverified")
+    );
+}
