@@ -15,7 +15,9 @@ pub use diags::Diagnostic;
 use file::{CatalogFile, EntryFile, OverrideFile};
 pub use pattern::Template;
 
-use crate::model::{Catalog, Entry, EntryKind, Placeholder, PortRange, Protocol, SourceRef};
+use crate::model::{
+    Catalog, Entry, EntryKind, Origin, Placeholder, PortRange, Protocol, Shape, SourceRef,
+};
 use crate::yaml::{self, KeyPos};
 
 mod builtin {
@@ -107,7 +109,7 @@ pub fn load_with_overlays(overlays: &[impl AsRef<Path>]) -> Result<Catalog, Vec<
 
 /// Where an entry's fields were last set, for diagnostics after overlays are applied.
 #[derive(Clone)]
-struct Origin {
+struct Spot {
     file: usize,
     section: &'static str,
     item: usize,
@@ -151,7 +153,7 @@ impl<'a> Ctx<'a> {
             diags: Vec::new(),
         }
     }
-    fn pos(&self, o: &Origin, key: &str) -> (usize, usize) {
+    fn pos(&self, o: &Spot, key: &str) -> (usize, usize) {
         let item = self.keys[o.file].get(&(o.section.to_string(), o.item));
         item.and_then(|ks| ks.iter().find(|k| k.key == key).or_else(|| ks.first()))
             .map(|k| (k.line, k.column))
@@ -175,7 +177,7 @@ impl<'a> Ctx<'a> {
         }
         d
     }
-    fn err(&mut self, code: &'static str, o: &Origin, key: &str, msg: impl Into<String>) {
+    fn err(&mut self, code: &'static str, o: &Spot, key: &str, msg: impl Into<String>) {
         let pos = self.pos(o, key);
         let d = self.diag_at(code, o.file, pos, msg);
         self.diags.push(d);
@@ -238,7 +240,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
 
     let mut placeholders: BTreeMap<String, Placeholder> = BTreeMap::new();
     let mut entries: Vec<Entry> = Vec::new();
-    let mut origins: HashMap<String, (Origin, Origin)> = HashMap::new(); // id -> (defined, match set)
+    let mut origins: HashMap<String, (Spot, Spot)> = HashMap::new(); // id -> (defined, match set)
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut namespaces = crate::model::Namespaces::default();
 
@@ -261,7 +263,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
         }
         for (name, p) in &cf.placeholders {
             let pos = ctx.top[fi].get("placeholders").copied().unwrap_or((1, 1));
-            if !["version", "digits", "name"].contains(&p.shape.as_str()) {
+            let Ok(shape) = p.shape.parse::<Shape>() else {
                 ctx.diags.push(Diagnostic::new(
                     "bad-shape",
                     &f.name,
@@ -273,8 +275,11 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
                     ),
                 ));
                 continue;
-            }
-            let new: Placeholder = p.into();
+            };
+            let new = Placeholder {
+                label: p.label.clone(),
+                shape,
+            };
             match placeholders.get(name) {
                 Some(old) if *old != new => ctx.diags.push(Diagnostic::new(
                     "placeholder-redefined",
@@ -335,9 +340,9 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
             continue;
         }
         let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
-        let default_origin = cf.origin.clone().unwrap_or_else(|| "site".to_string());
+        let default_origin = cf.origin.unwrap_or(Origin::Site);
         for (ii, ef) in cf.entries.iter().enumerate() {
-            let o = Origin {
+            let o = Spot {
                 file: fi,
                 section: "entries",
                 item: ii,
@@ -357,7 +362,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
             let e = entry_from_file(
                 ef,
                 &document,
-                &default_origin,
+                default_origin,
                 cf.audit_only.unwrap_or(false),
                 platform,
             );
@@ -366,7 +371,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
             entries.push(e);
         }
         for (ii, ov) in cf.overrides.iter().enumerate() {
-            let o = Origin {
+            let o = Spot {
                 file: fi,
                 section: "override",
                 item: ii,
@@ -391,7 +396,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
             }
         }
         for (ii, d) in cf.disable.iter().enumerate() {
-            let o = Origin {
+            let o = Spot {
                 file: fi,
                 section: "disable",
                 item: ii,
@@ -440,7 +445,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
 fn entry_from_file(
     ef: &EntryFile,
     document: &str,
-    default_origin: &str,
+    default_origin: Origin,
     audit_only: bool,
     platform: Option<&str>,
 ) -> Entry {
@@ -458,10 +463,8 @@ fn entry_from_file(
         risk: ef.risk,
         risk_why: ef.risk_why.clone(),
         source: SourceRef {
-            origin: ef
-                .origin
-                .clone()
-                .unwrap_or_else(|| default_origin.to_string()),
+            origin: ef.origin.unwrap_or(default_origin),
+            overridden_by: Vec::new(),
             document: document.to_string(),
             section: Some(ef.section.clone()),
         },
@@ -490,14 +493,14 @@ fn apply_override(e: &mut Entry, ov: &OverrideFile, file: &str) {
     set!(risk);
     set!(risk_why);
     set!(audit_only);
-    e.source.origin = format!("{} (overridden by {file})", e.source.origin);
+    e.source.overridden_by.push(file.to_string());
 }
 
 fn validate_entry(
     ctx: &mut Ctx<'_>,
     e: &mut Entry,
-    def: &Origin,
-    mat: &Origin,
+    def: &Spot,
+    mat: &Spot,
     placeholders: &BTreeMap<String, Placeholder>,
 ) {
     if e.id.is_empty()
@@ -533,18 +536,14 @@ fn validate_entry(
             );
         }
     }
-    if !["vendor", "avexclude", "site", "deckhouse"]
-        .iter()
-        .any(|o| e.source.origin.starts_with(o))
-    {
+    // the words are checked by serde (`unknown variant`); `discovery` is the export's word for a
+    // finding in no catalog, never a catalog file's
+    if e.source.origin == Origin::Discovery {
         ctx.err(
             "unknown-value",
             def,
             "origin",
-            format!(
-                "origin '{}' is not vendor, avexclude, deckhouse or site",
-                e.source.origin
-            ),
+            "origin 'discovery' is not vendor, avexclude, deckhouse or site",
         );
     }
     match e.kind {
@@ -603,7 +602,7 @@ fn validate_entry(
 
 fn check_path_template(
     ctx: &mut Ctx<'_>,
-    o: &Origin,
+    o: &Spot,
     key: &str,
     t: &str,
     kind: EntryKind,
@@ -658,13 +657,9 @@ fn check_path_template(
     }
 }
 
-/// The shape of each placeholder, as [`Template::matches`] wants it.
-pub fn shape_fn(placeholders: &BTreeMap<String, Placeholder>) -> impl Fn(&str) -> String + '_ {
-    move |n| {
-        placeholders
-            .get(n)
-            .map_or_else(|| "name".to_string(), |p| p.shape.clone())
-    }
+/// The shape of each placeholder, as [`Template::matches`] wants it (an unknown one: a name).
+pub fn shape_fn(placeholders: &BTreeMap<String, Placeholder>) -> impl Fn(&str) -> Shape + '_ {
+    move |n| placeholders.get(n).map_or(Shape::Name, |p| p.shape)
 }
 
 /// The placeholder values the vendor wrote: the template matched against the canonical text

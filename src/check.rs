@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{self, Template};
 use crate::model::{
-    Catalog, Drift, DriftItem, Entry, EntryKind, EntryResult, HostStr, Inventory, Match,
-    Placeholder, Process, Report, SCHEMA_VERSION, Status, Summary, ToolInfo,
+    Catalog, Drift, DriftItem, DriftKind, Entry, EntryKind, EntryResult, HostStr, Inventory, Match,
+    Placeholder, Process, Report, SCHEMA_VERSION, Status, Summary, ToolInfo, UnlistedKind, Via,
 };
 
 /// What a matcher found for one entry: concrete matches and how they differ from the catalog.
@@ -153,7 +153,7 @@ pub fn drift_for(
     if !cand.primary {
         let catalog_path = cand_primary_text(entry, canon);
         items.push(DriftItem {
-            kind: "location".into(),
+            kind: DriftKind::Location,
             what: "path".into(),
             catalog: catalog_path,
             host: host_value.to_string(),
@@ -165,9 +165,9 @@ pub fn drift_for(
         {
             items.push(DriftItem {
                 kind: if name == "revision" {
-                    "revision".into()
+                    DriftKind::Revision
                 } else {
-                    "version".into()
+                    DriftKind::Version
                 },
                 what: ctx.label(name),
                 catalog: c.clone(),
@@ -186,7 +186,7 @@ fn cand_primary_text(entry: &Entry, canon: &BTreeMap<String, String>) -> String 
 }
 
 /// Everything a match records about the process behind it.
-pub fn process_match(p: &Process, value: HostStr, via: &str) -> Match {
+pub fn process_match(p: &Process, value: HostStr, via: Via) -> Match {
     let container = p.container.as_ref();
     let in_container = container.is_some();
     let exe = p.exe.clone();
@@ -202,14 +202,14 @@ pub fn process_match(p: &Process, value: HostStr, via: &str) -> Match {
         container_name: container.and_then(|c| c.container_name.clone()),
         image: container.and_then(|c| c.image.clone()),
         sha256: p.sha256.clone(),
-        via: via.to_string(),
+        via,
     }
 }
 
 /// A process whose binary was replaced on disk since it started.
 pub fn replaced_drift(p: &Process) -> Option<DriftItem> {
     p.exe_deleted.then(|| DriftItem {
-        kind: "replaced".into(),
+        kind: DriftKind::Replaced,
         what: "binary".into(),
         catalog: p.exe.as_ref().map(|e| e.display()).unwrap_or_default(),
         host: format!(
@@ -261,7 +261,7 @@ pub fn check(catalog: &Catalog, inv: &Inventory) -> Report {
     let mut unlisted = unlisted::find(catalog, &ctx, &entries, &covered);
     for ((pid, why), (s, ids)) in suspects {
         unlisted.push(crate::model::Unlisted {
-            kind: "suspicious".into(),
+            kind: UnlistedKind::Suspicious,
             value: s.value,
             component: ids.join(", "),
             why: format!(
@@ -337,7 +337,9 @@ pub fn result_for(e: &Entry, mut found: Found) -> EntryResult {
     } else {
         Status::Present
     };
-    let drift = (status == Status::Drifted).then(|| make_drift(found.drift));
+    let drift = (status == Status::Drifted)
+        .then(|| make_drift(found.drift))
+        .flatten();
     EntryResult {
         id: e.id.clone(),
         kind: e.kind,
@@ -355,28 +357,28 @@ pub fn result_for(e: &Entry, mut found: Found) -> EntryResult {
     }
 }
 
-/// A drift with its one-line summary (`erts 12.3.1 -> 13.1.5; path /a -> /b`).
-pub fn make_drift(items: Vec<DriftItem>) -> Drift {
+/// A drift with its one-line summary (`erts 12.3.1 -> 13.1.5; path /a -> /b`); `None` when
+/// there is no item (nothing differs).
+pub fn make_drift(items: Vec<DriftItem>) -> Option<Drift> {
     let summary = items
         .iter()
-        .map(|i| match i.kind.as_str() {
-            "location" => format!("moved {} -> {}", i.catalog, i.host),
-            "replaced" => format!("binary replaced: {}", i.host),
-            _ => format!("{} {} -> {}", i.what, i.catalog, i.host),
+        .map(|i| match i.kind {
+            DriftKind::Location => format!("moved {} -> {}", i.catalog, i.host),
+            DriftKind::Replaced => format!("binary replaced: {}", i.host),
+            DriftKind::Version | DriftKind::Revision => {
+                format!("{} {} -> {}", i.what, i.catalog, i.host)
+            }
         })
         .collect::<Vec<_>>()
         .join("; ");
-    let first = items.first().cloned();
-    Drift {
+    let first = items.first().cloned()?;
+    Some(Drift {
         summary,
-        kind: first.as_ref().map(|f| f.kind.clone()).unwrap_or_default(),
-        catalog: first
-            .as_ref()
-            .map(|f| f.catalog.clone())
-            .unwrap_or_default(),
-        host: first.map(|f| f.host).unwrap_or_default(),
+        kind: first.kind,
+        catalog: first.catalog,
+        host: first.host,
         items,
-    }
+    })
 }
 
 /// Counts by status.

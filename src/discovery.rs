@@ -1,6 +1,6 @@
 //! Discovery: one host (a live `/`, or `--root DIR` read as if it were `/`) → [`Inventory`].
 //!
-//! Pieces: [`procfs`] is the only reader of `/proc`; [`container`] reads cgroup and mountinfo
+//! Pieces: [`proc`] is the only reader of `/proc`; [`container`] reads cgroup and mountinfo
 //! (runtime, ids, overlay layers, volume sources); [`fs`] resolves host paths inside the root and
 //! does the targeted walks (snaps, erts, storage roots, catalog probes); [`datapaths`] finds the
 //! databases' directories; [`sockets`] the listeners; [`host`] the host facts; [`hash`] sha256.
@@ -14,7 +14,7 @@ pub mod fs;
 pub mod hash;
 pub mod host;
 pub mod hostfs;
-pub mod procfs;
+pub mod proc;
 pub mod runtime;
 pub mod sockets;
 pub mod trust;
@@ -22,6 +22,7 @@ pub mod trust;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use crate::model::WarnCode;
 use crate::model::{
     ContainerCtx, ErtsFact, Evidence, FsFacts, HostStr, Inventory, Listener, Overlay, Process,
     Runtime, SCHEMA_VERSION, ToolInfo, VolumeMount, Warning,
@@ -29,7 +30,7 @@ use crate::model::{
 
 use container::Mount;
 use fs::Root;
-use procfs::{Miss, ProcFs};
+use proc::{Miss, ProcFs};
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
@@ -64,7 +65,7 @@ pub enum Error {
     /// No usable `/proc` under the root: missing, a symlink (refused: it could lead to the real
     /// host's processes), or unreadable.
     #[error("cannot scan processes: {0}")]
-    NoProc(#[from] procfs::ProcError),
+    NoProc(#[from] proc::ProcError),
     /// `/proc` lists no process at all.
     #[error("{0}: no process is visible; the scan cannot see the host")]
     NoProcesses(String),
@@ -151,7 +152,7 @@ impl<'a> Scan<'a> {
         })
     }
 
-    fn warn(&mut self, code: &str, msg: impl Into<String>, subject: impl Into<String>) {
+    fn warn(&mut self, code: WarnCode, msg: impl Into<String>, subject: impl Into<String>) {
         self.warnings.push(Warning::new(code, msg).about(subject));
     }
 
@@ -159,7 +160,7 @@ impl<'a> Scan<'a> {
         let host = host::host_facts(&self.root, &self.proc, &mut self.warnings);
         if self.root.live && !host.scanned_as_root {
             self.warnings.push(Warning::new(
-                "not-root",
+                WarnCode::NotRoot,
                 "not running as root: other users' processes show no executable, cwd, open sockets \
                  or mounts; run as root for a complete inventory",
             ));
@@ -176,7 +177,7 @@ impl<'a> Scan<'a> {
             Err(e) => {
                 let subj = self.proc.dir().display().to_string();
                 self.warn(
-                    "proc-unreadable",
+                    WarnCode::ProcUnreadable,
                     format!("cannot list processes: {e}"),
                     subj,
                 );
@@ -217,7 +218,7 @@ impl<'a> Scan<'a> {
         if !lost.is_empty() {
             let shown: Vec<String> = lost.iter().take(20).map(|p| p.to_string()).collect();
             self.warnings.push(Warning::new(
-                "exe-host-unresolved",
+                WarnCode::ExeHostUnresolved,
                 format!(
                     "the executable of {} containerised process(es) was not found in their overlay \
                      layers or volumes; no host path to exclude (pids {}{})",
@@ -244,7 +245,7 @@ impl<'a> Scan<'a> {
             let shown: Vec<String> = pids.iter().take(20).map(|p| p.to_string()).collect();
             let more = if pids.len() > 20 { ", ..." } else { "" };
             self.warnings.push(Warning::new(
-                "permission-denied",
+                WarnCode::PermissionDenied,
                 format!(
                     "{what} not readable for {} process(es) (pids {}{more})",
                     pids.len(),
@@ -310,7 +311,7 @@ impl<'a> Scan<'a> {
                 let (m, bad) = container::parse_mountinfo(&buf);
                 if bad > 0 {
                     self.warn(
-                        "malformed-proc-file",
+                        WarnCode::MalformedProcFile,
                         format!("{bad} malformed line(s) skipped"),
                         format!("/proc/{pid}/mountinfo"),
                     );
@@ -331,7 +332,7 @@ impl<'a> Scan<'a> {
                 self.host_netns = ns("ns/net");
             }
             None => self.warn(
-                "host-mounts-unreadable",
+                WarnCode::HostMountsUnreadable,
                 "cannot read the host's mount table: volume host sources cannot be mapped",
                 "/proc/1/mountinfo",
             ),
@@ -349,7 +350,7 @@ impl<'a> Scan<'a> {
             }
             Miss::NotRegular(k) => {
                 self.warn(
-                    "not-a-regular-file",
+                    WarnCode::NotARegularFile,
                     format!("{what} is a {k}, not a regular file: skipped, not read"),
                     format!("/proc/{pid}/{what}"),
                 );
@@ -357,7 +358,7 @@ impl<'a> Scan<'a> {
             }
             Miss::Other(e) => {
                 self.warn(
-                    "unreadable-proc-file",
+                    WarnCode::UnreadableProcFile,
                     format!("cannot read {what}: {e}"),
                     format!("/proc/{pid}/{what}"),
                 );
@@ -368,7 +369,7 @@ impl<'a> Scan<'a> {
 
     fn vanished(&mut self, pid: i32) {
         self.warn(
-            "process-vanished",
+            WarnCode::ProcessVanished,
             "the process exited during the scan; it is left out",
             format!("pid {pid}"),
         );
@@ -385,7 +386,7 @@ impl<'a> Scan<'a> {
                 // a `--root` tree's `proc/PID` that is a link (to the real `/proc/PID`?) or not a
                 // directory: nothing of it is read
                 self.warn(
-                    "proc-entry-refused",
+                    WarnCode::ProcEntryRefused,
                     format!("not read: {m}"),
                     format!("/proc/{pid}"),
                 );
@@ -414,15 +415,15 @@ impl<'a> Scan<'a> {
         let mut kthread = false;
         let mut zombie = false;
         match self.proc.read_into(pid, "stat", buf, SMALL) {
-            Ok(_) => match procfs::parse_stat(buf) {
+            Ok(_) => match proc::parse_stat(buf) {
                 Ok(st) => {
                     p.ppid = st.ppid;
                     p.start_time = st.start_time;
                     p.comm = HostStr(st.comm);
-                    kthread = st.flags & procfs::PF_KTHREAD != 0;
+                    kthread = st.flags & proc::PF_KTHREAD != 0;
                     zombie = st.state == b'Z' || st.state == b'X';
                 }
-                Err(e) => self.warn("malformed-proc-file", e, format!("/proc/{pid}/stat")),
+                Err(e) => self.warn(WarnCode::MalformedProcFile, e, format!("/proc/{pid}/stat")),
             },
             Err(m) => {
                 if m == Miss::Missing || m == Miss::Vanished {
@@ -446,13 +447,10 @@ impl<'a> Scan<'a> {
         }
         match self.proc.read_into(pid, "cmdline", buf, CMDLINE_MAX) {
             Ok(cut) => {
-                p.cmdline = procfs::split_cmdline(buf)
-                    .into_iter()
-                    .map(HostStr)
-                    .collect();
+                p.cmdline = proc::split_cmdline(buf).into_iter().map(HostStr).collect();
                 if cut {
                     self.warn(
-                        "cmdline-cut",
+                        WarnCode::CmdlineCut,
                         format!(
                             "the command line is longer than {} MiB; only its start was read",
                             CMDLINE_MAX >> 20
@@ -469,10 +467,10 @@ impl<'a> Scan<'a> {
         }
         match self.proc.read_into(pid, "status", buf, SMALL) {
             Ok(_) => {
-                p.uid = procfs::parse_status_uid(buf);
+                p.uid = proc::parse_status_uid(buf);
                 if p.uid.is_none() {
                     self.warn(
-                        "malformed-proc-file",
+                        WarnCode::MalformedProcFile,
                         "no Uid line",
                         format!("/proc/{pid}/status"),
                     );
@@ -627,7 +625,7 @@ impl<'a> Scan<'a> {
                 let (m, bad) = container::parse_mountinfo(buf);
                 if bad > 0 {
                     self.warn(
-                        "malformed-proc-file",
+                        WarnCode::MalformedProcFile,
                         format!("{bad} malformed line(s) skipped"),
                         format!("/proc/{pid}/mountinfo"),
                     );
@@ -687,7 +685,7 @@ impl<'a> Scan<'a> {
             Err(e) => {
                 if p.exe.is_some() {
                     self.warn(
-                        "hash-failed",
+                        WarnCode::HashFailed,
                         format!("cannot hash the executable: {e}"),
                         format!("pid {}", p.pid),
                     );
@@ -724,7 +722,7 @@ impl<'a> Scan<'a> {
                         let (ls, bad) = sockets::parse_table(&buf, proto, *ver);
                         if bad > 0 {
                             self.warn(
-                                "malformed-proc-file",
+                                WarnCode::MalformedProcFile,
                                 format!("{bad} malformed line(s) skipped"),
                                 subject,
                             );
@@ -738,13 +736,13 @@ impl<'a> Scan<'a> {
                     }
                     Err(Miss::Missing) if src != first || *ver == 6 => {} // exited, or no IPv6
                     Err(Miss::Missing) => self.warn(
-                        "proc-file-missing",
+                        WarnCode::ProcFileMissing,
                         "socket table missing: its listeners are not listed",
                         subject,
                     ),
                     Err(m) => {
                         let msg = format!("cannot read socket table: {m:?}");
-                        self.warn("unreadable-proc-file", msg, subject);
+                        self.warn(WarnCode::UnreadableProcFile, msg, subject);
                     }
                 }
             }

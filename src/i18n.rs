@@ -6,7 +6,7 @@
 //! and none of those stages may depend on the command line; the CLI only decides which language
 //! (`--lang`, else the locale of the environment).
 
-use crate::model::{Drift, DriftItem, Status, Text};
+use crate::model::{Drift, DriftItem, DriftKind, Status, Text, UnlistedKind};
 
 /// Russian for a Russian site's admins and security team; English for auditors and vendors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -92,19 +92,21 @@ fn what(w: &str, lang: Lang) -> &str {
 
 /// One drift item as a short line: `erts 12.3.1 -> 13.2.2`, `moved A -> B`.
 pub fn drift_item(i: &DriftItem, lang: Lang) -> String {
-    match i.kind.as_str() {
-        "location" => format!(
+    match i.kind {
+        DriftKind::Location => format!(
             "{} {} -> {}",
             lang.tr("moved", "перемещено:"),
             i.catalog,
             i.host
         ),
-        "replaced" => format!(
+        DriftKind::Replaced => format!(
             "{} {}",
             lang.tr("binary replaced:", "исполняемый файл заменён:"),
             replaced_host(&i.host, lang)
         ),
-        _ => format!("{} {} -> {}", what(&i.what, lang), i.catalog, i.host),
+        DriftKind::Version | DriftKind::Revision => {
+            format!("{} {} -> {}", what(&i.what, lang), i.catalog, i.host)
+        }
     }
 }
 
@@ -135,14 +137,13 @@ pub fn drift(d: &Drift, lang: Lang) -> String {
 }
 
 /// The kind of an unlisted finding (`process`, `port`, `data-path`, `storage-root`).
-pub fn unlisted_kind(kind: &str, lang: Lang) -> &str {
+pub fn unlisted_kind(kind: UnlistedKind, lang: Lang) -> &'static str {
     match (kind, lang) {
-        (_, Lang::En) => kind,
-        ("process", Lang::Ru) => "процесс",
-        ("port", Lang::Ru) => "порт",
-        ("data-path", Lang::Ru) => "данные",
-        ("storage-root", Lang::Ru) => "хранилище",
-        _ => kind,
+        (_, Lang::En) | (UnlistedKind::Suspicious, Lang::Ru) => kind.as_str(),
+        (UnlistedKind::Process, Lang::Ru) => "процесс",
+        (UnlistedKind::Port, Lang::Ru) => "порт",
+        (UnlistedKind::DataPath, Lang::Ru) => "данные",
+        (UnlistedKind::StorageRoot, Lang::Ru) => "хранилище",
     }
 }
 
@@ -237,18 +238,19 @@ mod tests {
     fn drift_lines_in_russian_keep_the_values() {
         let d = crate::check::make_drift(vec![
             DriftItem {
-                kind: "revision".into(),
+                kind: DriftKind::Revision,
                 what: "snap revision".into(),
                 catalog: "3410".into(),
                 host: "7394".into(),
             },
             DriftItem {
-                kind: "replaced".into(),
+                kind: DriftKind::Replaced,
                 what: "binary".into(),
                 catalog: "/usr/bin/x".into(),
                 host: "/usr/bin/x (deleted): replaced on disk since pid 42 started".into(),
             },
-        ]);
+        ])
+        .unwrap();
         assert_eq!(drift(&d, Lang::En), d.summary);
         assert_eq!(
             drift(&d, Lang::Ru),

@@ -19,4 +19,5 @@ pub mod model;
 pub mod render;
 pub mod sanitize;
 pub mod table;
+pub mod warning_codes;
 pub mod yaml;

@@ -10,6 +10,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::warning_codes::WarnCode;
+
 /// Version of the inventory and report documents. Bumped on an incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -157,6 +159,76 @@ impl<'de> Deserialize<'de> for HostStr {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Closed sets of values
+// ---------------------------------------------------------------------------------------------
+
+/// A value read from a file that is not one of a closed set: the caller names the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} '{value}' is not one of {}", expected.join(", "))]
+pub struct UnknownValue {
+    /// What the value is (`drift kind`, `origin`, `via`).
+    pub what: &'static str,
+    pub value: String,
+    pub expected: Vec<&'static str>,
+}
+
+/// An enum whose serialised form is a fixed word each (the documents' contract): serde with
+/// `rename`, `as_str`, `Display`, `FromStr` with an [`UnknownValue`] error, `ALL`, and
+/// comparison with the word itself, so the documents read and write exactly what they did
+/// when these were strings.
+macro_rules! closed_set {
+    (
+        $(#[$m:meta])*
+        pub enum $name:ident ($what:literal) {
+            $( $(#[$vm:meta])* $var:ident = $word:literal, )*
+        }
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $( $(#[$vm])* #[serde(rename = $word)] $var, )*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),*];
+            /// The word written in documents.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$var => $word, )*
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, UnknownValue> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| UnknownValue {
+                        what: $what,
+                        value: s.to_string(),
+                        expected: $name::ALL.iter().map(|v| v.as_str()).collect(),
+                    })
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Shared small types
 // ---------------------------------------------------------------------------------------------
 
@@ -179,7 +251,8 @@ impl Default for ToolInfo {
 /// Something a stage could not read or decide. Partial results with warnings, never a crash.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Warning {
-    /// Stable kebab-case code, e.g. `process-vanished`, `permission-denied`, `not-root`.
+    /// Stable kebab-case code, e.g. `process-vanished`, `permission-denied`, `not-root`: one of
+    /// [`WarnCode`] when written; kept as text so an inventory of another version still loads.
     pub code: String,
     pub message: String,
     /// The file or pid the warning is about, where there is one.
@@ -188,12 +261,17 @@ pub struct Warning {
 }
 
 impl Warning {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    /// A warning with a registered code ([`WarnCode`]: no code is written as a literal).
+    pub fn new(code: WarnCode, message: impl Into<String>) -> Self {
         Warning {
-            code: code.into(),
+            code: code.as_str().into(),
             message: message.into(),
             subject: None,
         }
+    }
+    /// Whether this warning has `code`.
+    pub fn is(&self, code: WarnCode) -> bool {
+        self.code == code.as_str()
     }
     pub fn about(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
@@ -630,16 +708,96 @@ pub struct Text {
     pub en: String,
 }
 
+closed_set! {
+    /// Who wrote an entry: the vendor's document, this project, a platform's own list, a site
+    /// overlay; `discovery` marks a finding of the scan that no catalog entry covers (export).
+    pub enum Origin ("origin") {
+        /// The ELMA365 document.
+        Vendor = "vendor",
+        /// This project's addition.
+        Avexclude = "avexclude",
+        /// A site overlay.
+        Site = "site",
+        /// Deckhouse's security-software list.
+        Deckhouse = "deckhouse",
+        /// Found by the scan, in no catalog (export's unlisted rows); never in a catalog file.
+        Discovery = "discovery",
+    }
+}
+
 /// Where an entry comes from.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+///
+/// Serialised as it always was: `origin` is one string, `vendor`, or after overlays changed the
+/// entry `vendor (overridden by site.yaml)`; the parts are typed here so nothing has to read the
+/// prose back (`starts_with("vendor")`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(into = "SourceRefDoc", try_from = "SourceRefDoc")]
 pub struct SourceRef {
-    /// `vendor` (the ELMA365 document), `avexclude` (this project's addition), or `site` (overlay).
-    pub origin: String,
+    pub origin: Origin,
+    /// The overlay files that overrode the entry's fields, in order.
+    pub overridden_by: Vec<String>,
     /// Document id or file (`elma365-firewall-antivirus`, `overlays/site.yaml`).
     pub document: String,
     /// Section or line of the document, where useful.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+}
+
+impl SourceRef {
+    /// `origin` as documents write it: `vendor (overridden by site.yaml)`.
+    pub fn origin_text(&self) -> String {
+        let mut s = self.origin.as_str().to_string();
+        for f in &self.overridden_by {
+            s.push_str(&format!(" (overridden by {f})"));
+        }
+        s
+    }
+}
+
+/// [`SourceRef`] as written in reports and `catalog show`.
+#[derive(Serialize, Deserialize)]
+struct SourceRefDoc {
+    origin: String,
+    document: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    section: Option<String>,
+}
+
+impl From<SourceRef> for SourceRefDoc {
+    fn from(s: SourceRef) -> Self {
+        SourceRefDoc {
+            origin: s.origin_text(),
+            document: s.document,
+            section: s.section,
+        }
+    }
+}
+
+impl TryFrom<SourceRefDoc> for SourceRef {
+    type Error = UnknownValue;
+    fn try_from(d: SourceRefDoc) -> Result<Self, UnknownValue> {
+        const OVERRIDDEN: &str = " (overridden by ";
+        let mut parts = d.origin.split(OVERRIDDEN);
+        let origin: Origin = parts.next().unwrap_or_default().parse()?;
+        let mut overridden_by = Vec::new();
+        for p in parts {
+            match p.strip_suffix(')') {
+                Some(f) => overridden_by.push(f.to_string()),
+                None => {
+                    return Err(UnknownValue {
+                        what: "origin",
+                        value: d.origin.clone(),
+                        expected: vec!["ORIGIN", "ORIGIN (overridden by FILE)"],
+                    });
+                }
+            }
+        }
+        Ok(SourceRef {
+            origin,
+            overridden_by,
+            document: d.document,
+            section: d.section,
+        })
+    }
 }
 
 /// A port range and protocol (a single port has `first == last`).
@@ -650,13 +808,36 @@ pub struct PortRange {
     pub last: u16,
 }
 
+closed_set! {
+    /// The characters a placeholder's value may hold.
+    pub enum Shape ("placeholder shape") {
+        /// Digits and dots (`12.3.1`).
+        Version = "version",
+        /// Digits only (a snap revision).
+        Digits = "digits",
+        /// One path component (no `/`).
+        Name = "name",
+    }
+}
+
+impl Shape {
+    /// Whether byte `c` may be part of a value of this shape.
+    pub fn allows(self, c: u8) -> bool {
+        match self {
+            Shape::Digits => c.is_ascii_digit(),
+            Shape::Version => c.is_ascii_digit() || c == b'.',
+            Shape::Name => c != b'/' && c != 0,
+        }
+    }
+}
+
 /// Why a placeholder exists and what it matches.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Placeholder {
     /// What the placeholder stands for, as `drift` reports it (`erts`, `snap revision`).
     pub label: String,
-    /// Allowed characters of a value: `version` (digits and dots), `digits`, `name` (no slash).
-    pub shape: String,
+    /// Allowed characters of a value.
+    pub shape: Shape,
 }
 
 /// One exclusion of the effective catalog, after overlays.
@@ -761,42 +942,38 @@ impl Catalog {
 // Report: catalog × inventory
 // ---------------------------------------------------------------------------------------------
 
-/// Result of checking one entry on one host.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Found as the catalog writes it.
-    Present,
-    /// Found, but not where or not as the catalog says.
-    Drifted,
-    /// Nothing on this host matches.
-    Absent,
-    /// Switched off by a site overlay (with a reason).
-    Disabled,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Present => "present",
-            Status::Drifted => "drifted",
-            Status::Absent => "absent",
-            Status::Disabled => "disabled",
-        }
+closed_set! {
+    /// Result of checking one entry on one host.
+    pub enum Status ("status") {
+        /// Found as the catalog writes it.
+        Present = "present",
+        /// Found, but not where or not as the catalog says.
+        Drifted = "drifted",
+        /// Nothing on this host matches.
+        Absent = "absent",
+        /// Switched off by a site overlay (with a reason).
+        Disabled = "disabled",
     }
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+closed_set! {
+    /// What kind of difference a drift item is.
+    pub enum DriftKind ("drift kind") {
+        /// A version placeholder differs (`erts 12.3.1 -> 13.2.2`).
+        Version = "version",
+        /// The snap revision differs.
+        Revision = "revision",
+        /// Found at an alternate install location.
+        Location = "location",
+        /// The binary was replaced on disk (deleted while running, or its sha256 changed).
+        Replaced = "replaced",
     }
 }
 
 /// One difference between the catalog and the host.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DriftItem {
-    /// `version`, `revision`, `location`, `replaced`, `hash`.
-    pub kind: String,
+    pub kind: DriftKind,
     /// The placeholder or aspect that differs (`erts`, `revision`, `path`).
     pub what: String,
     pub catalog: String,
@@ -808,7 +985,7 @@ pub struct DriftItem {
 pub struct Drift {
     pub summary: String,
     /// Kind of the first item, for quick filtering.
-    pub kind: String,
+    pub kind: DriftKind,
     pub catalog: String,
     pub host: String,
     pub items: Vec<DriftItem>,
@@ -842,8 +1019,156 @@ pub struct Match {
     pub image: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
-    /// How the match was made (`exe`, `argv0`, `comm`, `title`, `listener`, `path exists`).
-    pub via: String,
+    /// How the match was made.
+    pub via: Via,
+}
+
+/// How a match was made. Written in documents as the sentence a reviewer reads (`exe`,
+/// `name alias`, `listening on 0.0.0.0 (IPv4), owner unknown`); typed here so the stages that
+/// decide (a script is not its interpreter, a rule's values are directories or executables)
+/// decide on the kind, never on the wording.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Via {
+    /// `/proc/PID/exe` is the path.
+    #[default]
+    Exe,
+    /// argv[0] is the path (the executable is another file, e.g. busybox).
+    Argv0,
+    /// The path is a script its interpreter runs (argv[1]).
+    Script,
+    /// The file is installed, no process runs it.
+    InstalledFile,
+    /// The process name (comm or argv[0]'s base name).
+    Name,
+    /// One of the entry's aliases.
+    NameAlias,
+    /// The command-line title.
+    Title,
+    /// The path is a symbolic link.
+    Symlink,
+    /// The path exists.
+    PathExists,
+    /// A process of the ELMA365 services (rule `elma365-internal-processes`).
+    Elma365Service,
+    /// A listening socket.
+    Listening {
+        address: String,
+        ip_version: u8,
+        /// Where it listens when not in the host's network namespace (`elma365/pod-x`, or `a
+        /// container's network namespace`).
+        netns: Option<String>,
+        /// No process was found holding it.
+        owner_unknown: bool,
+    },
+    /// A database data directory (rule `database-data-paths`).
+    DataDirectory { component: String, source: String },
+}
+
+impl Via {
+    const WORDS: &'static [(Via, &'static str)] = &[
+        (Via::Exe, "exe"),
+        (Via::Argv0, "argv0"),
+        (Via::Script, "script"),
+        (Via::InstalledFile, "installed file (no process running)"),
+        (Via::Name, "name"),
+        (Via::NameAlias, "name alias"),
+        (Via::Title, "title"),
+        (Via::Symlink, "symlink"),
+        (Via::PathExists, "path exists"),
+        (Via::Elma365Service, "ELMA365 service process"),
+    ];
+}
+
+impl fmt::Display for Via {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Via::Listening {
+                address,
+                ip_version,
+                netns,
+                owner_unknown,
+            } => {
+                write!(f, "listening on {address} (IPv{ip_version})")?;
+                if let Some(n) = netns {
+                    write!(f, " in {n}")?;
+                }
+                if *owner_unknown {
+                    f.write_str(", owner unknown")?;
+                }
+                Ok(())
+            }
+            Via::DataDirectory { component, source } => {
+                write!(f, "{component} data directory ({source})")
+            }
+            v => {
+                let w = Via::WORDS
+                    .iter()
+                    .find(|(x, _)| x == v)
+                    .map_or("", |(_, w)| w);
+                f.write_str(w)
+            }
+        }
+    }
+}
+
+impl std::str::FromStr for Via {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Via, UnknownValue> {
+        if let Some((v, _)) = Via::WORDS.iter().find(|(_, w)| *w == s) {
+            return Ok(v.clone());
+        }
+        let listening = || {
+            let rest = s.strip_prefix("listening on ")?;
+            let (rest, owner_unknown) = match rest.strip_suffix(", owner unknown") {
+                Some(r) => (r, true),
+                None => (rest, false),
+            };
+            let (address, rest) = rest.split_once(" (IPv")?;
+            let (ip, rest) = rest.split_once(')')?;
+            let netns = match rest {
+                "" => None,
+                r => Some(r.strip_prefix(" in ")?.to_string()),
+            };
+            Some(Via::Listening {
+                address: address.to_string(),
+                ip_version: ip.parse().ok()?,
+                netns,
+                owner_unknown,
+            })
+        };
+        let data_dir = || {
+            let (component, rest) = s.split_once(" data directory (")?;
+            Some(Via::DataDirectory {
+                component: component.to_string(),
+                source: rest.strip_suffix(')')?.to_string(),
+            })
+        };
+        listening().or_else(data_dir).ok_or_else(|| UnknownValue {
+            what: "via",
+            value: s.to_string(),
+            expected: Via::WORDS
+                .iter()
+                .map(|(_, w)| *w)
+                .chain([
+                    "listening on ADDRESS (IPvN)",
+                    "COMPONENT data directory (SOURCE)",
+                ])
+                .collect(),
+        })
+    }
+}
+
+impl Serialize for Via {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Via {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// Whose path a value is: what a process in the host's mount namespace sees (`host`), or what a
@@ -919,11 +1244,26 @@ pub struct EntryResult {
     pub disabled: Option<String>,
 }
 
+closed_set! {
+    /// What an unlisted finding is.
+    pub enum UnlistedKind ("unlisted kind") {
+        /// A database, platform or ELMA365 program.
+        Process = "process",
+        /// A database's data directory.
+        DataPath = "data-path",
+        /// A container storage root in use.
+        StorageRoot = "storage-root",
+        /// A port an ELMA365 process listens on.
+        Port = "port",
+        /// A process that looks like an entry but is not trusted evidence.
+        Suspicious = "suspicious",
+    }
+}
+
 /// Something that looks like ELMA365 (or its storage) that no entry covers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Unlisted {
-    /// `process`, `data-path`, `storage-root`, `port`.
-    pub kind: String,
+    pub kind: UnlistedKind,
     pub value: HostStr,
     pub component: String,
     pub why: String,
@@ -942,12 +1282,27 @@ pub struct Summary {
     pub total: usize,
 }
 
+closed_set! {
+    /// What changed about an entry since the previous state file.
+    pub enum ChangeAction ("change action") {
+        /// A new catalog entry.
+        Added = "added",
+        /// An entry the catalog no longer has.
+        Removed = "removed",
+        /// Its concrete values changed.
+        Changed = "changed",
+        /// Its status changed.
+        Status = "status",
+        /// Its binary's sha256 changed.
+        Replaced = "replaced",
+    }
+}
+
 /// A change since the previous state file (`--state`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Change {
     pub id: String,
-    /// `added`, `removed`, `changed`, `status`.
-    pub action: String,
+    pub action: ChangeAction,
     pub before: String,
     pub after: String,
 }
@@ -997,5 +1352,100 @@ mod tests {
         );
         assert!(h.is_clean_text());
         assert!(!HostStr::from("a\nb").is_clean_text());
+    }
+
+    #[test]
+    fn via_words_and_sentences_round_trip_exactly() {
+        let all = [
+            "exe",
+            "argv0",
+            "script",
+            "installed file (no process running)",
+            "name",
+            "name alias",
+            "title",
+            "symlink",
+            "path exists",
+            "ELMA365 service process",
+            "listening on 0.0.0.0 (IPv4)",
+            "listening on :: (IPv6) in elma365/pod-a, owner unknown",
+            "listening on 10.0.0.1 (IPv4), owner unknown",
+            "postgresql data directory (cmdline -D)",
+        ];
+        for w in all {
+            let v: Via = w.parse().unwrap_or_else(|e| panic!("{w}: {e}"));
+            assert_eq!(v.to_string(), w);
+            let j = serde_json::to_string(&v).unwrap();
+            assert_eq!(serde_json::from_str::<Via>(&j).unwrap(), v);
+        }
+        assert_eq!(
+            "listening on :: (IPv6) in a container's network namespace".parse::<Via>(),
+            Ok(Via::Listening {
+                address: "::".into(),
+                ip_version: 6,
+                netns: Some("a container's network namespace".into()),
+                owner_unknown: false,
+            })
+        );
+    }
+
+    #[test]
+    fn an_unknown_word_is_an_error_naming_the_value_and_the_choices() {
+        let e = "comm".parse::<Via>().unwrap_err();
+        assert_eq!(e.value, "comm");
+        assert!(e.to_string().contains("path exists"), "{e}");
+        let e = serde_json::from_str::<DriftKind>("\"hash\"").unwrap_err();
+        assert!(e.to_string().contains("unknown variant `hash`"), "{e}");
+        let e = "sideways".parse::<UnlistedKind>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unlisted kind 'sideways' is not one of process, data-path, storage-root, port, suspicious"
+        );
+    }
+
+    #[test]
+    fn closed_sets_serialise_as_their_words() {
+        for k in UnlistedKind::ALL {
+            assert_eq!(
+                serde_json::to_string(k).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+            assert_eq!(k.as_str().parse::<UnlistedKind>(), Ok(*k));
+        }
+        assert_eq!(
+            serde_json::to_string(&Status::Drifted).unwrap(),
+            "\"drifted\""
+        );
+        assert_eq!(
+            serde_json::to_string(&Shape::Version).unwrap(),
+            "\"version\""
+        );
+        assert!(DriftKind::Replaced == "replaced");
+    }
+
+    #[test]
+    fn origin_with_overrides_is_one_string_both_ways() {
+        let s = SourceRef {
+            origin: Origin::Vendor,
+            overridden_by: vec!["a.yaml".into(), "b (1).yaml".into()],
+            document: "d".into(),
+            section: None,
+        };
+        let j = serde_json::to_value(&s).unwrap();
+        assert_eq!(
+            j,
+            serde_json::json!({
+                "origin": "vendor (overridden by a.yaml) (overridden by b (1).yaml)",
+                "document": "d"
+            })
+        );
+        assert_eq!(serde_json::from_value::<SourceRef>(j).unwrap(), s);
+        let bad = serde_json::json!({"origin": "vendr", "document": "d"});
+        let e = serde_json::from_value::<SourceRef>(bad).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("origin 'vendr' is not one of vendor"),
+            "{e}"
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Every malformed catalog overlay is refused with a precise `file:line:column: error[code]`,
 //! exit status 2, and no panic. One file per defect in `tests/bad_catalogs/` (as bottom does).
 
-use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+use crate::support;
 
 /// (file, expected line:column, diagnostic code, a phrase of the message). Positions were read
 /// off each file by hand: they point at the offending value, not merely at the file.
@@ -137,16 +139,14 @@ fn each_bad_catalog_names_file_line_column_and_exits_2() {
             &["catalog", "lint"][..],
             &["catalog", "show", "--format", "json"][..],
         ] {
-            let out = Command::cargo_bin("avexclude")
-                .unwrap()
+            let out = support::avexclude()
                 .args(sub)
                 .args(["--catalog", &path])
-                .output()
-                .unwrap();
-            let err = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(out.status.code(), Some(2), "{file} {sub:?}: {err}");
+                .run();
+            let err = out.stderr_lossy();
+            assert_eq!(out.code(), Some(2), "{file} {sub:?}: {out}");
             assert!(
-                out.stdout.is_empty(),
+                out.stdout_bytes().is_empty(),
                 "{file}: nothing on stdout when the catalog is bad"
             );
             let head = format!("{path}:{pos}: error[{code}]:");
@@ -160,19 +160,89 @@ fn each_bad_catalog_names_file_line_column_and_exits_2() {
     }
 }
 
+fn bad_catalogs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_catalogs")
+}
+
+/// The bad catalogs, by file name, sorted.
+fn bad_catalog_files() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(bad_catalogs())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The whole of `catalog lint`'s stderr for each bad catalog is pinned by a snapshot
+/// (`snapshots/tests__catalog_lint__bad__<file stem>.snap`): code, position, message, the source
+/// line and the caret. The catalog is named by its absolute path, as a user would, and the
+/// directory is written `[bad_catalogs]` so the snapshot does not depend on the checkout. The
+/// line of a builtin entry (`duplicate-builtin-id`) is masked: it moves whenever the shipped
+/// catalog is edited above it, and the position table above already pins the file's own caret.
+#[test]
+fn each_bad_catalog_lint_output_is_pinned_by_a_snapshot() {
+    let dir = bad_catalogs();
+    let builtin = regex::Regex::new(r"builtin:exclusions/([a-z0-9.-]+):\d+:\d+").unwrap();
+    for file in bad_catalog_files() {
+        let out = support::avexclude()
+            .args(["catalog", "lint", "--catalog"])
+            .arg(dir.join(&file))
+            .run();
+        out.assert_exit(2);
+        assert!(out.stdout_bytes().is_empty(), "{file}: {out}");
+        let err = out
+            .stderr_lossy()
+            .replace(&format!("{}/", dir.display()), "[bad_catalogs]/");
+        let err = builtin.replace_all(&err, "builtin:exclusions/$1:[line]:[column]");
+        let stem = file.trim_end_matches(".yaml");
+        insta::assert_snapshot!(format!("bad__{stem}"), err);
+    }
+}
+
+/// Every bad catalog has its snapshot and a row in `CASES` (what the file is meant to test), and
+/// no snapshot outlives its file: the snapshot test alone would silently write a missing one
+/// under `INSTA_UPDATE=always`.
+#[test]
+fn every_bad_catalog_has_a_snapshot_and_a_case() {
+    let files = bad_catalog_files();
+    assert!(files.len() >= CASES.len(), "{files:?}");
+    let snaps = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for file in &files {
+        let stem = file.trim_end_matches(".yaml");
+        let snap = snaps.join(format!("tests__catalog_lint__bad__{stem}.snap"));
+        assert!(snap.is_file(), "{file} has no snapshot {}", snap.display());
+        assert!(
+            CASES.iter().any(|c| c.0 == file),
+            "{file} has no row in CASES (its position, code and phrase)"
+        );
+    }
+    for e in std::fs::read_dir(&snaps).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name
+            .strip_prefix("tests__catalog_lint__bad__")
+            .and_then(|n| n.strip_suffix(".snap"))
+        {
+            assert!(
+                files.contains(&format!("{stem}.yaml")),
+                "snapshot {name} has no bad catalog"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_offending_line_is_shown_with_a_caret() {
-    let out = Command::cargo_bin("avexclude")
-        .unwrap()
+    let err = support::avexclude()
         .args([
             "catalog",
             "lint",
             "--catalog",
             "tests/bad_catalogs/unknown-kind.yaml",
         ])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+        .run()
+        .stderr_lossy();
     assert!(
         err.contains("4 |     kind: folder\n  |           ^"),
         "{err}"
@@ -181,20 +251,19 @@ fn the_offending_line_is_shown_with_a_caret() {
 
 #[test]
 fn a_missing_overlay_file_is_an_input_error() {
-    let out = Command::cargo_bin("avexclude")
-        .unwrap()
+    let out = support::avexclude()
         .args([
             "catalog",
             "lint",
             "--catalog",
             "tests/bad_catalogs/does-not-exist.yaml",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .run();
+    assert_eq!(out.code(), Some(2), "{out}");
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("does-not-exist.yaml:1:1: error[io]: cannot read")
+        out.stderr_lossy()
+            .contains("does-not-exist.yaml:1:1: error[io]: cannot read"),
+        "{out}"
     );
 }
 
@@ -207,18 +276,11 @@ fn a_good_overlay_adds_overrides_and_disables() {
         "schema: 1\ndocument: site\nentries:\n  - id: site-backup\n    kind: process-path\n    canonical: /opt/backup/bin/agent\n    match: /opt/backup/bin/agent\n    component: backup\n    section: site\n    reason: {ru: Агент, en: Agent}\n    risk: low\n    risk_why: {ru: Один файл, en: One file}\noverride:\n  - id: proc-gpg-agent\n    risk: medium\ndisable:\n  - id: proc-sh\n    reason: no name-only shell exclusions\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("avexclude")
-        .unwrap()
+    let v = support::avexclude()
         .args(["catalog", "show", "--format", "json", "--catalog"])
         .arg(&f)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .assert_exit(0)
+        .stdout_json();
     let by = |id: &str| {
         v["entries"]
             .as_array()

@@ -1,7 +1,7 @@
 //! The built-in catalog holds every item of the vendor's antivirus list, verbatim, and the seed's
 //! port tables; `catalog show --format json` is the contract reviewers and scripts read.
 
-use assert_cmd::Command;
+use crate::support;
 use serde_json::Value;
 
 /// The vendor's antivirus list, copied by hand from the seed document (not from the catalog).
@@ -70,17 +70,11 @@ const SEED_ITEMS: &[(&str, &str)] = &[
 ];
 
 fn show_json() -> Value {
-    let out = Command::cargo_bin("avexclude")
-        .unwrap()
+    support::avexclude()
         .args(["catalog", "show", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+        .run()
+        .assert_exit(0)
+        .stdout_json()
 }
 
 #[test]
@@ -190,11 +184,7 @@ fn firewall_tables_are_audit_only_data() {
 
 #[test]
 fn lint_accepts_the_builtin_catalog() {
-    let out = Command::cargo_bin("avexclude")
-        .unwrap()
-        .args(["catalog", "lint"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("catalog ok:"));
+    let out = support::avexclude().args(["catalog", "lint"]).run();
+    out.assert_exit(0);
+    assert!(out.stdout_lossy().starts_with("catalog ok:"), "{out}");
 }

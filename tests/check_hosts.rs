@@ -4,25 +4,18 @@
 use crate::support;
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 use support::hosts;
 
 fn check(root: &Path, extra: &[&str]) -> (i32, Value) {
-    let out = Command::new(support::bin())
+    let out = support::avexclude()
         .args(["check", "--format", "json", "--root"])
         .arg(root)
         .args(extra)
-        .output()
-        .unwrap();
-    let code = out.status.code().unwrap();
-    assert!(
-        code == 0 || code == 1,
-        "exit {code}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (code, serde_json::from_slice(&out.stdout).unwrap())
+        .run();
+    out.assert_exit_in(&[0, 1]);
+    (out.code().unwrap(), out.stdout_json())
 }
 
 fn entry<'a>(r: &'a Value, id: &str) -> &'a Value {
@@ -370,17 +363,12 @@ fn debian_db_host_drifts_to_package_locations() {
 fn hostile_host_checks_without_harm() {
     let d = tempfile::tempdir().unwrap();
     hosts::hostile(d.path());
-    let out = Command::new(support::bin())
+    let out = support::avexclude()
         .args(["check", "--root"])
         .arg(d.path())
-        .output()
-        .unwrap();
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let table = String::from_utf8(out.stdout).unwrap();
+        .run();
+    out.assert_exit_in(&[0, 1]);
+    let table = out.stdout();
     assert!(
         !table.chars().any(|c| c.is_control() && c != '\n'),
         "no raw control characters reach the terminal"
@@ -394,14 +382,19 @@ fn a_root_with_an_empty_proc_is_not_clean() {
     // Fail closed (PRODUCT.md): no process visible is a scan that could not see the host.
     let d = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(d.path().join("proc")).unwrap();
-    let out = Command::new(support::bin())
+    let out = support::avexclude()
         .args(["check", "--format", "json", "--root"])
         .arg(d.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "no report that could look clean");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no process is visible"));
+        .run();
+    assert_eq!(out.code(), Some(2), "{out}");
+    assert!(
+        out.stdout_bytes().is_empty(),
+        "no report that could look clean"
+    );
+    assert!(
+        out.stderr_lossy().contains("no process is visible"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -481,15 +474,14 @@ fn corrupt_state_file_is_an_error_naming_it() {
     hosts::db_host(&d.path().join("host"));
     let state = d.path().join("state.json");
     std::fs::write(&state, b"{\"schema\": 1, \"entries\": [").unwrap();
-    let out = Command::new(support::bin())
+    let out = support::avexclude()
         .args(["check", "--format", "json", "--root"])
         .arg(d.path().join("host"))
         .arg("--state")
         .arg(&state)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+        .run();
+    assert_eq!(out.code(), Some(2), "{out}");
+    let err = out.stderr_lossy();
     assert!(
         err.contains(state.to_str().unwrap()) && err.contains("corrupt"),
         "{err}"
@@ -508,21 +500,19 @@ fn inventory_round_trip_gives_the_same_report() {
     hosts::microk8s_upgraded(&root);
     for fmt in ["yaml", "json"] {
         let inv = d.path().join(format!("inv.{fmt}"));
-        let st = Command::new(support::bin())
+        let st = support::avexclude()
             .args(["discover", "--format", fmt, "-o"])
             .arg(&inv)
             .arg("--root")
             .arg(&root)
-            .status()
-            .unwrap();
-        assert!(st.success());
+            .run();
+        assert!(st.success(), "{st}");
         let (_, live) = check(&root, &[]);
-        let out = Command::new(support::bin())
+        let offline = support::avexclude()
             .args(["check", "--format", "json", "--inventory"])
             .arg(&inv)
-            .output()
-            .unwrap();
-        let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
+            .run()
+            .stdout_json();
         for key in ["entries", "unlisted", "summary", "host"] {
             assert_eq!(live[key], offline[key], "{fmt}: {key} differs");
         }
@@ -535,15 +525,14 @@ fn prometheus_metrics_are_written_atomically_for_the_textfile_collector() {
     let root = d.path().join("host");
     hosts::microk8s_upgraded(&root);
     let prom = d.path().join("avexclude.prom");
-    let out = Command::new(support::bin())
+    let out = support::avexclude()
         .args(["check", "--format", "prometheus", "--root"])
         .arg(&root)
         .arg("-o")
         .arg(&prom)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
+        .run();
+    assert_eq!(out.code(), Some(1), "{out}");
+    assert!(out.stdout_bytes().is_empty(), "{out}");
     let text = std::fs::read_to_string(&prom).unwrap();
     assert!(text.contains("avexclude_entry_status{id=\"proc-microk8s-kubelite\",component=\"microk8s\",risk=\"medium\",status=\"drifted\"} 1"), "{text}");
     assert!(text.contains("avexclude_entry_status{id=\"proc-microk8s-kubelite\",component=\"microk8s\",risk=\"medium\",status=\"present\"} 0"));
@@ -569,12 +558,11 @@ fn prometheus_metrics_are_written_atomically_for_the_textfile_collector() {
 fn table_shows_drift_for_people() {
     let d = tempfile::tempdir().unwrap();
     hosts::microk8s_upgraded(d.path());
-    let out = Command::new(support::bin())
+    let t = support::avexclude()
         .args(["check", "--root"])
         .arg(d.path())
-        .output()
-        .unwrap();
-    let t = String::from_utf8(out.stdout).unwrap();
+        .run()
+        .stdout();
     assert!(t.starts_with("elma365-node-1: "), "summary first: {t}");
     assert!(t.contains("erts 12.3.1 -> 14.2.5"));
     assert!(t.contains("snap revision 3410 -> 7394"));
@@ -645,20 +633,18 @@ fn deckhouse_worker_gets_the_deckhouse_security_software_list() {
 
     // the answer comes from the inventory's facts: the same offline
     let inv = d.path().join("inv.json");
-    let st = Command::new(support::bin())
+    let st = support::avexclude()
         .args(["discover", "--format", "json", "-o"])
         .arg(&inv)
         .arg("--root")
         .arg(&root)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let out = Command::new(support::bin())
+        .run();
+    assert!(st.success(), "{st}");
+    let offline = support::avexclude()
         .args(["check", "--format", "json", "--inventory"])
         .arg(&inv)
-        .output()
-        .unwrap();
-    let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run()
+        .stdout_json();
     assert_eq!(r["entries"], offline["entries"]);
 }
 

@@ -3,7 +3,6 @@
 //! example host (`examples/hosts/microk8s-upgraded`) in both languages, at a fixed width.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use crate::support;
 
@@ -14,7 +13,7 @@ fn example() -> PathBuf {
 /// Run `check` on the example host from the repository root (so `--root` prints relative), with
 /// a fixed width and no locale from the environment.
 fn check(extra: &[&str], columns: &str) -> (i32, String, String) {
-    let out = Command::new(support::bin())
+    let out = support::avexclude()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
@@ -23,13 +22,8 @@ fn check(extra: &[&str], columns: &str) -> (i32, String, String) {
         .env_remove("NO_COLOR")
         .args(["check", "--root", "examples/hosts/microk8s-upgraded"])
         .args(extra)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+        .run();
+    (out.code().unwrap_or(-1), out.stdout(), out.stderr())
 }
 
 #[test]
@@ -128,21 +122,19 @@ fn warnings_are_printed_once_and_summarised_by_code() {
     // warning will do, so take the hostile host, which warns about its bad entries.
     let d = tempfile::tempdir().unwrap();
     support::hosts::hostile(d.path());
-    let out = Command::new(support::bin())
+    let out = support::avexclude()
         .env("COLUMNS", "100")
         .args(["--lang", "en", "check", "--root"])
         .arg(d.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+        .run();
+    let stdout = out.stdout();
+    let stderr = out.stderr();
     assert!(!stderr.contains("warning["), "not on stderr too: {stderr}");
-    let json = Command::new(support::bin())
+    let r = support::avexclude()
         .args(["check", "--format", "json", "--root"])
         .arg(d.path())
-        .output()
-        .unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        .run()
+        .stdout_json();
     let n = r["warnings"].as_array().map_or(0, |w| w.len());
     if n == 0 {
         assert!(!stdout.contains("warnings ("), "{stdout}");
@@ -156,20 +148,19 @@ fn warnings_are_printed_once_and_summarised_by_code() {
     assert!(summary[0].starts_with(&format!("warnings ({n}): ")));
     assert!(summary[0].ends_with("; details with -v"));
     assert!(!stdout.contains("warning["), "details only with -v");
-    let v = Command::new(support::bin())
+    let vs = support::avexclude()
         .env("COLUMNS", "100")
         .args(["--lang", "en", "check", "-v", "--root"])
         .arg(d.path())
-        .output()
-        .unwrap();
-    let vs = String::from_utf8(v.stdout).unwrap();
+        .run()
+        .stdout();
     assert_eq!(vs.matches("  warning[").count(), n, "{vs}");
 }
 
 #[test]
 fn lang_defaults_from_the_locale() {
     let run = |vars: &[(&str, &str)]| {
-        let mut c = Command::new(support::bin());
+        let mut c = support::avexclude();
         c.current_dir(env!("CARGO_MANIFEST_DIR"))
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
@@ -177,11 +168,9 @@ fn lang_defaults_from_the_locale() {
         for (k, v) in vars {
             c.env(k, v);
         }
-        let out = c
-            .args(["check", "--root", "examples/hosts/microk8s-upgraded"])
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
+        c.args(["check", "--root", "examples/hosts/microk8s-upgraded"])
+            .run()
+            .stdout()
     };
     assert!(run(&[("LANG", "ru_RU.UTF-8")]).contains("требуют действий"));
     assert!(run(&[("LANG", "en_US.UTF-8")]).contains("need action"));

@@ -54,7 +54,7 @@ fn color_flag_decides_the_check_table_colors() {
     let root =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hosts/microk8s-upgraded");
     let run = |extra: &[&str], no_color: Option<&str>| -> String {
-        let mut c = std::process::Command::new(crate::support::bin());
+        let mut c = crate::support::avexclude();
         c.args(["check", "--lang", "en", "--root"])
             .arg(&root)
             .args(extra);
@@ -62,13 +62,7 @@ fn color_flag_decides_the_check_table_colors() {
             Some(v) => c.env("NO_COLOR", v),
             None => c.env_remove("NO_COLOR"),
         };
-        let out = c.output().expect("run avexclude");
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "check failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        c.run().assert_exit_in(&[0, 1]).stdout_lossy()
     };
     assert!(run(&["--color", "always"], None).contains("\x1b["));
     assert!(run(&["--color", "always"], Some("1")).contains("\x1b["));
@@ -81,12 +75,11 @@ fn color_flag_decides_the_check_table_colors() {
 /// by `catalog lint --codes`, none twice, and the list is pinned by a snapshot.
 #[test]
 fn diagnostic_codes_are_one_registry_listed_by_lint_codes() {
-    let out = std::process::Command::new(crate::support::bin())
+    let text = crate::support::avexclude()
         .args(["catalog", "lint", "--codes"])
-        .output()
-        .expect("run avexclude");
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+        .run()
+        .assert_exit(0)
+        .stdout();
     let listed: Vec<&str> = text
         .lines()
         .filter_map(|l| l.split_whitespace().nth(1))
@@ -95,6 +88,18 @@ fn diagnostic_codes_are_one_registry_listed_by_lint_codes() {
     uniq.sort();
     uniq.dedup();
     assert_eq!(uniq.len(), listed.len(), "a code listed twice: {text}");
+    // the warnings of a run are in the same registry
+    for w in [
+        "process-vanished",
+        "malformed-proc-file",
+        "held-back",
+        "stale-inventory",
+    ] {
+        assert!(
+            listed.contains(&w),
+            "warning code {w} is not listed: {text}"
+        );
+    }
     // every code written at a call site is registered
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let vendor = std::fs::read_to_string(root.join("src/render/vendor.rs")).unwrap();

@@ -199,12 +199,7 @@ fn alert_rules_use_metrics_that_check_writes_and_fire_on_the_upgraded_host() {
     let host = d.path().join("host");
     let state = d.path().join("state.json");
     support::hosts::microk8s_seed(&host);
-    let run = |args: &[&str]| {
-        std::process::Command::new(support::bin())
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| support::avexclude().args(args).run();
     let h = host.to_str().unwrap();
     let st = state.to_str().unwrap();
     let out = d.path().join("av");
@@ -219,19 +214,16 @@ fn alert_rules_use_metrics_that_check_writes_and_fire_on_the_upgraded_host() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    r.assert_exit(0);
     let r = run(&[
         "accept", "--all", "--reason", "reviewed", "--root", h, "--state", st,
     ]);
-    assert!(r.status.success());
+    r.assert_exit(0);
     let prom = |args: &[&str]| -> (i32, String) {
         let mut a = vec!["check", "--format", "prometheus", "--state", st];
         a.extend_from_slice(args);
         let o = run(&a);
-        (
-            o.status.code().unwrap(),
-            String::from_utf8(o.stdout).unwrap(),
-        )
+        (o.code().unwrap(), o.stdout())
     };
     let (code, green) = prom(&["--root", h]);
     assert_eq!(code, 0);
@@ -248,8 +240,8 @@ fn alert_rules_use_metrics_that_check_writes_and_fire_on_the_upgraded_host() {
         "--root",
         empty.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    let blind = String::from_utf8(o.stdout).unwrap();
+    o.assert_exit(2);
+    let blind = o.stdout();
     let value = |metrics: &str, name: &str| -> Option<f64> {
         let vals: Vec<f64> = metrics
             .lines()

@@ -10,19 +10,14 @@ use sha2::{Digest, Sha256};
 use support::hosts;
 
 fn run(root: &std::path::Path, cache: &std::path::Path) -> Inventory {
-    let out = std::process::Command::new(support::bin())
+    support::avexclude()
         .args(["discover", "--format", "json", "--hash", "--hash-cache"])
         .arg(cache)
         .arg("--root")
         .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+        .run()
+        .assert_exit(0)
+        .stdout_as()
 }
 
 fn sha(b: &[u8]) -> String {

@@ -5,7 +5,6 @@
 use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
 
 use avexclude::discovery::{self, DiscoverOptions};
 use avexclude::model::Inventory;
@@ -113,18 +112,12 @@ fn missing_files_of_a_live_pid_dir() {
     std::fs::remove_dir_all(fx.root.join(format!("proc/{pid}/fd"))).unwrap();
     // an empty pid directory: vanished between readdir and read
     std::fs::create_dir_all(fx.root.join("proc/99999")).unwrap();
-    let out = std::process::Command::new(support::bin())
+    let out = support::avexclude()
         .args(["discover", "--format", "json", "--root"])
         .arg(&fx.root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let inv: Inventory = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    out.assert_exit(0);
+    let inv: Inventory = out.stdout_as();
     let p = inv
         .processes
         .iter()
@@ -138,7 +131,10 @@ fn missing_files_of_a_live_pid_dir() {
             .any(|w| w.code == "process-vanished" && w.subject.as_deref() == Some("pid 99999"))
     );
     // warnings also go to stderr, one line each
-    assert!(String::from_utf8_lossy(&out.stderr).contains("warning[process-vanished] [pid 99999]"));
+    assert!(
+        out.stderr_lossy()
+            .contains("warning[process-vanished] [pid 99999]")
+    );
 }
 
 fn am_root() -> bool {
@@ -165,20 +161,14 @@ fn unreadable_entries_as_another_user() {
         std::fs::Permissions::from_mode(0o700),
     )
     .unwrap();
-    let out = std::process::Command::new(support::bin())
+    let out = support::avexclude()
         .args(["discover", "--format", "json", "--root"])
         .arg(&fx.root)
         .uid(65534)
         .gid(65534)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let inv: Inventory = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    out.assert_exit(0);
+    let inv: Inventory = out.stdout_as();
     let w: Vec<_> = inv
         .warnings
         .iter()
@@ -211,20 +201,14 @@ fn live_non_root_run_warns_and_succeeds() {
         assert!(codes(&inv).contains(&"not-root".to_string()));
         return;
     }
-    let out = std::process::Command::new(support::bin())
+    let out = support::avexclude()
         .args(["discover", "--format", "json"])
         .current_dir("/")
         .uid(65534)
         .gid(65534)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let inv: Inventory = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    out.assert_exit(0);
+    let inv: Inventory = out.stdout_as();
     let c = codes(&inv);
     assert!(c.contains(&"not-root".to_string()), "{c:?}");
     assert!(
@@ -277,12 +261,12 @@ proptest! {
 
     #[test]
     fn proc_parsers_never_panic(b in proptest::collection::vec(any::<u8>(), 0..600)) {
-        use avexclude::discovery::{container, datapaths, procfs, sockets};
-        let _ = procfs::parse_stat(&b);
-        let _ = procfs::parse_status_uid(&b);
-        let _ = procfs::split_cmdline(&b);
-        let _ = procfs::environ_get(&b, "PGDATA");
-        let _ = procfs::parse_socket_link(&b);
+        use avexclude::discovery::{container, datapaths, proc, sockets};
+        let _ = proc::parse_stat(&b);
+        let _ = proc::parse_status_uid(&b);
+        let _ = proc::split_cmdline(&b);
+        let _ = proc::environ_get(&b, "PGDATA");
+        let _ = proc::parse_socket_link(&b);
         let _ = container::parse_mountinfo(&b);
         let _ = container::overlay_from_opts(&b);
         let _ = container::unescape(&b);
@@ -299,8 +283,8 @@ proptest! {
         cg in "([0-9]{1,2}:[a-z=,]{0,10}:[/a-z0-9._-]{0,80}\n){0,4}",
         net in "( *[0-9]+: [0-9A-F]{0,32}:[0-9A-F]{0,4} [0-9A-F]{0,32}:[0-9A-F]{0,4} [0-9A-F]{0,2}( [0-9A-F:]{0,17}){0,9}\n){0,4}",
     ) {
-        use avexclude::discovery::{container, procfs, sockets};
-        let _ = procfs::parse_stat(format!("{pid} ({comm}) {rest}").as_bytes());
+        use avexclude::discovery::{container, proc, sockets};
+        let _ = proc::parse_stat(format!("{pid} ({comm}) {rest}").as_bytes());
         let _ = container::parse_mountinfo(mi.as_bytes());
         let _ = container::parse_cgroup(&container::cgroup_lines(cg.as_bytes()));
         let _ = sockets::parse_table(format!("hdr\n{net}").as_bytes(), "tcp", 6);

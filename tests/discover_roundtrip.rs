@@ -11,17 +11,8 @@ use avexclude::cli::common::load_inventory;
 use avexclude::model::Inventory;
 use support::hosts;
 
-fn run(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    let out = std::process::Command::new(support::bin())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+fn run(args: &[&std::ffi::OsStr]) {
+    support::avexclude().args(args).run().assert_exit(0);
 }
 
 fn same_scan(mut a: Inventory, mut b: Inventory) -> (Inventory, Inventory) {

@@ -2,12 +2,9 @@
 
 use crate::support::export_fleet as fleet;
 
-use assert_cmd::Command;
 use clap::CommandFactory;
 
-fn bin() -> Command {
-    Command::cargo_bin("avexclude").unwrap()
-}
+use crate::support::{TestCommand, avexclude as bin};
 
 fn subcommands() -> Vec<String> {
     avexclude::cli::Cli::command()
@@ -18,9 +15,11 @@ fn subcommands() -> Vec<String> {
 
 #[test]
 fn bash_completion_names_every_subcommand_and_is_valid_bash() {
-    let out = bin().args(["completions", "bash"]).output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = bin()
+        .args(["completions", "bash"])
+        .run()
+        .assert_exit(0)
+        .stdout();
     let subs = subcommands();
     assert!(subs.len() >= 8, "{subs:?}");
     for s in &subs {
@@ -32,24 +31,18 @@ fn bash_completion_names_every_subcommand_and_is_valid_bash() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("avexclude.bash");
     std::fs::write(&f, &text).unwrap();
-    let st = std::process::Command::new("bash")
-        .arg("-n")
-        .arg(&f)
-        .status()
-        .unwrap();
-    assert!(st.success(), "bash -n rejects the completion script");
+    let st = TestCommand::new("bash").arg("-n").arg(&f).run();
+    assert!(st.success(), "bash -n rejects the completion script: {st}");
     for sh in ["zsh", "fish"] {
-        let out = bin().args(["completions", sh]).output().unwrap();
-        assert!(out.status.success());
-        assert!(String::from_utf8_lossy(&out.stdout).contains("export"));
+        let out = bin().args(["completions", sh]).run();
+        out.assert_exit(0);
+        assert!(out.stdout_lossy().contains("export"), "{out}");
     }
 }
 
 #[test]
 fn man_page_is_roff_and_renders() {
-    let out = bin().arg("man").output().unwrap();
-    assert!(out.status.success());
-    let page = String::from_utf8(out.stdout).unwrap();
+    let page = bin().arg("man").run().assert_exit(0).stdout();
     let th = page
         .lines()
         .find(|l| l.starts_with(".TH"))
@@ -73,10 +66,10 @@ fn man_page_is_roff_and_renders() {
             "{s}"
         );
     }
-    let sub = String::from_utf8(bin().args(["man", "export"]).output().unwrap().stdout).unwrap();
+    let sub = bin().args(["man", "export"]).run().stdout();
     assert!(sub.contains(".TH avexclude-export 1"));
     assert!(sub.contains("\\-\\-inventory") && sub.contains("\\-\\-state"));
-    bin().args(["man", "nope"]).assert().code(2);
+    bin().args(["man", "nope"]).run().assert_exit(2);
     // groff renders it without warnings.
     if let Ok(mut child) = std::process::Command::new("groff")
         .args(["-man", "-Tutf8", "-ww", "-z"])
@@ -130,14 +123,15 @@ fn export_of_fleet_report_files_writes_the_document_and_the_state() {
     for f in &files {
         cmd.arg("--inventory").arg(f);
     }
-    cmd.args(["--format", "csv", "--lang", "ru"])
+    let written = cmd
+        .args(["--format", "csv", "--lang", "ru"])
         .arg("-o")
         .arg(&out)
         .arg("--state")
         .arg(&state)
-        .assert()
-        .success()
-        .stdout("");
+        .run();
+    written.assert_exit(0);
+    assert_eq!(written.stdout(), "", "{written}");
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.starts_with("\u{feff}\"Хост\",\"Раздел\",\"Запись\""));
     assert!(csv.contains("\"elma-mk8s-02\",\"exclusion\",\"db-beam-smp-bitnami\""));
@@ -154,10 +148,9 @@ fn export_of_fleet_report_files_writes_the_document_and_the_state() {
         .args(["--format", "markdown"])
         .arg("--state")
         .arg(&state)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let md = String::from_utf8(out.stdout).unwrap();
+        .run();
+    out.assert_exit(0);
+    let md = out.stdout();
     assert!(
         md.contains("No change since the previous export."),
         "{}",
@@ -171,7 +164,10 @@ fn export_of_fleet_report_files_writes_the_document_and_the_state() {
 fn export_input_errors_exit_2_and_name_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let files = write_reports(dir.path());
-    bin().args(["export", "--format", "json"]).assert().code(2);
+    bin()
+        .args(["export", "--format", "json"])
+        .run()
+        .assert_exit(2);
     let bad = dir.path().join("broken.json");
     std::fs::write(&bad, "{\"entries\": [").unwrap();
     let out = bin()
@@ -179,10 +175,9 @@ fn export_input_errors_exit_2_and_name_the_file() {
         .arg("--inventory")
         .arg(&bad)
         .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.json"));
+        .run();
+    assert_eq!(out.code(), Some(2), "{out}");
+    assert!(out.stderr_lossy().contains("broken.json"), "{out}");
     let state = dir.path().join("state.json");
     std::fs::write(&state, "not json").unwrap();
     let html = dir.path().join("out.html");
@@ -194,10 +189,9 @@ fn export_input_errors_exit_2_and_name_the_file() {
         .arg(&html)
         .arg("--state")
         .arg(&state)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("state.json"));
+        .run();
+    assert_eq!(out.code(), Some(2), "{out}");
+    assert!(out.stderr_lossy().contains("state.json"), "{out}");
     assert!(!html.exists(), "nothing written on error");
     assert_eq!(
         std::fs::read_to_string(&state).unwrap(),

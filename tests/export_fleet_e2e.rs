@@ -7,7 +7,6 @@ use csv::parse_csv;
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use support::hosts;
 
@@ -18,18 +17,13 @@ struct Fleet {
 }
 
 fn discover(root: &Path, out: &Path, hostname: Option<&str>) {
-    let o = Command::new(support::bin())
+    let o = support::avexclude()
         .args(["discover", "--hash", "--format", "json", "--root"])
         .arg(root)
         .arg("-o")
         .arg(out)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "discover: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+        .run();
+    assert!(o.success(), "discover: {}", o.stderr_lossy());
     if let Some(h) = hostname {
         // Two nodes of one cluster: one still as installed, one upgraded.
         let mut v: serde_json::Value =
@@ -71,7 +65,7 @@ fn fleet() -> Fleet {
 
 fn export(f: &Fleet, format: &str, extra: &[&str]) -> Vec<u8> {
     let file = f.out.join(format!("fleet.{format}"));
-    let mut c = Command::new(support::bin());
+    let mut c = support::avexclude();
     c.arg("export");
     for i in &f.inventories {
         c.arg("--inventory").arg(i);
@@ -81,13 +75,8 @@ fn export(f: &Fleet, format: &str, extra: &[&str]) -> Vec<u8> {
         .args(extra)
         .arg("-o")
         .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "export {format}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+        .run();
+    assert!(o.success(), "export {format}: {}", o.stderr_lossy());
     std::fs::read(&file).unwrap()
 }
 
@@ -262,16 +251,15 @@ fn export_state_across_an_upgrade_of_one_node_marks_what_moved() {
     discover(&b, &ib, None);
     let state = dir.path().join("state.json");
     let run = |inv: &Path, out: &Path| {
-        let o = Command::new(support::bin())
+        let o = support::avexclude()
             .args(["export", "--format", "json", "--inventory"])
             .arg(inv)
             .arg("--state")
             .arg(&state)
             .arg("-o")
             .arg(out)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            .run();
+        o.assert_exit(0);
         json(&std::fs::read(out).unwrap())
     };
     let first = run(&ia, &dir.path().join("1.json"));

@@ -546,7 +546,7 @@ fn state_marks_added_removed_and_changed_rows_after_an_upgrade() {
     e.matches.push(avexclude::model::Match {
         value: "/snap/microk8s/3410/bin/containerd-shim-runc-v1".into(),
         pid: Some(2001),
-        via: "exe".into(),
+        via: "exe".parse().unwrap(),
         ..Default::default()
     });
     let mut later = after.clone();
@@ -566,11 +566,11 @@ fn state_marks_added_removed_and_changed_rows_after_an_upgrade() {
     e.status = Status::Present;
     e.matches.push(avexclude::model::Match {
         value: "/opt/elma365/".into(),
-        via: "path exists".into(),
+        via: "path exists".parse().unwrap(),
         ..Default::default()
     });
     later[0].unlisted.push(avexclude::model::Unlisted {
-        kind: "process".into(),
+        kind: "process".parse().unwrap(),
         value: "/opt/elma365/bin/new-worker".into(),
         component: "elma365".into(),
         why: "ELMA365 process no entry covers".into(),

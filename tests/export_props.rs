@@ -25,7 +25,7 @@ fn report_with(values: &[Vec<u8>]) -> avexclude::model::Report {
             value: HostStr::new(v.clone()),
             cmdline: Some(HostStr::new(v.clone())),
             container: Some(String::from_utf8_lossy(v).into_owned()),
-            via: "exe".into(),
+            via: "exe".parse().unwrap(),
             ..Default::default()
         })
         .collect();

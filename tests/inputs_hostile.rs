@@ -179,7 +179,7 @@ fn bidi_zero_width_and_controls_are_escaped_in_html_markdown_and_table() {
             None,
             &[fleet::M {
                 value: value.as_bytes(),
-                via: "path",
+                via: "path exists",
                 ..fleet::M::default()
             }],
         )

@@ -8,21 +8,12 @@
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 use support::hosts;
 
-pub fn run(args: &[&str]) -> Output {
-    Command::new(support::bin()).args(args).output().unwrap()
-}
-
-pub fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+pub fn run(args: &[&str]) -> support::Ran {
+    support::avexclude().args(args).run()
 }
 
 /// `check --state --format json`: exit status and the document.
@@ -36,13 +27,8 @@ pub fn check_state(source: &[&str], state: &Path) -> (i32, Value) {
     ];
     a.extend_from_slice(source);
     let o = run(&a);
-    assert!(
-        code(&o) == 0 || code(&o) == 1,
-        "exit {}: {}",
-        code(&o),
-        err(&o)
-    );
-    (code(&o), serde_json::from_slice(&o.stdout).unwrap())
+    o.assert_exit_in(&[0, 1]);
+    (o.code().unwrap_or(-1), o.stdout_json())
 }
 
 pub fn render_state(source: &[&str], out: &Path, state: &Path, vendors: &[&str]) {
@@ -58,7 +44,7 @@ pub fn render_state(source: &[&str], out: &Path, state: &Path, vendors: &[&str])
     }
     a.extend_from_slice(source);
     let o = run(&a);
-    assert_eq!(code(&o), 0, "render: {}", err(&o));
+    assert_eq!(o.code(), Some(0), "render: {o}");
 }
 
 pub fn accept_all(source: &[&str], state: &Path, reason: &str) {
@@ -72,7 +58,7 @@ pub fn accept_all(source: &[&str], state: &Path, reason: &str) {
     ];
     a.extend_from_slice(source);
     let o = run(&a);
-    assert_eq!(code(&o), 0, "accept: {}", err(&o));
+    assert_eq!(o.code(), Some(0), "accept: {o}");
 }
 
 pub fn items(sync: &Value, list: &str) -> Vec<(String, String, String)> {
@@ -120,12 +106,11 @@ pub fn apply(script: &Path, stub_bin: &Path, log: &Path) -> Vec<Vec<String>> {
         stub_bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let o = Command::new("sh")
+    let o = support::TestCommand::new("sh")
         .arg(script)
         .env("PATH", path)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}: {}", script.display(), err(&o));
+        .run();
+    assert!(o.success(), "{}: {o}", script.display());
     let text = std::fs::read_to_string(log).unwrap_or_default();
     text.split("\n\n")
         .filter(|c| !c.trim().is_empty())
@@ -359,8 +344,8 @@ fn without_state_check_keeps_its_one_off_meaning() {
         "--root",
         root.to_str().unwrap(),
     ]);
-    assert_eq!(code(&o), 1, "drift against the vendor's list");
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.code(), Some(1), "drift against the vendor's list\n{o}");
+    let v: Value = o.stdout_json();
     assert!(v.get("sync").is_none());
 }
 
@@ -402,8 +387,8 @@ fn a_state_of_another_host_is_refused_naming_both() {
         let mut args = cmd.clone();
         args.extend(["--root", b.to_str().unwrap()]);
         let o = run(&args);
-        assert_eq!(code(&o), 2, "{:?}: {}", cmd[0], err(&o));
-        let e = err(&o);
+        assert_eq!(o.code(), Some(2), "{:?}: {}", cmd[0], o);
+        let e = o.stderr_lossy();
         assert!(
             e.contains("elma365-node-1") && e.contains("elma365-db-1") && e.contains("machine id"),
             "{e}"
@@ -433,7 +418,7 @@ fn a_finding_that_changes_owner_asks_again() {
         "4369/tcp",
         "port:25672/tcp",
     ]);
-    assert_eq!(code(&o), 0, "{}", err(&o));
+    o.assert_exit(0);
     let (_, v) = check_state(&src, &state);
     let ids: Vec<&str> = v["sync"]["accepted"]
         .as_array()
@@ -461,14 +446,14 @@ fn a_finding_that_changes_owner_asks_again() {
         "x",
         "1/tcp",
     ]);
-    assert_eq!(code(&o), 2);
-    assert!(err(&o).contains("port:4369/tcp"), "{}", err(&o));
+    o.assert_exit(2);
+    assert!(o.stderr_lossy().contains("port:4369/tcp"), "{o}");
 }
 
 fn fail_closed(args: &[&str], want: &str) {
     let o = run(args);
-    assert_eq!(code(&o), 2, "{args:?}: {}", err(&o));
-    assert!(err(&o).contains(want), "{args:?}: {}", err(&o));
+    assert_eq!(o.code(), Some(2), "{args:?}: {o}");
+    assert!(o.stderr_lossy().contains(want), "{args:?}: {o}");
 }
 
 #[test]
@@ -510,7 +495,7 @@ fn every_blind_scan_exits_2_and_says_what_to_do() {
         "-o",
         prom.to_str().unwrap(),
     ]);
-    assert_eq!(code(&o), 2);
+    o.assert_exit(2);
     let text = std::fs::read_to_string(&prom).unwrap();
     assert!(text.contains("\navexclude_scan_success 0\n"), "{text}");
     assert!(!text.contains("avexclude_entries"), "{text}");
@@ -531,15 +516,15 @@ fn a_host_without_elma365_says_so_unless_allowed() {
     h.write(&root);
     let r = root.to_str().unwrap();
     let o = run(&["check", "--root", r]);
-    assert_eq!(code(&o), 2, "{}", err(&o));
-    let e = err(&o);
+    o.assert_exit(2);
+    let e = o.stderr_lossy();
     assert_eq!(e.lines().count(), 1, "one line: {e}");
     assert!(
         e.contains("no ELMA365 component found on plain-vm") && e.contains("--allow-empty"),
         "{e}"
     );
     let o = run(&["check", "--root", r, "--allow-empty"]);
-    assert_eq!(code(&o), 0, "{}", err(&o));
+    o.assert_exit(0);
 }
 
 #[test]
@@ -579,11 +564,11 @@ fn an_allow_risk_naming_no_entry_is_an_error() {
         "--root",
         root.to_str().unwrap(),
     ]);
-    assert_eq!(code(&o), 2);
+    o.assert_exit(2);
     assert!(
-        err(&o).contains("proc-nod") && err(&o).contains("did you mean proc-node?"),
-        "{}",
-        err(&o)
+        o.stderr_lossy().contains("proc-nod")
+            && o.stderr_lossy().contains("did you mean proc-node?"),
+        "{o}"
     );
     assert!(!d.path().join("o").exists());
 }
@@ -609,7 +594,7 @@ fn check_state_is_saved_only_after_the_report_was_written() {
         "-o",
         d.path().join("no/such/dir/r.txt").to_str().unwrap(),
     ]);
-    assert_eq!(code(&o), 2);
+    o.assert_exit(2);
     assert_eq!(std::fs::read(&state).unwrap(), before);
     let (_, v) = check_state(&src, &state);
     assert!(
@@ -640,8 +625,8 @@ fn metrics_follow_the_conventions_with_state() {
         "--format",
         "prometheus",
     ]);
-    assert_eq!(code(&o), 1);
-    let text = String::from_utf8(o.stdout).unwrap();
+    o.assert_exit(1);
+    let text = o.stdout();
     let mut families = Vec::new();
     for l in text.lines() {
         if let Some(rest) = l.strip_prefix("# TYPE ") {
@@ -697,15 +682,15 @@ fn export_csv(
     a.extend(extra.iter().map(|s| s.to_string()));
     let args: Vec<&str> = a.iter().map(String::as_str).collect();
     let o = run(&args);
-    assert_eq!(code(&o), 0, "{}", err(&o));
-    let text = String::from_utf8(o.stdout.clone()).unwrap();
+    o.assert_exit(0);
+    let text = o.stdout();
     let table = support::csv::parse_csv(text.trim_start_matches('\u{feff}'));
     let head = table[0].clone();
     let rows = table[1..]
         .iter()
         .map(|r| head.iter().cloned().zip(r.iter().cloned()).collect())
         .collect();
-    (rows, err(&o))
+    (rows, o.stderr_lossy())
 }
 
 #[test]
@@ -729,7 +714,7 @@ fn export_shows_what_the_antivirus_receives_and_accepted_findings() {
         "--out",
         d.path().join("av").to_str().unwrap(),
     ]);
-    assert_eq!(code(&o), 0, "{}", err(&o));
+    o.assert_exit(0);
     let o = run(&[
         "accept",
         "--root",
@@ -740,7 +725,7 @@ fn export_shows_what_the_antivirus_receives_and_accepted_findings() {
         "epmd, RabbitMQ's own name service",
         "4369/tcp",
     ]);
-    assert_eq!(code(&o), 0, "{}", err(&o));
+    o.assert_exit(0);
     let report = d.path().join("report.json");
     let o = run(&[
         "check",
@@ -753,7 +738,11 @@ fn export_shows_what_the_antivirus_receives_and_accepted_findings() {
         "-o",
         report.to_str().unwrap(),
     ]);
-    assert_eq!(code(&o), 1, "other findings are not accepted yet");
+    assert_eq!(
+        o.code(),
+        Some(1),
+        "other findings are not accepted yet\n{o}"
+    );
     let (rows, _) = export_csv(&[&report], &[]);
     let av = |entry: &str, value_end: &str| -> String {
         rows.iter()
@@ -832,8 +821,8 @@ fn export_marks_stale_inventories_and_refuses_one_name_on_two_machines() {
         "--inventory",
         other.to_str().unwrap(),
     ]);
-    assert_eq!(code(&o), 2);
-    let e = err(&o);
+    o.assert_exit(2);
+    let e = o.stderr_lossy();
     assert!(
         e.contains("fresh.json")
             && e.contains("other-machine.json")

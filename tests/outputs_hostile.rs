@@ -18,8 +18,8 @@ fn host() -> PathBuf {
 }
 
 /// `avexclude discover --root <example host> --format json -o <out>`.
-fn discover_to(out: &Path) -> Command {
-    let mut c = Command::new(support::bin());
+fn discover_to(out: &Path) -> support::TestCommand {
+    let mut c = support::avexclude();
     c.args(["discover", "--format", "json", "--root"])
         .arg(host())
         .arg("-o")
@@ -51,19 +51,6 @@ fn entries(d: &Path) -> Vec<String> {
     v
 }
 
-fn wait_timeout(child: &mut std::process::Child, t: Duration) -> Option<std::process::ExitStatus> {
-    let start = Instant::now();
-    while start.elapsed() < t {
-        if let Some(s) = child.try_wait().unwrap() {
-            return Some(s);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
-}
-
 #[test]
 fn dev_null_and_dev_stdout_as_root_are_written_not_replaced() {
     if !real::can_run(
@@ -83,7 +70,7 @@ fn dev_null_and_dev_stdout_as_root_are_written_not_replaced() {
     std::os::unix::fs::symlink("/proc/self/fd/1", dev.join("stdout")).unwrap();
     // In a private mount namespace, the scratch directory is /dev: the paths are the real ones.
     let run = |target: &str| {
-        Command::new("/usr/bin/unshare")
+        support::TestCommand::new("/usr/bin/unshare")
             .args(["--mount", "--propagation", "private", "sh", "-c"])
             .arg(r#"mount --bind "$1" /dev && shift && exec "$@""#)
             .arg("sh")
@@ -92,17 +79,10 @@ fn dev_null_and_dev_stdout_as_root_are_written_not_replaced() {
             .args(["discover", "--format", "json", "--root"])
             .arg(host())
             .args(["-o", target])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .output()
-            .unwrap()
+            .run()
     };
     let out = run("/dev/null");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.assert_exit(0);
     let m = std::fs::symlink_metadata(dev.join("null")).unwrap();
     assert!(
         m.file_type().is_char_device(),
@@ -117,12 +97,8 @@ fn dev_null_and_dev_stdout_as_root_are_written_not_replaced() {
     );
 
     let out = run("/dev/stdout");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let inv: serde_json::Value = serde_json::from_slice(&out.stdout)
+    out.assert_exit(0);
+    let inv: serde_json::Value = serde_json::from_slice(out.stdout_bytes())
         .unwrap_or_else(|e| panic!("-o /dev/stdout did not reach the pipe: {e}"));
     assert_eq!(inv["schema"], 1);
     let m = std::fs::symlink_metadata(dev.join("stdout")).unwrap();
@@ -147,7 +123,11 @@ fn a_fifo_target_with_a_reader_gets_the_bytes_and_stays_a_fifo() {
         .custom_flags(libc::O_NONBLOCK)
         .open(&fifo)
         .unwrap();
-    let mut child = discover_to(&fifo).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = discover_to(&fifo)
+        .std()
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut got = Vec::new();
     let start = Instant::now();
     let status = loop {
@@ -187,11 +167,10 @@ fn a_fifo_target_without_a_reader_fails_at_once() {
     let d = tempfile::tempdir().unwrap();
     let fifo = d.path().join("out.fifo");
     mkfifo(&fifo);
-    let mut child = discover_to(&fifo).stderr(Stdio::piped()).spawn().unwrap();
-    let status = wait_timeout(&mut child, Duration::from_secs(60)).expect("writer hangs");
-    let mut err = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-    assert_eq!(status.code(), Some(2), "{err}");
+    // a writer that hangs fails the run at the bound
+    let r = discover_to(&fifo).timeout(Duration::from_secs(60)).run();
+    let err = r.stderr_lossy();
+    assert_eq!(r.code(), Some(2), "{r}");
     assert!(
         err.contains("out.fifo") && err.contains("no reader"),
         "{err}"
@@ -216,12 +195,7 @@ fn an_existing_file_keeps_its_mode_and_owner() {
     if root {
         std::os::unix::fs::chown(&p, Some(1777), Some(1778)).unwrap();
     }
-    let out = discover_to(&p).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    discover_to(&p).run().assert_exit(0);
     let m = std::fs::metadata(&p).unwrap();
     assert_eq!(m.permissions().mode() & 0o7777, 0o600, "mode not kept");
     if root {
@@ -231,7 +205,7 @@ fn an_existing_file_keeps_its_mode_and_owner() {
     assert_eq!(v["schema"], 1);
     // a new file gets 0644
     let n = d.path().join("new.json");
-    assert!(discover_to(&n).output().unwrap().status.success());
+    discover_to(&n).run().assert_exit(0);
     assert_eq!(
         std::fs::metadata(&n).unwrap().permissions().mode() & 0o777,
         0o644
@@ -326,25 +300,20 @@ fn a_render_that_cannot_write_one_file_leaves_every_old_file() {
     let out = d.path().join("out");
     // a first render: the old files
     let render = |out: &Path| {
-        Command::new(support::bin())
+        support::avexclude()
             .args([
                 "--lang", "en", "render", "--vendor", "kesl", "--vendor", "mdatp", "--root",
             ])
             .arg(host())
             .arg("--out")
             .arg(out)
-            .output()
-            .unwrap()
+            .run()
     };
     let first = render(&out);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    first.assert_exit(0);
     // the summary's head line per vendor: `NAME: N files in DIR/: a, b, c`, in render order
-    let listed: Vec<PathBuf> = String::from_utf8(first.stdout)
-        .unwrap()
+    let listed: Vec<PathBuf> = first
+        .stdout()
         .lines()
         .filter(|l| !l.starts_with(' ') && l.contains("/: "))
         .flat_map(|l| {
@@ -365,8 +334,8 @@ fn a_render_that_cannot_write_one_file_leaves_every_old_file() {
     std::fs::remove_file(&last).unwrap();
     std::fs::create_dir(&last).unwrap();
     let second = render(&out);
-    assert_eq!(second.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&second.stderr);
+    second.assert_exit(2);
+    let err = second.stderr_lossy();
     assert!(err.contains(&last.display().to_string()), "{err}");
     for p in &listed[..listed.len() - 1] {
         assert_eq!(

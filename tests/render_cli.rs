@@ -3,7 +3,6 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use assert_cmd::Command;
 use avexclude::model::*;
 
 fn proc(pid: i32, comm: &str, exe: &str, argv: &[&str], uid: u32, user: &str) -> Process {
@@ -94,8 +93,7 @@ fn renders_files_under_out_vendor_and_lists_them() {
     let inv = d.path().join("inv.json");
     std::fs::write(&inv, serde_json::to_vec(&db_inventory()).unwrap()).unwrap();
     let out_dir = d.path().join("out");
-    let out = Command::cargo_bin("avexclude")
-        .unwrap()
+    let out = crate::support::avexclude()
         .args([
             "render",
             "--vendor",
@@ -112,12 +110,11 @@ fn renders_files_under_out_vendor_and_lists_them() {
         .arg(&inv)
         .arg("--out")
         .arg(&out_dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+        .run();
+    let stderr = out.stderr_lossy();
+    out.assert_exit(0);
     // stdout: a few summary lines per vendor, each vendor once, naming its directory and files
-    let summary = String::from_utf8(out.stdout).unwrap();
+    let summary = out.stdout();
     let heads: Vec<&str> = summary
         .lines()
         .filter(|l| !l.starts_with(' ') && l.contains("/: "))
@@ -197,8 +194,7 @@ fn renders_files_under_out_vendor_and_lists_them() {
 #[test]
 fn unknown_vendor_is_exit_2_listing_the_known_ones() {
     let d = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("avexclude")
-        .unwrap()
+    let out = crate::support::avexclude()
         .args([
             "render",
             "--vendor",
@@ -208,10 +204,9 @@ fn unknown_vendor_is_exit_2_listing_the_known_ones() {
             "--out",
         ])
         .arg(d.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let e = String::from_utf8_lossy(&out.stderr);
+        .run();
+    out.assert_exit(2);
+    let e = out.stderr_lossy();
     assert!(
         e.contains("unknown vendor 'norton'")
             && e.contains("clamav, drweb, eset, generic, kesl, mdatp"),
@@ -234,15 +229,13 @@ fn refuses_to_write_through_a_symlinked_vendor_dir() {
     std::fs::create_dir_all(&out_dir).unwrap();
     std::fs::create_dir_all(&elsewhere).unwrap();
     std::os::unix::fs::symlink(&elsewhere, out_dir.join("clamav")).unwrap();
-    let out = Command::cargo_bin("avexclude")
-        .unwrap()
+    let out = crate::support::avexclude()
         .args(["render", "--vendor", "clamav", "--inventory"])
         .arg(&inv)
         .arg("--out")
         .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .run();
+    out.assert_exit(2);
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
 
@@ -255,8 +248,7 @@ fn clamav_service_user_is_held_back_unless_allowed() {
     let inv = d.path().join("inv.json");
     std::fs::write(&inv, serde_json::to_vec(&db_inventory()).unwrap()).unwrap();
     let run = |out: &std::path::Path, extra: &[&str]| {
-        let o = Command::cargo_bin("avexclude")
-            .unwrap()
+        let o = crate::support::avexclude()
             .args([
                 "render",
                 "--vendor",
@@ -269,11 +261,10 @@ fn clamav_service_user_is_held_back_unless_allowed() {
             .arg("--out")
             .arg(out)
             .args(extra)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            .run();
+        o.assert_exit(0);
         let onacc = std::fs::read_to_string(out.join("clamav/clamonacc.conf")).unwrap();
-        (String::from_utf8(o.stdout).unwrap(), onacc)
+        (o.stdout(), onacc)
     };
     let (summary, onacc) = run(&d.path().join("a"), &[]);
     assert!(!onacc.contains("OnAccessExcludeUname postgres"), "{onacc}");

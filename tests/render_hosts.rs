@@ -59,7 +59,7 @@ fn render_host(name: &str, make: fn(&Path) -> Fixture, wildcards: bool) {
 
     // The CLI on the same root writes the same files.
     let out_dir = d.path().join("out");
-    let mut cmd = std::process::Command::new(support::bin());
+    let mut cmd = support::avexclude();
     cmd.arg("render");
     for v in VENDORS {
         cmd.args(["--vendor", v]);
@@ -72,15 +72,10 @@ fn render_host(name: &str, make: fn(&Path) -> Fixture, wildcards: bool) {
         .arg(&fx.root)
         .arg("--out")
         .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run();
+    out.assert_exit(0);
     // one summary head line per vendor, and on disk exactly the library's files
-    let summary = String::from_utf8(out.stdout).unwrap();
+    let summary = out.stdout();
     assert_eq!(
         summary
             .lines()

@@ -143,7 +143,7 @@ fn a_symlinked_directory_is_written_with_its_real_path_and_rated_by_it() {
     let link = |target: &str| avexclude::model::Match {
         value: "/opt/elma365/".into(),
         host_path: Some(target.into()),
-        via: "symlink".into(),
+        via: "symlink".parse().unwrap(),
         ..Default::default()
     };
     reports::set_present(&mut r, &cat, "dir-opt-elma365", vec![link("/data/elma365")]);

@@ -256,7 +256,7 @@ fn unknown_allow_risk_id_is_an_error() {
     let d = tempfile::tempdir().unwrap();
     let inv_file = d.path().join("inv.json");
     std::fs::write(&inv_file, serde_json::to_vec(&inv).unwrap()).unwrap();
-    let o = std::process::Command::new(crate::support::bin())
+    let o = crate::support::avexclude()
         .args([
             "render",
             "--vendor",
@@ -268,10 +268,9 @@ fn unknown_allow_risk_id_is_an_error() {
         .arg(d.path().join("out"))
         .arg("--inventory")
         .arg(&inv_file)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+        .run();
+    o.assert_exit(2);
+    let err = o.stderr_lossy();
     assert!(
         err.contains("proc-bin-s") && err.contains("did you mean proc-bin-sh?"),
         "{err}"

@@ -2,12 +2,10 @@
 //! refused, not expressible; how to apply), details only with `-v`. Golden output on the committed
 //! example host in both languages; a mistyped `--allow-risk` id is a usage error.
 
-use std::process::Command;
-
 use crate::support;
 
 fn render(out: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
-    let o = Command::new(support::bin())
+    let o = support::avexclude()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
@@ -26,13 +24,8 @@ fn render(out: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
         ])
         .arg(out)
         .args(extra)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8(o.stdout).unwrap(),
-        String::from_utf8(o.stderr).unwrap(),
-    )
+        .run();
+    (o.code().unwrap_or(-1), o.stdout(), o.stderr())
 }
 
 /// The output directory is a temporary one: name it OUT in the golden text.

@@ -39,14 +39,14 @@ fn report() -> (avexclude::model::Report, avexclude::model::Inventory) {
                 value: PVC.into(),
                 container_path: Some("/bitnami/postgresql/data".into()),
                 pid: Some(5101),
-                via: "volume mount".into(),
+                via: "postgresql data directory (volume mount)".parse().unwrap(),
                 ..Default::default()
             },
             Match {
                 value: REDIS.into(),
                 container_path: Some("/data".into()),
                 pid: Some(5103),
-                via: "volume mount".into(),
+                via: "postgresql data directory (volume mount)".parse().unwrap(),
                 ..Default::default()
             },
         ],
@@ -172,13 +172,11 @@ fn clamav_writes_host_paths_only_and_names_what_clamonacc_misses() {
 
 #[test]
 fn vendors_json_shows_each_vendors_views_with_sources() {
-    let out = assert_cmd::Command::cargo_bin("avexclude")
-        .unwrap()
+    let v = crate::support::avexclude()
         .args(["vendors", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run()
+        .assert_exit(0)
+        .stdout_json();
     for x in v.as_array().unwrap() {
         for k in ["files", "processes"] {
             let view = x["views"][k]["view"].as_str().unwrap_or("");

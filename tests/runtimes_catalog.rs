@@ -188,12 +188,11 @@ fn ports_belong_to_their_program() {
 fn debian_redis_server_is_drift_of_the_bitnami_path() {
     let d = tempfile::tempdir().unwrap();
     let fx = crate::support::hosts::db_host(d.path());
-    let out = std::process::Command::new(crate::support::bin())
+    let out = crate::support::avexclude()
         .args(["check", "--format", "json", "--root"])
         .arg(&fx.root)
-        .output()
-        .unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    let r: serde_json::Value = out.stdout_as();
     let e = r["entries"]
         .as_array()
         .unwrap()

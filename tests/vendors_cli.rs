@@ -1,21 +1,15 @@
 //! `avexclude vendors` and `--vendors-dir`: the six built-ins with their capabilities, adding and
 //! overriding a vendor without recompiling, and file:line:column errors for a broken one.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
-
-fn bin() -> Command {
-    Command::cargo_bin("avexclude").unwrap()
-}
+use crate::support;
 
 #[test]
 fn lists_the_six_builtin_vendors_with_capabilities() {
-    let out = bin()
+    let v = support::avexclude()
         .args(["vendors", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run()
+        .assert_exit(0)
+        .stdout_json();
     let names: Vec<&str> = v
         .as_array()
         .unwrap()
@@ -47,11 +41,12 @@ fn lists_the_six_builtin_vendors_with_capabilities() {
         );
         assert!(!x["files"].as_array().unwrap().is_empty());
     }
-    bin()
-        .arg("vendors")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("kesl").and(predicate::str::contains("PROC-PATH")));
+    let table = support::avexclude().arg("vendors").run();
+    table.assert_exit(0);
+    assert!(
+        table.stdout().contains("kesl") && table.stdout().contains("PROC-PATH"),
+        "{table}"
+    );
 }
 
 fn copy_vendor(from: &str, to: &std::path::Path) {
@@ -81,17 +76,12 @@ fn vendors_dir_adds_and_overrides() {
         .replace("name: eset", "name: acme");
     std::fs::write(&y, t).unwrap();
 
-    let out = bin()
+    let v = support::avexclude()
         .args(["vendors", "--format", "json", "--vendors-dir"])
         .arg(d.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run()
+        .assert_exit(0)
+        .stdout_json();
     let arr = v.as_array().unwrap();
     assert_eq!(arr.len(), 7);
     let g = arr.iter().find(|x| x["name"] == "generic").unwrap();
@@ -109,13 +99,12 @@ fn broken(setup: impl Fn(&std::path::Path)) -> String {
     let d = tempfile::tempdir().unwrap();
     copy_vendor("clamav", &d.path().join("clamav"));
     setup(&d.path().join("clamav"));
-    let out = bin()
+    let out = support::avexclude()
         .args(["vendors", "--vendors-dir"])
         .arg(d.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    String::from_utf8(out.stderr).unwrap()
+        .run();
+    assert_eq!(out.code(), Some(2), "{out}");
+    out.stderr()
 }
 
 #[test]
@@ -200,7 +189,7 @@ fn a_missing_value_is_an_error_never_an_empty_string() {
     r.entries[0].status = avexclude::model::Status::Present;
     r.entries[0].matches = vec![avexclude::model::Match {
         value: "/opt/elma365".into(),
-        via: "path".into(),
+        via: "path exists".parse().unwrap(),
         ..Default::default()
     }];
     for body in [

@@ -373,7 +373,7 @@ fn fanotify_paths_of_a_real_container_are_covered_by_every_vendor_claiming_that_
             value: host_data.as_str().into(),
             container_path: Some(ctr_data.as_str().into()),
             pid: Some(pid),
-            via: "volume mount".into(),
+            via: "postgresql data directory (volume mount)".parse().unwrap(),
             ..Default::default()
         }],
     );

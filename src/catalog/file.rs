@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::model::{EntryKind, Placeholder, Risk, Text};
+use crate::model::{EntryKind, Origin, Risk, Text};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -13,9 +13,9 @@ pub struct CatalogFile {
     pub schema: u32,
     #[serde(default)]
     pub document: Option<String>,
-    /// Default origin of the file's entries: `vendor`, `avexclude` or `site`.
+    /// Default origin of the file's entries (`site` when not given).
     #[serde(default)]
-    pub origin: Option<String>,
+    pub origin: Option<Origin>,
     /// Default for the file's entries: listed for a port audit, never rendered.
     #[serde(default)]
     pub audit_only: Option<bool>,
@@ -50,16 +50,8 @@ pub struct NamespacesFile {
 #[serde(deny_unknown_fields)]
 pub struct PlaceholderFile {
     pub label: String,
+    /// Checked into [`crate::model::Shape`] by the loader (diagnostic `bad-shape`).
     pub shape: String,
-}
-
-impl From<&PlaceholderFile> for Placeholder {
-    fn from(p: &PlaceholderFile) -> Self {
-        Placeholder {
-            label: p.label.clone(),
-            shape: p.shape.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,7 +72,7 @@ pub struct EntryFile {
     pub risk: Risk,
     pub risk_why: Text,
     #[serde(default)]
-    pub origin: Option<String>,
+    pub origin: Option<Origin>,
     #[serde(default)]
     pub audit_only: Option<bool>,
 }

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::Shape;
+
 /// A piece of a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
@@ -15,16 +17,6 @@ pub enum Segment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     pub segments: Vec<Segment>,
-}
-
-/// The characters a placeholder value may hold.
-pub fn shape_allows(shape: &str, c: u8) -> bool {
-    match shape {
-        "digits" => c.is_ascii_digit(),
-        "version" => c.is_ascii_digit() || c == b'.',
-        // "name" and anything else: one path component
-        _ => c != b'/' && c != 0,
-    }
 }
 
 impl Template {
@@ -96,11 +88,11 @@ impl Template {
     }
 
     /// Match the whole of `value`; on success, the value of every placeholder.
-    /// `shape` gives each placeholder's allowed characters (see [`shape_allows`]).
+    /// `shape` gives each placeholder's allowed characters (see [`Shape::allows`]).
     pub fn matches(
         &self,
         value: &[u8],
-        shape: &dyn Fn(&str) -> String,
+        shape: &dyn Fn(&str) -> Shape,
     ) -> Option<BTreeMap<String, String>> {
         let mut vals = BTreeMap::new();
         if self.match_from(0, value, shape, &mut vals) {
@@ -114,7 +106,7 @@ impl Template {
         &self,
         seg: usize,
         value: &[u8],
-        shape: &dyn Fn(&str) -> String,
+        shape: &dyn Fn(&str) -> Shape,
         vals: &mut BTreeMap<String, String>,
     ) -> bool {
         let Some(s) = self.segments.get(seg) else {
@@ -126,7 +118,7 @@ impl Template {
                 .is_some_and(|rest| self.match_from(seg + 1, rest, shape, vals)),
             Segment::Placeholder(name) => {
                 let sh = shape(name);
-                let max = value.iter().take_while(|&&c| shape_allows(&sh, c)).count();
+                let max = value.iter().take_while(|&&c| sh.allows(c)).count();
                 // Linear in the value (a hostile 130 KB argv[0] must not cost n²): a split
                 // point is tried only where the rest can match the next literal (or, last, at
                 // the end), and UTF-8 validity is worked out once.
@@ -201,11 +193,11 @@ impl Template {
 mod tests {
     use super::*;
 
-    fn shapes(n: &str) -> String {
+    fn shapes(n: &str) -> Shape {
         match n {
-            "erts" => "version".into(),
-            "revision" => "digits".into(),
-            _ => "name".into(),
+            "erts" => Shape::Version,
+            "revision" => Shape::Digits,
+            _ => Shape::Name,
         }
     }
 

@@ -12,7 +12,7 @@ use super::{
     Ctx, Found, Matcher, Suspect, candidates, drift_for, invoked, process_match, replaced_drift,
 };
 use crate::check::basename;
-use crate::model::{Entry, HostStr, Match};
+use crate::model::{Entry, HostStr, Match, Via};
 
 pub struct ExeMatcher;
 
@@ -28,20 +28,20 @@ impl Matcher for ExeMatcher {
         let (cands, canon) = candidates(entry, ctx);
         let mut found = Found::default();
         for p in &ctx.procs {
-            let mut paths: Vec<(&[u8], &str)> = Vec::new();
+            let mut paths: Vec<(&[u8], Via)> = Vec::new();
             if let Some(e) = &p.exe {
-                paths.push((e.as_bytes(), "exe"));
+                paths.push((e.as_bytes(), Via::Exe));
             }
             if let Some(a0) = invoked(p).filter(|a| a.len() <= PATH_MAX) {
                 if a0.starts_with(b"/") && p.exe.as_ref().is_none_or(|e| e.as_bytes() != a0) {
-                    paths.push((a0, "argv0"));
+                    paths.push((a0, Via::Argv0));
                 }
                 if SCRIPT_RUNNERS.contains(&basename(a0))
                     && let Some(script) = p.cmdline.get(1).map(|s| s.as_bytes())
                     && script.starts_with(b"/")
                     && script.len() <= PATH_MAX
                 {
-                    paths.push((script, "script"));
+                    paths.push((script, Via::Script));
                 }
             }
             let mut primary_hit = false;
@@ -59,12 +59,12 @@ impl Matcher for ExeMatcher {
                     if c.primary && drift.is_empty() {
                         primary_hit = true;
                     }
-                    let mut m = process_match(p, value, via);
-                    if *via == "script" {
+                    let mut m = process_match(p, value, via.clone());
+                    if *via == Via::Script {
                         // the script sits in the same root as the interpreter that runs it
                         m.host_path = same_root(p, path);
                         m.container_path = p.container.is_some().then(|| m.value.clone());
-                    } else if *via != "exe" && m.host_path.is_none() {
+                    } else if *via != Via::Exe && m.host_path.is_none() {
                         // the file really run is the executable, not the invoked name. Its host
                         // path only: a container's exe path is a path INSIDE it (`/bin/busybox`),
                         // and written as a host path it would exempt the host's own file
@@ -83,7 +83,7 @@ impl Matcher for ExeMatcher {
                     Some(p.distrust())
                 } else {
                     hits.iter()
-                        .find(|(m, _, _)| m.via == "argv0")
+                        .find(|(m, _, _)| m.via == Via::Argv0)
                         .and_then(|(m, _, _)| {
                             let name =
                                 String::from_utf8_lossy(basename(m.value.as_bytes())).into_owned();
@@ -136,7 +136,7 @@ fn installed_files(entry: &Entry, ctx: &Ctx<'_>, found: &mut Found) {
             found.matches.push(Match {
                 value: pf.path.clone(),
                 host_path: pf.resolved.clone(),
-                via: "installed file (no process running)".into(),
+                via: Via::InstalledFile,
                 ..Match::default()
             });
         }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::i18n::{self, Lang};
-use crate::model::{Catalog, EntryResult, Report, Status};
+use crate::model::{Catalog, ChangeAction, EntryResult, Report, Status};
 
 fn paint(s: &str, code: &str, color: bool) -> String {
     if color {
@@ -433,7 +433,7 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
         let kw = r
             .unlisted
             .iter()
-            .map(|u| i18n::unlisted_kind(&u.kind, lang).chars().count())
+            .map(|u| i18n::unlisted_kind(u.kind, lang).chars().count())
             .max()
             .unwrap_or(4)
             .max(4);
@@ -465,7 +465,7 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
                 // a long value gets its own line(s); the rest of the row follows under it
                 put(
                     &mut out,
-                    &format!("  {}  ", pad(i18n::unlisted_kind(&u.kind, lang), kw)),
+                    &format!("  {}  ", pad(i18n::unlisted_kind(u.kind, lang), kw)),
                     v,
                     width,
                     None,
@@ -480,7 +480,7 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
             } else {
                 let prefix = format!(
                     "  {}  {}  {}  ",
-                    pad(i18n::unlisted_kind(&u.kind, lang), kw),
+                    pad(i18n::unlisted_kind(u.kind, lang), kw),
                     pad(v, vw),
                     pad(&clean(&u.component), cw)
                 );
@@ -529,7 +529,7 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
             put(
                 &mut out,
                 &format!("  {}  ", pad(&c.id, idw)),
-                &clean(&change_text(&c.action, &c.before, &c.after, lang)),
+                &clean(&change_text(c.action, &c.before, &c.after, lang)),
                 width,
                 None,
             );
@@ -691,7 +691,7 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
 }
 
 /// A change since the state file as a short line: for two lists, only what left and what came.
-fn change_text(action: &str, before: &str, after: &str, lang: Lang) -> String {
+fn change_text(action: ChangeAction, before: &str, after: &str, lang: Lang) -> String {
     let split = |s: &str| -> Vec<String> {
         s.split(", ")
             .filter(|x| !x.is_empty() && *x != "-")
@@ -702,21 +702,17 @@ fn change_text(action: &str, before: &str, after: &str, lang: Lang) -> String {
     let gone: Vec<&String> = b.iter().filter(|x| !a.contains(x)).collect();
     let came: Vec<&String> = a.iter().filter(|x| !b.contains(x)).collect();
     let act = match (action, lang) {
-        (_, Lang::En) => action,
-        ("added", Lang::Ru) => "добавлено",
-        ("removed", Lang::Ru) => "удалено",
-        ("changed", Lang::Ru) => "изменено",
-        ("status", Lang::Ru) => "статус",
-        ("replaced", Lang::Ru) => "заменено",
-        _ => action,
+        (_, Lang::En) => action.as_str(),
+        (ChangeAction::Added, Lang::Ru) => "добавлено",
+        (ChangeAction::Removed, Lang::Ru) => "удалено",
+        (ChangeAction::Changed, Lang::Ru) => "изменено",
+        (ChangeAction::Status, Lang::Ru) => "статус",
+        (ChangeAction::Replaced, Lang::Ru) => "заменено",
     };
-    if action == "status" {
-        let st = |s: &str| match (s, lang) {
-            ("present", Lang::Ru) => "на месте".to_string(),
-            ("drifted", Lang::Ru) => "не совпадает".to_string(),
-            ("absent", Lang::Ru) => "нет на хосте".to_string(),
-            ("disabled", Lang::Ru) => "отключено".to_string(),
-            _ => s.to_string(),
+    if action == ChangeAction::Status {
+        let st = |s: &str| match s.parse::<Status>() {
+            Ok(x) => i18n::status(x, lang).to_string(),
+            Err(_) => s.to_string(),
         };
         return format!("{act}: {} -> {}", st(before), st(after));
     }

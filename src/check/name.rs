@@ -9,7 +9,7 @@
 //! process`, `dash` for `sh`). Otherwise the process is `suspicious`, never a match.
 
 use super::{Ctx, Found, Matcher, Suspect, basename, invoked, process_match, replaced_drift};
-use crate::model::{Entry, HostStr, Process};
+use crate::model::{Entry, HostStr, Process, Via};
 
 /// Executables that legitimately run under another name: Debian's `/usr/bin/redis-server` is a
 /// link to `redis-check-rdb`; `sh` is dash, bash or busybox.
@@ -86,7 +86,7 @@ pub fn has_name(p: &Process, name: &str) -> bool {
     invoked(p).is_some_and(|a0| basename(a0) == n)
 }
 
-fn push(found: &mut Found, p: &Process, via: &str) {
+fn push(found: &mut Found, p: &Process, via: Via) {
     let value = p
         .exe
         .clone()
@@ -99,7 +99,7 @@ fn push(found: &mut Found, p: &Process, via: &str) {
 }
 
 /// A name or title hit: a match if the executable confirms it, else a suspect.
-fn hit(found: &mut Found, entry: &Entry, p: &Process, via: &str) {
+fn hit(found: &mut Found, entry: &Entry, p: &Process, via: Via) {
     match confirmed(p, &names_of(entry)) {
         Ok(()) => push(found, p, via),
         Err(why) => found.suspicious.push(Suspect::of(p, why)),
@@ -111,9 +111,9 @@ impl Matcher for NameMatcher {
         let mut found = Found::default();
         for p in &ctx.procs {
             if has_name(p, &entry.pattern) {
-                hit(&mut found, entry, p, "name");
+                hit(&mut found, entry, p, Via::Name);
             } else if entry.aliases.iter().any(|a| has_name(p, a)) {
-                hit(&mut found, entry, p, "name alias");
+                hit(&mut found, entry, p, Via::NameAlias);
             }
         }
         found
@@ -147,9 +147,9 @@ impl Matcher for TitleMatcher {
         let mut found = Found::default();
         for p in &ctx.procs {
             if has_title(p, &entry.pattern) {
-                hit(&mut found, entry, p, "title");
+                hit(&mut found, entry, p, Via::Title);
             } else if entry.aliases.iter().any(|a| has_name(p, a)) {
-                hit(&mut found, entry, p, "name alias");
+                hit(&mut found, entry, p, Via::NameAlias);
             }
         }
         found

@@ -3,7 +3,7 @@
 //! path found with another version, or at an alternate location, has drifted.
 
 use super::{Ctx, Found, Matcher, candidates, drift_for};
-use crate::model::{Entry, EntryKind, HostStr, Match};
+use crate::model::{Entry, EntryKind, HostStr, Match, Via};
 
 pub struct PathMatcher;
 
@@ -68,9 +68,9 @@ impl Matcher for PathMatcher {
                     value,
                     host_path: resolved.cloned(),
                     via: if ftype == "symlink" {
-                        "symlink".into()
+                        Via::Symlink
                     } else {
-                        "path exists".into()
+                        Via::PathExists
                     },
                     ..Match::default()
                 });

@@ -2,7 +2,7 @@
 //! (a listener whose owner is known to be another program is not the entry's).
 
 use super::{Ctx, Found, Matcher};
-use crate::model::{Entry, HostStr, Match};
+use crate::model::{Entry, HostStr, Match, Via};
 
 pub struct PortMatcher;
 
@@ -23,12 +23,11 @@ impl Matcher for PortMatcher {
                     continue;
                 }
                 let netns = match l.netns.as_deref() {
-                    Some("host") | None => String::new(),
-                    Some(_) => format!(
-                        " in {}",
+                    Some("host") | None => None,
+                    Some(_) => Some(
                         l.container
-                            .as_deref()
-                            .unwrap_or("a container's network namespace")
+                            .clone()
+                            .unwrap_or_else(|| "a container's network namespace".into()),
                     ),
                 };
                 found.matches.push(Match {
@@ -38,16 +37,12 @@ impl Matcher for PortMatcher {
                     cmdline: proc_.map(|p| p.cmdline_joined()),
                     container: proc_.and_then(|p| p.container.as_ref()?.container_id.clone()),
                     namespace: proc_.and_then(|p| p.container.as_ref()?.namespace.clone()),
-                    via: format!(
-                        "listening on {} (IPv{}){netns}{}",
-                        l.address,
-                        l.ip_version,
-                        if proc_.is_none() {
-                            ", owner unknown"
-                        } else {
-                            ""
-                        }
-                    ),
+                    via: Via::Listening {
+                        address: l.address.clone(),
+                        ip_version: l.ip_version,
+                        netns,
+                        owner_unknown: proc_.is_none(),
+                    },
                     ..Match::default()
                 });
             }

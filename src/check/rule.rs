@@ -4,7 +4,7 @@
 //! the rule means here.
 
 use super::{Ctx, Found, Matcher, Suspect, process_match};
-use crate::model::{Entry, HostStr, Match, Namespaces, Process};
+use crate::model::{Entry, HostStr, Match, Namespaces, Process, Via};
 
 pub struct RuleMatcher;
 
@@ -48,7 +48,7 @@ impl Matcher for RuleMatcher {
                         }
                         found
                             .matches
-                            .push(process_match(p, exe, "ELMA365 service process"));
+                            .push(process_match(p, exe, Via::Elma365Service));
                     }
                 }
             }
@@ -70,7 +70,10 @@ impl Matcher for RuleMatcher {
                         value: d.path.clone(),
                         container_path: d.container_path.clone(),
                         pid: d.pid,
-                        via: format!("{} data directory ({})", d.component, d.source),
+                        via: Via::DataDirectory {
+                            component: d.component.clone(),
+                            source: d.source.clone(),
+                        },
                         ..Match::default()
                     });
                 }

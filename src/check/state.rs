@@ -16,15 +16,18 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Change, DriftItem, HostFacts, Report, Status, ToolInfo, Unlisted};
+use crate::model::{
+    Change, ChangeAction, DriftItem, DriftKind, HostFacts, Report, Status, ToolInfo, Unlisted,
+    UnlistedKind,
+};
 
 /// The schema this version writes. 1 is still read (see [`State::load`]).
 pub const STATE_SCHEMA: u32 = 2;
 
 /// What one entry looked like at the last check.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct EntryState {
-    pub status: String,
+    pub status: Status,
     pub found: Vec<String>,
     /// sha256 per concrete value, where hashed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -118,7 +121,7 @@ pub struct VendorRecord {
 /// (same kind, value and owner); a finding that changes asks again.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Acceptance {
-    pub kind: String,
+    pub kind: UnlistedKind,
     pub value: String,
     /// The owner as `check` names it (the program, namespace or component of the finding).
     pub component: String,
@@ -228,7 +231,7 @@ impl State {
                 (
                     e.id.clone(),
                     EntryState {
-                        status: e.status.to_string(),
+                        status: e.status,
                         found: e.found.clone(),
                         hashes,
                     },
@@ -402,7 +405,7 @@ pub struct SyncVendor {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AcceptedFinding {
     pub id: String,
-    pub kind: String,
+    pub kind: UnlistedKind,
     pub value: String,
     pub component: String,
     pub reason: String,
@@ -485,17 +488,17 @@ pub fn compare(report: &mut Report, prev: &State) {
         let Some(old) = prev.entries.get(&e.id) else {
             changes.push(Change {
                 id: e.id.clone(),
-                action: "added".into(),
+                action: ChangeAction::Added,
                 before: String::new(),
                 after: e.status.to_string(),
             });
             continue;
         };
-        if old.status != e.status.as_str() {
+        if old.status != e.status {
             changes.push(Change {
                 id: e.id.clone(),
-                action: "status".into(),
-                before: old.status.clone(),
+                action: ChangeAction::Status,
+                before: old.status.to_string(),
                 after: e.status.to_string(),
             });
         }
@@ -514,7 +517,7 @@ pub fn compare(report: &mut Report, prev: &State) {
         if !gone.is_empty() || !new.is_empty() {
             changes.push(Change {
                 id: e.id.clone(),
-                action: "changed".into(),
+                action: ChangeAction::Changed,
                 before: gone.join(", "),
                 after: new.join(", "),
             });
@@ -526,7 +529,7 @@ pub fn compare(report: &mut Report, prev: &State) {
                 && now != before
             {
                 replaced.push(DriftItem {
-                    kind: "replaced".into(),
+                    kind: DriftKind::Replaced,
                     what: "sha256".into(),
                     catalog: before.clone(),
                     host: format!("{now} ({key})"),
@@ -536,7 +539,7 @@ pub fn compare(report: &mut Report, prev: &State) {
         if !replaced.is_empty() {
             changes.push(Change {
                 id: e.id.clone(),
-                action: "replaced".into(),
+                action: ChangeAction::Replaced,
                 before: replaced
                     .iter()
                     .map(|r| r.catalog.clone())
@@ -550,7 +553,7 @@ pub fn compare(report: &mut Report, prev: &State) {
             });
             let mut items = e.drift.take().map(|d| d.items).unwrap_or_default();
             items.extend(replaced);
-            e.drift = Some(super::make_drift(items));
+            e.drift = super::make_drift(items);
             if e.status == Status::Present {
                 e.status = Status::Drifted;
             }
@@ -560,8 +563,8 @@ pub fn compare(report: &mut Report, prev: &State) {
         if !report.entries.iter().any(|e| &e.id == id) {
             changes.push(Change {
                 id: id.clone(),
-                action: "removed".into(),
-                before: prev.entries[id].status.clone(),
+                action: ChangeAction::Removed,
+                before: prev.entries[id].status.to_string(),
                 after: String::new(),
             });
         }
@@ -578,7 +581,7 @@ pub fn replaced_entries(report: &Report) -> Vec<String> {
         .filter(|e| {
             e.drift
                 .as_ref()
-                .is_some_and(|d| d.items.iter().any(|i| i.kind == "replaced"))
+                .is_some_and(|d| d.items.iter().any(|i| i.kind == DriftKind::Replaced))
         })
         .map(|e| e.id.clone())
         .collect();

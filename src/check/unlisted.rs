@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use super::Ctx;
 use super::name::has_name;
 use crate::catalog::Template;
-use crate::model::{Catalog, EntryKind, EntryResult, Evidence, HostStr, Process, Status, Unlisted};
+use crate::model::{
+    Catalog, EntryKind, EntryResult, Evidence, HostStr, Process, Status, Unlisted, UnlistedKind,
+};
 
 /// Database and platform programs an ELMA365 host runs, by process name → component.
 pub(crate) const KNOWN_PROGRAMS: &[(&str, &str)] = &[
@@ -98,7 +100,7 @@ pub fn find(
         );
         let value = p.exe.clone().unwrap_or_else(|| p.comm.clone());
         out.push(Unlisted {
-            kind: "process".into(),
+            kind: UnlistedKind::Process,
             value,
             component,
             why: match ns {
@@ -126,7 +128,7 @@ pub fn find(
                 continue;
             }
             out.push(Unlisted {
-                kind: "data-path".into(),
+                kind: UnlistedKind::DataPath,
                 value: d.path.clone(),
                 component: d.component.clone(),
                 why: format!("{} data directory that no entry covers", d.component),
@@ -145,7 +147,7 @@ pub fn find(
             continue;
         }
         out.push(Unlisted {
-            kind: "storage-root".into(),
+            kind: UnlistedKind::StorageRoot,
             value: s.path.clone(),
             component: s.kind.clone(),
             why: "container storage root in use that no entry covers".into(),
@@ -201,7 +203,7 @@ pub fn find(
             })
             .unwrap_or_else(|| "elma365".into());
         out.push(Unlisted {
-            kind: "port".into(),
+            kind: UnlistedKind::Port,
             value: HostStr::from(format!("{}/{}", l.port, l.protocol)),
             component,
             why: format!(

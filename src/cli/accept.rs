@@ -66,7 +66,7 @@ pub fn run(args: AcceptArgs) -> CliResult {
     let mut n = 0;
     for u in chosen {
         let a = Acceptance {
-            kind: u.kind.clone(),
+            kind: u.kind,
             value: u.value.display(),
             component: u.component.clone(),
             reason: reason.to_string(),

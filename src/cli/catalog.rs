@@ -57,18 +57,20 @@ fn table(c: &crate::model::Catalog) -> String {
             e.kind.to_string(),
             e.component.clone(),
             e.risk.to_string(),
-            e.source.origin.clone(),
+            e.source.origin_text(),
             canon,
         ]);
     }
     crate::table::render(&rows)
 }
 
-/// Every diagnostic code, one registry shown whole: the catalog's, then the vendor templates'.
+/// Every code, one registry shown whole: the catalog's and the vendor templates' diagnostics,
+/// then the warnings of a run (scan, render, export).
 pub fn codes_text() -> String {
     let all = [
         ("catalog", crate::catalog::diags::CODES),
         ("template", crate::render::vendor::TEMPLATE_CODES),
+        ("warning", crate::warning_codes::WARNING_CODES),
     ];
     let rows: Vec<Vec<&str>> = all
         .iter()

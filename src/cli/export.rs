@@ -17,6 +17,7 @@ use super::{CliError, CliResult, Outcome};
 use crate::check::state::Sync;
 use crate::export::lifecycle::{self, HostInput};
 use crate::export::{ExportState, export_hosts};
+use crate::model::WarnCode;
 use crate::model::{Catalog, Report, Warning};
 
 pub fn run(args: ExportArgs) -> CliResult {
@@ -51,7 +52,7 @@ pub fn run(args: ExportArgs) -> CliResult {
         let info = lifecycle::host_info(h, now, args.stale_after);
         if info.stale {
             print_warnings(&[Warning::new(
-                "stale-inventory",
+                WarnCode::StaleInventory,
                 format!(
                     "{} ({}) was collected at {}, more than {} days ago: marked stale; collect it again",
                     h.file

@@ -7,15 +7,15 @@ use std::path::{Path, PathBuf};
 
 use super::CliError;
 use crate::check::state::{self, Decision, State, Sync, VendorRecord, Written};
-use crate::model::{Catalog, Inventory, Report, Status};
+use crate::model::{Catalog, Inventory, Report, Status, WarnCode};
 use crate::render::{self, Plan, RenderOptions};
 
 /// Warning codes of discovery that mean the process table could not be read at all.
-const BLIND_CODES: &[&str] = &[
-    "proc-unreadable",
-    "proc-missing",
-    "proc-symlink",
-    "discovery-failed",
+const BLIND_CODES: &[WarnCode] = &[
+    WarnCode::ProcUnreadable,
+    WarnCode::ProcMissing,
+    WarnCode::ProcSymlink,
+    WarnCode::DiscoveryFailed,
 ];
 
 /// Why this inventory cannot stand for the host, if it cannot: no `/proc`, no process visible,
@@ -25,7 +25,7 @@ pub fn blind_scan(inv: &Inventory) -> Option<String> {
     if let Some(w) = inv
         .warnings
         .iter()
-        .find(|w| BLIND_CODES.contains(&w.code.as_str()))
+        .find(|w| BLIND_CODES.iter().any(|&c| w.is(c)))
     {
         return Some(format!(
             "the scan could not read the host's processes ({}){}: run avexclude on the host itself \
@@ -301,7 +301,7 @@ pub fn sync(
         match st.accepted_for(u) {
             Some(a) => accepted.push(state::AcceptedFinding {
                 id: state::unlisted_id(u),
-                kind: u.kind.clone(),
+                kind: u.kind,
                 value: u.value.display(),
                 component: u.component.clone(),
                 reason: a.reason.clone(),

@@ -12,6 +12,7 @@ use super::common::{load_catalog, print_warnings};
 use super::{CliError, CliResult, Outcome};
 use crate::check::state::State;
 use crate::i18n::Lang;
+use crate::model::WarnCode;
 use crate::model::Warning;
 use crate::render::{self, RenderOptions};
 
@@ -108,7 +109,7 @@ pub fn run(args: RenderArgs) -> CliResult {
         summary.push_str(&vendor_summary(&name, &args.out.join(&name), &r, lang));
         // what a product cannot express is listed in its files' comments: one line per vendor
         let mut inexpressible: Vec<String> = Vec::new();
-        for w in r.warnings.iter().filter(|w| w.code == "not-expressible") {
+        for w in r.warnings.iter().filter(|w| w.is(WarnCode::NotExpressible)) {
             let id = w.subject.clone().unwrap_or_default();
             if !inexpressible.contains(&id) {
                 inexpressible.push(id);
@@ -117,7 +118,7 @@ pub fn run(args: RenderArgs) -> CliResult {
         if !inexpressible.is_empty() {
             warnings.push(
                 Warning::new(
-                    "not-expressible",
+                    WarnCode::NotExpressible,
                     format!(
                         "{name}: {} entries have values this product cannot express (process or port exclusions); \
                          not written, listed in the output's comments: {}",
@@ -131,10 +132,10 @@ pub fn run(args: RenderArgs) -> CliResult {
         for mut w in r
             .warnings
             .into_iter()
-            .filter(|w| w.code != "not-expressible")
+            .filter(|w| !w.is(WarnCode::NotExpressible))
         {
             // an unknown --allow-risk id is the same mistake for every vendor: say it once
-            if w.code == "unknown-id" {
+            if w.is(WarnCode::UnknownId) {
                 if warnings
                     .iter()
                     .any(|x| x.code == w.code && x.subject == w.subject)

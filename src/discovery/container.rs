@@ -55,15 +55,21 @@ pub fn cgroup_lines(b: &[u8]) -> Vec<String> {
 }
 
 /// Read a container out of cgroup lines; `None` for a host process.
+///
+/// Each line goes through the `procfs` crate's parser ([`procfs::ProcessCGroups`]: hierarchy
+/// number, controllers, path), one line at a time: the crate fails a whole file on one bad line,
+/// and a line it refuses (no number before the first `:`) names no cgroup, so it is skipped.
 pub fn parse_cgroup(lines: &[String]) -> Option<CgroupInfo> {
+    use procfs::FromBufRead;
     // Prefer the v2 line; otherwise any v1 line that names a container.
-    let mut paths: Vec<&str> = lines
+    let mut paths: Vec<String> = lines
         .iter()
-        .filter_map(|l| l.splitn(3, ':').nth(2))
+        .filter_map(|l| procfs::ProcessCGroups::from_buf_read(l.as_bytes()).ok())
+        .flat_map(|g| g.0.into_iter().map(|c| c.pathname))
         .collect();
     paths.sort_by_key(|p| std::cmp::Reverse(p.len()));
     for path in paths {
-        if let Some(info) = parse_cgroup_path(path) {
+        if let Some(info) = parse_cgroup_path(&path) {
             return Some(info);
         }
     }
@@ -185,6 +191,14 @@ pub fn unescape(b: &[u8]) -> Vec<u8> {
 }
 
 /// Parse mountinfo; malformed lines are skipped and counted.
+///
+/// Hand-written, not the `procfs` crate's `MountInfos`, because the crate cannot do this job
+/// (pinned by `container::tests::crate_mountinfo_cannot_carry_overlay_layers`):
+/// - it keeps the superblock options in a `HashMap`, so the repeated `lowerdir+=` options of
+///   newer kernels collapse into one and the layer order is lost: the layers are the point here;
+/// - its paths are `String`s from UTF-8 lines, and it does not undo the octal escapes: a layer or
+///   volume path with a non-UTF-8 byte fails the whole file, one with a space keeps `\040`;
+/// - it fails the whole table on one bad line.
 pub fn parse_mountinfo(b: &[u8]) -> (Vec<Mount>, usize) {
     let mut out = Vec::new();
     let mut bad = 0;
@@ -419,6 +433,47 @@ pub fn runtime_of_layers(ov: &Overlay) -> Option<Runtime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crate_mountinfo_cannot_carry_overlay_layers() {
+        let line =
+            "1 0 0:5 / / rw - overlay overlay rw,lowerdir+=/l/1,lowerdir+=/l/2,upperdir=/u\\040x";
+        let m = procfs::process::MountInfo::from_line(line).unwrap();
+        // the crate: one `lowerdir+=` left of two, and the escape kept
+        assert_eq!(
+            m.super_options.keys().filter(|k| *k == "lowerdir+").count(),
+            1
+        );
+        assert_eq!(m.super_options["upperdir"].as_deref(), Some("/u\\040x"));
+        // ours: both layers in order, the space decoded
+        let (ms, bad) = parse_mountinfo(line.as_bytes());
+        assert_eq!(bad, 0);
+        let ov = rootfs_overlay(&ms).unwrap();
+        assert_eq!(
+            ov.lowerdirs,
+            vec![
+                crate::model::HostStr(b"/l/1".to_vec()),
+                crate::model::HostStr(b"/l/2".to_vec())
+            ]
+        );
+        assert_eq!(ov.upperdir, Some(crate::model::HostStr(b"/u x".to_vec())));
+        // a non-UTF-8 layer path: the crate cannot read the file at all, ours keeps the bytes
+        let raw = b"1 0 0:5 / / rw - overlay overlay rw,lowerdir=/l/\xff,upperdir=/u\n";
+        use procfs::FromBufRead;
+        assert!(procfs::process::MountInfos::from_buf_read(&raw[..]).is_err());
+        let (ms, _) = parse_mountinfo(raw);
+        assert_eq!(rootfs_overlay(&ms).unwrap().lowerdirs[0].0, b"/l/\xff");
+    }
+
+    #[test]
+    fn cgroup_lines_go_through_the_crate_one_at_a_time() {
+        let id = "a".repeat(64);
+        // a bad line before the container's does not hide it
+        let i = parse_cgroup(&["garbage".into(), format!("0::/docker/{id}")]).unwrap();
+        assert_eq!(i.container_id.as_deref(), Some(id.as_str()));
+        // the crate wants a hierarchy number: such a line names no cgroup
+        assert_eq!(parse_cgroup(&[format!("x::/docker/{id}")]), None);
+    }
 
     #[test]
     fn cgroup_systemd_containerd() {

@@ -15,12 +15,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::os::unix::fs::MetadataExt;
 
+use crate::model::WarnCode;
 use crate::model::{DataPath, Evidence, HostStr, Process, Warning};
 
 use super::container::to_host;
 use super::fs::{Root, is_under, join};
 use super::hostfs::{Dir, ReadError};
-use super::procfs::{ProcFs, environ_get};
+use super::proc::{ProcFs, environ_get};
 use super::trust::shared_place;
 
 /// Largest config file read (a database config is a few KiB).
@@ -204,7 +205,7 @@ pub struct Finder<'a> {
 fn refuse(warnings: &mut Vec<Warning>, p: &Process, path: &[u8], why: String) {
     warnings.push(
         Warning::new(
-            "config-not-read",
+            WarnCode::ConfigNotRead,
             format!(
                 "config file {} named by the command line was not read: {why}",
                 HostStr(path.to_vec()).display()
@@ -377,7 +378,7 @@ impl Finder<'_> {
             Err(why) => {
                 warnings.push(
                     Warning::new(
-                        "data-path-untrusted",
+                        WarnCode::DataPathUntrusted,
                         format!(
                             "the patroni script {} is not trusted ({why}); its data_dir is not used",
                             HostStr(script).display()
@@ -552,7 +553,7 @@ pub fn find_all(
         if !p.trusted() {
             warnings.push(
                 Warning::new(
-                    "data-path-untrusted",
+                    WarnCode::DataPathUntrusted,
                     format!(
                         "looks like a {comp} server, but its executable is not trusted ({}); its directories are not used",
                         p.distrust()
@@ -583,7 +584,7 @@ pub fn find_all(
                     None => {
                         warnings.push(
                             Warning::new(
-                                "data-path-unmapped",
+                                WarnCode::DataPathUnmapped,
                                 format!(
                                     "{component} data directory {} is inside a container whose host location could not be worked out",
                                     HostStr(inside.clone()).display()
@@ -632,7 +633,7 @@ pub fn find_all(
             if let Some(why) = shared.or(owner) {
                 warnings.push(
                     Warning::new(
-                        "data-path-untrusted",
+                        WarnCode::DataPathUntrusted,
                         format!(
                             "{component} data directory {} ({}) is not used: {why}",
                             HostStr(host.clone()).display(),

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use crate::model::WarnCode;
 use crate::model::Warning;
 
 /// The identity a cached hash is valid for.
@@ -55,7 +56,7 @@ impl HashCache {
                 _ => {
                     warnings.push(
                         Warning::new(
-                            "hash-cache-invalid",
+                            WarnCode::HashCacheInvalid,
                             "the hash cache is not readable; starting a new one",
                         )
                         .about(path.display().to_string()),
@@ -67,7 +68,7 @@ impl HashCache {
             Err(e) => {
                 warnings.push(
                     Warning::new(
-                        "hash-cache-invalid",
+                        WarnCode::HashCacheInvalid,
                         format!("cannot read the hash cache: {e}"),
                     )
                     .about(path.display().to_string()),
@@ -93,7 +94,7 @@ impl HashCache {
         if let Err(e) = res {
             warnings.push(
                 Warning::new(
-                    "hash-cache-unwritable",
+                    WarnCode::HashCacheUnwritable,
                     format!("cannot write the hash cache: {e}"),
                 )
                 .about(path.display().to_string()),

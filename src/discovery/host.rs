@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
+use crate::model::WarnCode;
 use crate::model::{HostFacts, Warning};
 
 use super::fs::Root;
-use super::procfs::ProcFs;
+use super::proc::ProcFs;
 
 pub fn host_facts(root: &Root, proc: &ProcFs, warnings: &mut Vec<Warning>) -> HostFacts {
     let text = |p: &str| {
@@ -36,7 +37,7 @@ pub fn host_facts(root: &Root, proc: &ProcFs, warnings: &mut Vec<Warning>) -> Ho
     for (what, v) in [("hostname", &hostname), ("OS", &os), ("kernel", &kernel)] {
         if v.is_empty() {
             warnings.push(Warning::new(
-                "host-fact-missing",
+                WarnCode::HostFactMissing,
                 format!("could not read the host's {what}"),
             ));
         }

@@ -26,7 +26,7 @@ use crate::model::{HostStr, Listener, Overlay, Process, Runtime};
 
 use super::container::{self, Mount};
 use super::fs::{Root, is_under, join};
-use super::procfs::ProcFs;
+use super::proc::ProcFs;
 
 /// At most this much of one runtime metadata file is read.
 const META_MAX: u64 = 4 << 20;

@@ -1,13 +1,15 @@
 //! Listening sockets from `/proc/net/{tcp,tcp6,udp,udp6}` (kernel format: hex address and port,
 //! IPv4 as one little-endian word, IPv6 as four), TCP in LISTEN state and unconnected UDP.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
+
+use procfs::FromBufReadSI;
+use procfs::net::{TcpNetEntries, TcpState, UdpNetEntries, UdpState};
 
 use crate::model::Listener;
 
-/// TCP state LISTEN (`0A`); UDP sockets report state 07 (CLOSE) when unconnected.
-const TCP_LISTEN: u8 = 0x0A;
-const UDP_UNCONNECTED: u8 = 0x07;
+// TCP sockets listen in state LISTEN (`0A`); UDP sockets report state 07 (CLOSE) when
+// unconnected: the crate's `TcpState::Listen` and `UdpState::Close`.
 
 /// The four tables: file name, protocol, IP version.
 pub const TABLES: &[(&str, &str, u8)] = &[
@@ -18,15 +20,24 @@ pub const TABLES: &[(&str, &str, u8)] = &[
 ];
 
 /// Parse one table; malformed lines are skipped and counted.
+///
+/// Each line is parsed by the `procfs` crate ([`TcpNetEntries`]/[`UdpNetEntries`]: hex
+/// addresses, byte order, state, inode), one line at a time: the crate fails the whole table on
+/// one bad line, and a hostile or truncated table must still give its good lines.
 pub fn parse_table(b: &[u8], protocol: &str, ip_version: u8) -> (Vec<Listener>, usize) {
     let mut out = Vec::new();
     let mut bad = 0;
     let text = String::from_utf8_lossy(b);
+    // the crate skips a header line: each line is handed over after an empty one
+    let mut one = String::new();
     for line in text.lines().skip(1) {
         if line.trim().is_empty() {
             continue;
         }
-        match parse_line(line, protocol, ip_version) {
+        one.clear();
+        one.push('\n');
+        one.push_str(line);
+        match parse_line(&one, protocol, ip_version) {
             Some(Some(l)) => out.push(l),
             Some(None) => {}
             None => bad += 1,
@@ -35,22 +46,47 @@ pub fn parse_table(b: &[u8], protocol: &str, ip_version: u8) -> (Vec<Listener>, 
     (out, bad)
 }
 
-/// `Some(None)` for a well-formed line that is not a listener.
-fn parse_line(line: &str, protocol: &str, ip_version: u8) -> Option<Option<Listener>> {
-    let f: Vec<&str> = line.split_ascii_whitespace().collect();
-    if f.len() < 10 {
-        return None;
+/// The crate needs the host's byte order for the hex addresses (the kernel prints the address
+/// words in host order); nothing else of [`procfs::SystemInfoInterface`] is used by the tables.
+struct ByteOrder;
+
+impl procfs::SystemInfoInterface for ByteOrder {
+    fn boot_time_secs(&self) -> procfs::ProcResult<u64> {
+        Ok(0)
     }
-    let (addr, port) = f[1].split_once(':')?;
-    let (_, rport) = f[2].split_once(':')?;
-    let state = u8::from_str_radix(f[3], 16).ok()?;
-    let inode: u64 = f[9].parse().ok()?;
-    let port = u16::from_str_radix(port, 16).ok()?;
-    let rport = u16::from_str_radix(rport, 16).ok()?;
-    let address = parse_addr(addr, ip_version)?;
-    let listening = match protocol {
-        "tcp" => state == TCP_LISTEN,
-        _ => state == UDP_UNCONNECTED && rport == 0,
+    fn ticks_per_second(&self) -> u64 {
+        100
+    }
+    fn page_size(&self) -> u64 {
+        4096
+    }
+    fn is_little_endian(&self) -> bool {
+        cfg!(target_endian = "little")
+    }
+}
+
+/// `Some(None)` for a well-formed line that is not a listener (TCP not in LISTEN; UDP connected
+/// or with a remote port).
+fn parse_line(one: &str, protocol: &str, ip_version: u8) -> Option<Option<Listener>> {
+    let (local, listening, inode) = if protocol == "tcp" {
+        let e = TcpNetEntries::from_buf_read(one.as_bytes(), &ByteOrder)
+            .ok()?
+            .0
+            .pop()?;
+        (e.local_address, e.state == TcpState::Listen, e.inode)
+    } else {
+        let e = UdpNetEntries::from_buf_read(one.as_bytes(), &ByteOrder)
+            .ok()?
+            .0
+            .pop()?;
+        let unconnected = e.state == UdpState::Close && e.remote_address.port() == 0;
+        (e.local_address, unconnected, e.inode)
+    };
+    // the table's own family: a v6 address in `tcp` (or the reverse) is not a kernel line
+    let address = match (ip_version, local.ip()) {
+        (4, IpAddr::V4(a)) => a.to_string(),
+        (6, IpAddr::V6(a)) => a.to_string(),
+        _ => return None,
     };
     if !listening || inode == 0 {
         return Some(None);
@@ -59,29 +95,10 @@ fn parse_line(line: &str, protocol: &str, ip_version: u8) -> Option<Option<Liste
         protocol: protocol.into(),
         ip_version,
         address,
-        port,
+        port: local.port(),
         inode,
         ..Listener::default()
     }))
-}
-
-fn parse_addr(hex: &str, ip_version: u8) -> Option<String> {
-    match (ip_version, hex.len()) {
-        (4, 8) => {
-            let v = u32::from_str_radix(hex, 16).ok()?;
-            Some(Ipv4Addr::from(v.to_le_bytes()).to_string())
-        }
-        (6, 32) => {
-            let mut bytes = [0u8; 16];
-            for w in 0..4 {
-                // `get`: a hostile table may hold multi-byte characters (never slice mid-char)
-                let v = u32::from_str_radix(hex.get(w * 8..w * 8 + 8)?, 16).ok()?;
-                bytes[w * 4..w * 4 + 4].copy_from_slice(&v.to_le_bytes());
-            }
-            Some(Ipv6Addr::from(bytes).to_string())
-        }
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ pub fn cell(r: &Row, key: &str, lang: Lang) -> String {
         "namespace" => s(&r.namespace),
         "sha256" => s(&r.sha256),
         "via" => one_line(&r.via),
-        "source" => one_line(&r.source.origin),
+        "source" => one_line(&r.source.origin_text()),
         "source_document" => one_line(&r.source.document),
         "source_section" => s(&r.source.section),
         "change" => r

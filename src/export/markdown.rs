@@ -198,7 +198,7 @@ pub fn value_text(r: &Row, lang: Lang) -> String {
 }
 
 pub fn source(r: &Row) -> String {
-    let mut s = r.source.origin.clone();
+    let mut s = r.source.origin_text();
     if !r.source.document.is_empty() {
         s.push_str(": ");
         s.push_str(&r.source.document);

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::model::{EntryResult, HostStr, Report, Risk, SourceRef, Status, Text};
+use crate::model::{EntryResult, HostStr, Origin, Report, Risk, SourceRef, Status, Text};
 
 /// Row status: the entry's status, or `unlisted` for a finding no entry covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -337,7 +337,7 @@ fn entry_rows(host: &str, e: &EntryResult, audit_only: bool, out: &mut Vec<Row>)
         r.container = m.container.clone();
         r.namespace = m.namespace.clone();
         r.sha256 = m.sha256.clone();
-        r.via = m.via.clone();
+        r.via = m.via.to_string();
         seen.insert(m.value.as_bytes().to_vec());
         out.push(r);
     }
@@ -405,7 +405,7 @@ pub fn build(reports: &[Report], audit_only: &dyn Fn(&str) -> bool) -> Model {
                 value: u.value.clone(),
                 host_path: None,
                 container_path: None,
-                kind: u.kind.clone(),
+                kind: u.kind.to_string(),
                 component: u.component.clone(),
                 status: RowStatus::Unlisted,
                 drift: None,
@@ -423,7 +423,8 @@ pub fn build(reports: &[Report], audit_only: &dyn Fn(&str) -> bool) -> Model {
                 sha256: None,
                 via,
                 source: SourceRef {
-                    origin: "discovery".into(),
+                    origin: Origin::Discovery,
+                    overridden_by: Vec::new(),
                     document: String::new(),
                     section: None,
                 },

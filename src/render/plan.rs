@@ -12,6 +12,7 @@ mod gate;
 use super::risk;
 use super::vendor::{self, Vendor, WildcardStyle};
 use crate::catalog::Template;
+use crate::model::WarnCode;
 use crate::model::{
     Catalog, Entry, EntryKind, EntryResult, Match, PathView, Risk, Status, Warning,
 };
@@ -189,16 +190,6 @@ fn rule_class(cat: Option<&Entry>, e: &EntryResult) -> Option<Class> {
     }
 }
 
-fn shape_of(catalog: &Catalog) -> impl Fn(&str) -> String + '_ {
-    move |n: &str| {
-        catalog
-            .placeholders
-            .get(n)
-            .map(|p| p.shape.clone())
-            .unwrap_or_else(|| "name".into())
-    }
-}
-
 /// The wildcard form of `value`, if the catalog writes it with a placeholder and the product can
 /// express that placeholder as a wildcard without widening it.
 fn wildcard_form(
@@ -212,7 +203,7 @@ fn wildcard_form(
         return None;
     }
     let cat = cat?;
-    let shape = shape_of(catalog);
+    let shape = crate::catalog::shape_fn(&catalog.placeholders);
     for pat in std::iter::once(&cat.pattern).chain(cat.alternates.iter()) {
         let Ok(t) = Template::parse(pat) else {
             continue;
@@ -253,7 +244,7 @@ fn one_line(s: &str) -> String {
     crate::render::escape::comment(s)
 }
 
-fn warn(code: &str, id: &str, msg: String) -> Warning {
+fn warn(code: WarnCode, id: &str, msg: String) -> Warning {
     Warning::new(code, msg).about(id.to_string())
 }
 
@@ -262,7 +253,7 @@ fn warn(code: &str, id: &str, msg: String) -> Warning {
 fn skip(
     warnings: &mut Vec<Warning>,
     list: &mut Vec<Skipped>,
-    code: &str,
+    code: WarnCode,
     id: &str,
     kind: &str,
     value: String,
@@ -419,7 +410,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.held_back,
-                "held-back",
+                WarnCode::HeldBack,
                 &e.id,
                 "user",
                 user.clone(),
@@ -462,7 +453,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.not_expressible,
-                "not-expressible",
+                WarnCode::NotExpressible,
                 &ec.e.id,
                 ec.kind_name,
                 m.value.display(),
@@ -525,7 +516,7 @@ impl<'a> Builder<'a> {
                 skip(
                     &mut self.p.warnings,
                     &mut self.p.refused,
-                    "refused-value",
+                    WarnCode::RefusedValue,
                     &ec.e.id,
                     ec.kind_name,
                     c.value.display(),
@@ -558,7 +549,7 @@ impl<'a> Builder<'a> {
             skip(
                 &mut self.p.warnings,
                 &mut self.p.held_back,
-                "held-back",
+                WarnCode::HeldBack,
                 &e.id,
                 ec.kind_name,
                 value.clone(),
@@ -686,7 +677,7 @@ impl<'a> Builder<'a> {
         p.held_back
             .retain(|s| !(s.kind == "user" && written_users.contains(&s.value)));
         p.warnings.retain(|w| {
-            !(w.code == "held-back"
+            !(w.is(WarnCode::HeldBack)
                 && written_users.iter().any(|u| {
                     w.message
                         .contains(&format!(": {u} held back: high risk: `{u}`"))
@@ -727,7 +718,7 @@ impl<'a> Builder<'a> {
             let mut add = Vec::new();
             for it in items {
                 p.warnings.push(warn(
-                    "partly-expressible",
+                    WarnCode::PartlyExpressible,
                     &it.id,
                     format!("{}: {} written, but {}", it.id, it.path, lim.why),
                 ));
@@ -744,7 +735,7 @@ impl<'a> Builder<'a> {
         for a in input.allow_risk {
             if report.entries.iter().all(|e| &e.id != a) {
                 p.warnings.push(warn(
-                    "unknown-id",
+                    WarnCode::UnknownId,
                     a,
                     format!("--allow-risk {a}: no entry of the report has this id"),
                 ));

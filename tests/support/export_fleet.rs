@@ -115,7 +115,7 @@ impl HostBuilder {
                 container: m.container.map(String::from),
                 namespace: m.namespace.map(String::from),
                 sha256: m.sha256.map(String::from),
-                via: m.via.into(),
+                via: m.via.parse().expect("a via this version writes"),
                 ..Match::default()
             })
             .collect();
@@ -135,7 +135,7 @@ impl HostBuilder {
         pid: Option<i32>,
     ) -> Self {
         self.report.unlisted.push(Unlisted {
-            kind: kind.into(),
+            kind: kind.parse().expect("an unlisted kind"),
             value: HostStr::new(value.to_vec()),
             component: component.into(),
             why: why.into(),
@@ -168,11 +168,11 @@ impl HostBuilder {
 pub fn drift(what: &str, kind: &str, catalog: &str, host: &str) -> Drift {
     Drift {
         summary: format!("{what} {catalog} -> {host}"),
-        kind: kind.into(),
+        kind: kind.parse().expect("a drift kind"),
         catalog: catalog.into(),
         host: host.into(),
         items: vec![DriftItem {
-            kind: kind.into(),
+            kind: kind.parse().expect("a drift kind"),
             what: what.into(),
             catalog: catalog.into(),
             host: host.into(),
@@ -192,7 +192,7 @@ fn port(n: u16, pid: i32, cmd: &'static [u8]) -> M<'static> {
         value: v.as_bytes(),
         pid: Some(pid),
         cmdline: Some(cmd),
-        via: "listener",
+        via: "listening on 0.0.0.0 (IPv4)",
         ..M::default()
     }
 }
@@ -423,7 +423,7 @@ pub fn docker_host(cat: &Catalog) -> Report {
         &[M {
             value: b"/opt/bitnami/redis/bin/redis-server",
             pid: Some(2210),
-            via: "comm",
+            via: "name",
             container: Some("3f9a1c2b7d4e"),
             ..M::default()
         }],
@@ -455,7 +455,7 @@ pub fn docker_host(cat: &Catalog) -> Report {
 pub fn db_host(cat: &Catalog) -> Report {
     HostBuilder::new(cat, "elma-db-01", "Debian GNU/Linux 12 (bookworm)", "2026-11-24T02:30:00Z")
         .set("db-postgres-bitnami", Status::Drifted, Some(drift("path", "location", "/opt/bitnami/postgresql/bin/postgres", "/usr/lib/postgresql/15/bin/postgres")), &[M { value: b"/usr/lib/postgresql/15/bin/postgres", pid: Some(801), cmdline: Some(b"/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf"), sha256: Some("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d"), ..M::default() }])
-        .set("db-redis-server-name", Status::Present, None, &[M { value: b"/usr/bin/redis-check-rdb", pid: Some(760), cmdline: Some(b"/usr/bin/redis-server 127.0.0.1:6379"), via: "comm", ..M::default() }])
+        .set("db-redis-server-name", Status::Present, None, &[M { value: b"/usr/bin/redis-check-rdb", pid: Some(760), cmdline: Some(b"/usr/bin/redis-server 127.0.0.1:6379"), via: "name", ..M::default() }])
         .set("db-beam-smp-bitnami", Status::Drifted, Some(drift("erts", "version", "12.3.1", "13.1.5")), &[M { value: b"/usr/lib/erlang/erts-13.1.5/bin/beam.smp", pid: Some(900), cmdline: Some(b"/usr/lib/erlang/erts-13.1.5/bin/beam.smp -W w -- -root /usr/lib/erlang -progname erl"), ..M::default() }])
         .set("port-5432-tcp", Status::Present, None, &[port(5432, 801, b"/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main")])
         .set("port-8008-tcp", Status::Present, None, &[port(8008, 700, b"/usr/bin/python3 /usr/bin/patroni /etc/patroni/config.yml")])

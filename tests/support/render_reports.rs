@@ -54,7 +54,7 @@ pub fn result(
         found: matches.iter().map(|m| m.value.display()).collect(),
         drift: drift.map(|s| Drift {
             summary: s.into(),
-            kind: "location".into(),
+            kind: "location".parse().unwrap(),
             catalog: e.canonical.clone(),
             host: matches
                 .first()
@@ -74,7 +74,7 @@ pub fn result(
 pub fn path_match(v: &str) -> Match {
     Match {
         value: v.into(),
-        via: "path exists".into(),
+        via: "path exists".parse().unwrap(),
         ..Default::default()
     }
 }
@@ -84,7 +84,7 @@ pub fn host_proc(exe: &str, pid: i32) -> Match {
         value: exe.into(),
         host_path: Some(exe.into()),
         pid: Some(pid),
-        via: "exe".into(),
+        via: "exe".parse().unwrap(),
         ..Default::default()
     }
 }
@@ -97,7 +97,7 @@ pub fn container_proc(inner: &str, host: &str, pid: i32, container: &str, ns: &s
         pid: Some(pid),
         container: Some(container.into()),
         namespace: Some(ns.into()),
-        via: "exe".into(),
+        via: "exe".parse().unwrap(),
         ..Default::default()
     }
 }
@@ -106,7 +106,7 @@ pub fn port(v: &str, pid: i32) -> Match {
     Match {
         value: v.into(),
         pid: Some(pid),
-        via: "listener".into(),
+        via: "listening on 0.0.0.0 (IPv4)".parse().unwrap(),
         ..Default::default()
     }
 }
@@ -168,7 +168,7 @@ pub fn db_host() -> (Report, Inventory) {
                 value: "/usr/bin/dash".into(),
                 host_path: Some("/usr/bin/dash".into()),
                 pid: Some(2300),
-                via: "comm".into(),
+                via: "name".parse().unwrap(),
                 ..Default::default()
             }],
         ),
@@ -311,7 +311,7 @@ pub fn microk8s() -> (Report, Inventory) {
                         .into(),
                 container_path: Some("/bitnami/postgresql".into()),
                 pid: Some(5101),
-                via: "volume mount".into(),
+                via: "postgresql data directory (volume mount)".parse().unwrap(),
                 ..Default::default()
             }],
         ),
@@ -366,7 +366,7 @@ pub fn hostile() -> (Report, Inventory) {
                 .iter()
                 .map(|v| Match {
                     value: HostStr(v.to_vec()),
-                    via: "path exists".into(),
+                    via: "path exists".parse().unwrap(),
                     ..Default::default()
                 })
                 .collect(),
@@ -386,7 +386,7 @@ pub fn hostile() -> (Report, Inventory) {
                         value: HostStr(exe.clone()),
                         host_path: Some(HostStr(exe)),
                         pid: Some(7000 + i as i32),
-                        via: "exe".into(),
+                        via: "exe".parse().unwrap(),
                         ..Default::default()
                     }
                 })

@@ -9,7 +9,7 @@
 //!   host path for listeners that mark host directories or resolve file handles.
 
 use super::Class;
-use crate::model::{HostStr, Match, PathView};
+use crate::model::{HostStr, Match, PathView, Via};
 use crate::render::vendor::Views;
 
 /// A candidate value before the gates.
@@ -109,7 +109,7 @@ fn processes(m: &Match) -> Vec<Cand> {
             .as_deref()
             .map(|c| format!("container {c}"))
             .unwrap_or_else(|| "a container".into());
-        let script = m.via == "script";
+        let script = m.via == Via::Script;
         let layer = m.host_path.clone().filter(|h| *h != m.value);
         let copy_of = |inner: &HostStr, is_value: bool| {
             layer

@@ -326,9 +326,18 @@ pub struct Stat {
 /// `PF_KTHREAD` in the stat flags: a kernel thread.
 pub const PF_KTHREAD: u64 = 0x0020_0000;
 
-/// Parse `/proc/PID/stat`. The comm is between the first `(` and the LAST `)`, since a process
-/// may name itself with spaces and parentheses.
+/// Parse `/proc/PID/stat` with the `procfs` crate's parser ([`procfs::process::Stat`]).
+///
+/// The comm is between the first `(` and the LAST `)`, since a process may name itself with
+/// spaces and parentheses; the crate finds it the same way. Two things are ours:
+/// - a guard before the crate sees the bytes: it slices the text one byte before `(` and two
+///   after `)`, which panics when the stat does not have the kernel's `pid (comm) S` shape (no
+///   space there, `)` before `(`, a multi-byte character next to a paren); such a file is
+///   malformed here, never a panic;
+/// - the comm as raw bytes (the crate's is a lossy `String`): it is the process's own name,
+///   kept byte for byte like every other host string.
 pub fn parse_stat(b: &[u8]) -> Result<Stat, String> {
+    use procfs::FromRead;
     let open = b
         .iter()
         .position(|&c| c == b'(')
@@ -340,39 +349,44 @@ pub fn parse_stat(b: &[u8]) -> Result<Stat, String> {
     if close < open {
         return Err("')' before '('".into());
     }
-    let pid = std::str::from_utf8(&b[..open])
-        .ok()
-        .and_then(|s| s.trim().parse::<i32>().ok())
-        .ok_or("pid field is not a number")?;
-    let comm = b[open + 1..close].to_vec();
-    let rest =
-        std::str::from_utf8(&b[close + 1..]).map_err(|_| "fields after comm are not text")?;
-    let f: Vec<&str> = rest.split_ascii_whitespace().collect();
-    // f[0] = state (field 3), f[1] = ppid (4), f[6] = flags (9), f[19] = starttime (22)
-    if f.len() < 20 {
-        return Err(format!(
-            "{} fields after comm, expected at least 20",
-            f.len()
-        ));
+    // the crate's view: the lossy, trimmed text; checked for the shape it slices by
+    let text = String::from_utf8_lossy(b);
+    let t = text.trim().as_bytes();
+    let (Some(o), Some(c)) = (
+        t.iter().position(|&x| x == b'('),
+        t.iter().rposition(|&x| x == b')'),
+    ) else {
+        return Err("no comm in parentheses".into());
+    };
+    if o == 0 || t[o - 1] != b' ' || t.get(c + 1) != Some(&b' ') {
+        return Err("not `pid (comm) state ...`: a space must surround the comm".into());
     }
-    let state = f[0].bytes().next().ok_or("empty state")?;
-    let ppid = f[1].parse::<i32>().map_err(|_| "ppid is not a number")?;
-    let flags = f[6].parse::<u64>().map_err(|_| "flags is not a number")?;
-    let start_time = f[19]
-        .parse::<u64>()
-        .map_err(|_| "starttime is not a number")?;
+    let st = procfs::process::Stat::from_read(t).map_err(|e| e.to_string())?;
     Ok(Stat {
-        pid,
-        comm,
-        state,
-        ppid,
-        flags,
-        start_time,
+        pid: st.pid,
+        comm: b[open + 1..close].to_vec(),
+        state: u8::try_from(st.state).unwrap_or(b'?'),
+        ppid: st.ppid,
+        flags: u64::from(st.flags),
+        start_time: st.starttime,
     })
 }
 
-/// The real uid from `/proc/PID/status` (`Uid:\treal\teffective\tsaved\tfs`).
+/// The real uid from `/proc/PID/status`: the `procfs` crate's [`procfs::process::Status`] when
+/// it parses the file, else the `Uid:` line read by hand ([`status_uid_line`]).
 pub fn parse_status_uid(b: &[u8]) -> Option<u32> {
+    use procfs::FromBufRead;
+    match procfs::process::Status::from_buf_read(b) {
+        Ok(s) => Some(s.ruid),
+        Err(_) => status_uid_line(b),
+    }
+}
+
+/// The `Uid:\treal\teffective\tsaved\tfs` line, read by hand. Kept because the crate's
+/// `Status` needs some 25 other fields (SigQ, CapPrm, FDSize...) or fails as a whole: a fixture
+/// host or a sandboxed kernel that writes a shorter status would lose the uid, which decides
+/// ownership and trust.
+pub fn status_uid_line(b: &[u8]) -> Option<u32> {
     for line in b.split(|&c| c == b'\n') {
         if let Some(rest) = line.strip_prefix(b"Uid:") {
             let s = std::str::from_utf8(rest).ok()?;
@@ -416,13 +430,51 @@ mod tests {
 
     #[test]
     fn stat_with_parens_in_comm() {
-        let s = b"42 (a) b) (c) S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 12345 1000 10 18446744073709551615";
+        // a whole kernel line (the crate reads up to field 37; every kernel since 2.6 writes 44+)
+        let s = b"42 (a) b) (c) S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 12345 1000 10 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0";
         let st = parse_stat(s).unwrap();
         assert_eq!(st.pid, 42);
         assert_eq!(st.comm, b"a) b) (c");
         assert_eq!(st.ppid, 1);
         assert_eq!(st.start_time, 12345);
         assert_eq!(st.state, b'S');
+    }
+
+    #[test]
+    fn stat_shapes_that_would_panic_the_crate_are_malformed() {
+        let tail = " S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 12345 1000 10 1 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0";
+        for bad in [
+            format!("(a){tail}"),              // `(` at 0: the crate slices at -1
+            "42 (a)".to_string(),              // `)` last: the crate slices past the end
+            format!("42 )a({tail}"),           // `)` before `(`
+            format!("4\u{e9}(a)\u{e9}{tail}"), // a multi-byte character next to a paren
+            format!("42 (a)x{tail}"),          // no space after the comm
+        ] {
+            assert!(parse_stat(bad.as_bytes()).is_err(), "{bad:?}");
+        }
+        // a non-UTF-8 comm is kept byte for byte
+        let mut b = b"7 (\xff\xfe) ".to_vec();
+        b.extend_from_slice(&tail.as_bytes()[1..]);
+        let st = parse_stat(&b).unwrap();
+        assert_eq!(st.comm, b"\xff\xfe");
+        assert_eq!(
+            (st.pid, st.ppid, st.state, st.start_time),
+            (7, 1, b'S', 12345)
+        );
+        assert_eq!(st.flags & PF_KTHREAD, 0);
+    }
+
+    #[test]
+    fn status_uid_from_the_crate_or_the_uid_line() {
+        let real = "Name:\tbash\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t9\nNgid:\t0\nPid:\t9\nPPid:\t1\nTracerPid:\t0\nUid:\t1001\t1002\t1003\t1004\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\nThreads:\t1\nSigQ:\t0/63704\nSigPnd:\t0\nShdPnd:\t0\nSigBlk:\t0\nSigIgn:\t0\nSigCgt:\t0\nCapInh:\t0\nCapPrm:\t0\nCapEff:\t0\n";
+        use procfs::FromBufRead;
+        assert!(procfs::process::Status::from_buf_read(real.as_bytes()).is_ok());
+        assert_eq!(parse_status_uid(real.as_bytes()), Some(1001));
+        // a short status (fixtures, sandboxes): the crate refuses it, the Uid line still counts
+        let short = b"Name:\tminio\nUid:\t1001\t1001\t1001\t1001\n";
+        assert!(procfs::process::Status::from_buf_read(&short[..]).is_err());
+        assert_eq!(parse_status_uid(short), Some(1001));
+        assert_eq!(parse_status_uid(b"Name:\tx\nUid:\tnot-a-number\n"), None);
     }
 
     #[test]
