@@ -807,10 +807,10 @@ fn offline_copy_without_owners_says_once_that_ownership_cannot_be_verified() {
     let w: Vec<_> = inv
         .warnings
         .iter()
-        .filter(|w| w.code.starts_with("data-path"))
+        .filter(|w| w.code.starts_with("data-"))
         .collect();
     assert_eq!(w.len(), 1, "{w:#?}");
-    assert_eq!(w[0].code, "data-path-owner-unverified");
+    assert_eq!(w[0].code, "data-owner-unverified");
     assert!(
         w[0].message
             .starts_with("data directory ownership cannot be verified in this copy: 5 data directories are owned by uid 0"),
@@ -841,7 +841,7 @@ fn copy_with_owners_judges_each_data_directory_by_its_owner() {
     assert!(
         !inv.warnings
             .iter()
-            .any(|w| w.code == "data-path-owner-unverified")
+            .any(|w| w.code == "data-owner-unverified")
     );
     // a user's directory, and one the copy's owner holds, in a copy that keeps owners
     let pv = |c: &str| d.path().join(&microk8s_pv(c)[1..]);
@@ -861,6 +861,6 @@ fn copy_with_owners_judges_each_data_directory_by_its_owner() {
     assert!(
         !inv.warnings
             .iter()
-            .any(|w| w.code == "data-path-owner-unverified")
+            .any(|w| w.code == "data-owner-unverified")
     );
 }

@@ -618,7 +618,7 @@ pub fn find_all(
                 // not used either way; said once for the whole copy unless it keeps owners
                 if !unverified.iter().any(|(h, _, _)| *h == host) {
                     let w = Warning::new(
-                        "data-path-untrusted",
+                        WarnCode::DataPathUntrusted,
                         format!(
                             "{component} data directory {} ({}) is not used: {why}",
                             HostStr(host.clone()).display(),
@@ -672,7 +672,7 @@ pub fn find_all(
             .collect();
         warnings.push(
             Warning::new(
-                "data-path-owner-unverified",
+                WarnCode::DataPathOwnerUnverified,
                 format!(
                     "data directory ownership cannot be verified in this copy: {} data {} owned by uid {}, the owner of the copy's root, not by {} (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
                     unverified.len(),
