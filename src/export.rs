@@ -16,6 +16,9 @@
 //! under 130 MB of peak memory in every format (`benches/export.rs`, issue 14).
 
 pub mod columns;
+/// The export's labels live in [`crate::i18n::export`]; this name is kept for callers of the old
+/// `export::i18n` module.
+pub use crate::i18n::export as i18n;
 pub mod csv;
 pub mod html;
 pub mod json;

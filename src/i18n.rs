@@ -851,3 +851,7 @@ Evidence is that of the first host.",
         }
     }
 }
+
+// ---- errors and warnings (engineer `lang`): the message catalogue, in `i18n/messages.rs` ----
+pub mod codes;
+pub mod messages;
