@@ -8,7 +8,7 @@ use std::process::Command;
 
 use crate::support::{TestCommand, real};
 
-const PVC: &str = "/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgresql-0-pvc-7ec9e93d-c8ca-484b-8f3e/data";
+const PVC: &str = "/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgres-0-pvc-3c666d53-7a91-4e8e-8614-0218ec079b10/data";
 
 fn audit(args: &[&str]) -> (i32, serde_json::Value, String) {
     let o = crate::support::avexclude()

@@ -937,7 +937,7 @@ fn rendered_microk8s_upgraded_proven_with_eicar() {
         .od_dirs
         .iter()
         .find(|d| {
-            d.starts_with("/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgresql-")
+            d.starts_with("/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgres-0-")
         })
         .unwrap_or_else(|| panic!("PostgreSQL's hostpath volume excluded: {r:#?}"))
         .clone();

@@ -376,7 +376,9 @@ fn live_daemons_discover_and_check() {
         inv.listeners
             .iter()
             .filter(|l| {
-                l.port == port && l.protocol == "tcp" && l.ip_version == if v6 { 6 } else { 4 }
+                l.port == port
+                    && l.protocol.as_str() == "tcp"
+                    && l.ip_version == if v6 { 6 } else { 4 }
             })
             .collect::<Vec<_>>()
     };
