@@ -209,8 +209,27 @@ fn every_error_class_is_russian_by_flag_and_by_locale() {
     )
     .unwrap();
 
+    // a vendor folder whose template writes a value unescaped
+    let generic = Path::new(env!("CARGO_MANIFEST_DIR")).join("vendors/generic");
+    std::fs::create_dir_all(dir.join("vd/generic")).unwrap();
+    for f in std::fs::read_dir(&generic).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.join("vd/generic").join(f.file_name().unwrap())).unwrap();
+    }
+    let csv = dir.join("vd/generic/exclusions.csv.hbs");
+    let t = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(&csv, format!("{t}{{{{{{host}}}}}}\n")).unwrap();
+
     for via in [Via::Flag, Via::Locale] {
         let case = |n: &str| format!("{n} ({via:?})");
+        assert_ru_error(
+            &case("template diagnostic"),
+            run_ru(via, &["vendors", "--vendors-dir", "vd"], dir),
+            &[
+                "avexclude: ошибка: ошибка в описании антивируса: vd/generic/exclusions.csv.hbs:",
+                ": error[raw-output]: вывод без экранирования",
+            ],
+        );
         assert_ru_error(
             &case("missing catalog"),
             run_ru(
