@@ -1,6 +1,9 @@
 //! The one integration-test binary: every file beside this one is a module of it, so the suite
 //! links once instead of once per file (`autotests = false` in Cargo.toml). Shared helpers live in
 //! `support/`. Run one area with a filter: `cargo test --test tests render_hosts::`.
+//! Run a program with `support::avexclude()` (or `support::TestCommand::new(prog)`): a bounded
+//! run whose failed expectations (`assert_exit`, `stdout_json`, ...) print the command line, exit,
+//! stdout and stderr; `{ran}` in an assertion message prints the same report.
 #![allow(clippy::too_many_arguments)]
 
 mod support;

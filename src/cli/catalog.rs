@@ -79,8 +79,8 @@ fn table(c: &crate::model::Catalog, lang: crate::i18n::Lang) -> String {
     crate::table::render(&rows)
 }
 
-/// Every code, one registry shown whole: the catalog's and the vendor templates' diagnostics,
-/// then the warnings of a run (scan, render, export).
+/// Every code, one registry shown whole: the catalog's, the vendor templates' and the vendor
+/// descriptors' diagnostics, then the warnings of a run (scan, render, export).
 pub fn codes_text() -> String {
     codes_text_in(crate::i18n::Lang::En)
 }
@@ -91,6 +91,7 @@ pub fn codes_text_in(lang: crate::i18n::Lang) -> String {
     let all = [
         ("catalog", crate::catalog::diags::CODES),
         ("template", crate::render::vendor::TEMPLATE_CODES),
+        ("vendor", crate::render::vendor::VENDOR_CODES),
         ("warning", crate::warning_codes::WARNING_CODES),
     ];
     let rows: Vec<Vec<&str>> = all
