@@ -1,6 +1,6 @@
 //! What each diagnostic and warning code means, in Russian (`catalog lint --codes --lang ru`).
-//! Keyed by the code, which stays as it is; a test fails when a code of the three registries
-//! (catalog diagnostics, template diagnostics, warnings) has no Russian line.
+//! Keyed by the code, which stays as it is; a test fails when a code of the registries (catalog,
+//! template and vendor diagnostics, warnings) has no Russian line.
 
 use super::Lang;
 
@@ -100,6 +100,23 @@ pub const CODES_RU: &[(&str, &str)] = &[
         "partial, вызывающие сами себя, прямо или через другие",
     ),
     ("nesting", "блоки или подвыражения вложены слишком глубоко"),
+    // vendor descriptors
+    (
+        "vendor-name",
+        "имя антивируса отличается от имени его папки или не из строчных латинских букв, цифр и дефисов",
+    ),
+    ("no-source", "у антивируса нет источника его синтаксиса"),
+    ("no-output", "у антивируса нет выходного файла"),
+    (
+        "bad-output-name",
+        "имя вывода или шаблона — не простое имя файла",
+    ),
+    ("bad-mode", "режим вывода не восьмеричный или больше 0755"),
+    ("missing-template", "вывод, файла шаблона которого нет"),
+    (
+        "template-syntax",
+        "шаблон, который handlebars не может разобрать",
+    ),
     // warnings
     (
         "not-root",
@@ -159,6 +176,10 @@ pub const CODES_RU: &[(&str, &str)] = &[
         "каталог данных не использован: недоверенный исполняемый файл, владелец или общее место",
     ),
     (
+        "data-owner-unverified",
+        "в копии без владельцев (например, `git checkout`) владельца каталогов данных не проверить: они не используются",
+    ),
+    (
         "data-path-unmapped",
         "для каталога данных контейнера не удалось определить место на хосте",
     ),
@@ -214,6 +235,7 @@ pub fn area(a: &str, lang: Lang) -> &str {
     match (a, lang) {
         ("catalog", Lang::Ru) => "каталог",
         ("template", Lang::Ru) => "шаблон",
+        ("vendor", Lang::Ru) => "антивирус",
         ("warning", Lang::Ru) => "предупреждение",
         _ => a,
     }
@@ -228,6 +250,7 @@ mod tests {
         let all = crate::catalog::diags::CODES
             .iter()
             .chain(crate::render::vendor::TEMPLATE_CODES.iter())
+            .chain(crate::render::vendor::VENDOR_CODES.iter())
             .chain(crate::warning_codes::WARNING_CODES.iter());
         let missing: Vec<&str> = all
             .filter(|(c, _)| !CODES_RU.iter().any(|(r, _)| r == c))
