@@ -220,8 +220,45 @@ fn every_error_class_is_russian_by_flag_and_by_locale() {
     let t = std::fs::read_to_string(&csv).unwrap();
     std::fs::write(&csv, format!("{t}{{{{{{host}}}}}}\n")).unwrap();
 
+    // two inventories of one hostname from two machines
+    support::avexclude()
+        .args(["discover", "--format", "json", "--root", host, "-o"])
+        .arg(dir.join("a.json"))
+        .assert_exit(0);
+    let a = std::fs::read_to_string(dir.join("a.json")).unwrap();
+    let id = a
+        .split("\"machine_id\": \"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the example host has a machine id")
+        .to_string();
+    std::fs::write(
+        dir.join("b.json"),
+        a.replace(&id, "0123456789abcdef0123456789abcdef"),
+    )
+    .unwrap();
+
     for via in [Via::Flag, Via::Locale] {
         let case = |n: &str| format!("{n} ({via:?})");
+        assert_ru_error(
+            &case("one hostname, two machines"),
+            run_ru(
+                via,
+                &[
+                    "export",
+                    "--format",
+                    "csv",
+                    "--inventory",
+                    "a.json",
+                    "--inventory",
+                    "b.json",
+                ],
+                dir,
+            ),
+            &[
+                "a.json и b.json называют один хост elma365-node-1, но взяты с разных машин (machine-id ",
+            ],
+        );
         assert_ru_error(
             &case("template diagnostic"),
             run_ru(via, &["vendors", "--vendors-dir", "vd"], dir),
