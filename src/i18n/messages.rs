@@ -522,8 +522,8 @@ pub const WARNINGS: &[(W, &str, &str)] = &[
     ),
     (
         W::DataPathOwnerUnverified,
-        "data directory ownership cannot be verified in this copy: {} data {} owned by uid {}, the owner of the copy's root, not by {} (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
-        "владельца каталогов данных в этой копии не проверить: каталоги данных ({0}) принадлежат uid {2}, владельцу корня копии, а не {3w} (копия, в которой не сохранены владельцы, например `git checkout`); не используются: {4}. Сканируйте сам хост или копию с сохранёнными владельцами (tar или cp -a от root)",
+        "data directory ownership cannot be verified in this copy: data directories ({}) are owned by uid {}, the owner of the copy's root, not by their service users (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
+        "владельца каталогов данных в этой копии проверить нельзя: каталоги данных ({}) принадлежат uid {}, владельцу корня копии, а не пользователям своих служб (копия, в которой владельцы не сохранены, например клон git); не используются: {}. Сканируйте сам узел или копию, сделанную с сохранением владельцев (tar или cp -a от root)",
     ),
     (
         W::DataPathUnmapped,
@@ -587,8 +587,6 @@ pub const WARNINGS: &[(W, &str, &str)] = &[
 /// (or `{Nw}`), never on their own: a user's value that happens to be `host` stays `host`.
 pub const WORDS: &[(&str, &str)] = &[
     ("this host", "этом хосте"),
-    ("its service user", "своему служебному пользователю"),
-    ("their service users", "своим служебным пользователям"),
     ("unknown", "неизвестен"),
     ("host", "хост"),
     ("container", "контейнер"),
