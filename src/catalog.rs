@@ -17,7 +17,8 @@ use file::{EntryFile, OverrideFile};
 pub use pattern::Template;
 
 use crate::model::{
-    Catalog, Entry, EntryKind, Origin, Placeholder, PortRange, Protocol, Shape, SourceRef,
+    Catalog, Entry, EntryKind, Origin, Placeholder, Platform, PortRange, Protocol, Rule, Shape,
+    SourceRef,
 };
 use crate::yaml::{self, KeyPos};
 
@@ -34,9 +35,6 @@ pub fn builtin_catalog_files() -> &'static [(&'static str, &'static str)] {
 pub fn builtin_vendor_files() -> &'static [(&'static str, &'static str)] {
     builtin::VENDOR_FILES
 }
-
-/// Rules this tool knows how to expand (entries of kind `rule`).
-pub const KNOWN_RULES: &[&str] = &["elma365-internal-processes", "database-data-paths"];
 
 /// Schema versions of the catalog format this tool reads.
 pub const SCHEMA: u32 = 1;
@@ -200,24 +198,6 @@ pub(crate) fn classify_serde(msg: &str) -> &'static str {
     }
 }
 
-/// The platforms a document can be limited to (`applies_when: {platform: ...}`), each with the
-/// host fact that detects it. Deckhouse installs its node binaries in `/opt/deckhouse/bin`
-/// (research note K1, deckhouse bashible sources); microk8s is a snap, found by discovery's
-/// `/snap/microk8s/` revisions (`filesystem.snaps`), not by a path.
-pub const PLATFORMS: &[(&str, Option<&str>)] = &[
-    ("deckhouse", Some("/opt/deckhouse/bin")),
-    ("microk8s", None),
-];
-
-/// The path whose presence marks `platform` (`Some(None)`: detected another way), or `None` for
-/// an unknown platform.
-pub fn platform_marker(platform: &str) -> Option<Option<&'static str>> {
-    PLATFORMS
-        .iter()
-        .find(|(n, _)| *n == platform)
-        .map(|(_, m)| *m)
-}
-
 /// Load and validate documents in order (built-ins first, then overlays). All problems found are
 /// returned together, each with its file, line and column.
 ///
@@ -260,7 +240,7 @@ fn entry_from_file(
     document: &str,
     default_origin: Origin,
     audit_only: bool,
-    platform: Option<&str>,
+    platform: Option<Platform>,
 ) -> Entry {
     Entry {
         id: ef.id.clone(),
@@ -283,7 +263,7 @@ fn entry_from_file(
         },
         audit_only: ef.audit_only.unwrap_or(audit_only),
         disabled: None,
-        platform: platform.map(str::to_string),
+        platform,
     }
 }
 
@@ -365,16 +345,13 @@ fn validate_entry(
             Err(m) => ctx.err("bad-port", mat, "match", m),
         },
         EntryKind::Rule => {
-            if !KNOWN_RULES.contains(&e.pattern.as_str()) {
+            if e.rule().is_none() {
+                let known: Vec<&str> = Rule::ALL.iter().map(|r| r.as_str()).collect();
                 ctx.err(
                     "unknown-rule",
                     mat,
                     "match",
-                    format!(
-                        "rule '{}' is not one of: {}",
-                        e.pattern,
-                        KNOWN_RULES.join(", ")
-                    ),
+                    format!("rule '{}' is not one of: {}", e.pattern, known.join(", ")),
                 );
             }
         }

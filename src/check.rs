@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::catalog::{self, Template};
 use crate::model::{
     Catalog, Drift, DriftItem, DriftKind, Entry, EntryKind, EntryResult, HostStr, Inventory, Match,
-    Placeholder, Process, Report, SCHEMA_VERSION, Status, Summary, ToolInfo, UnlistedKind, Via,
+    Placeholder, Platform, Process, Report, SCHEMA_VERSION, Status, Summary, ToolInfo,
+    UnlistedKind, Via,
 };
 
 /// What a matcher found for one entry: concrete matches and how they differ from the catalog.
@@ -239,7 +240,7 @@ pub fn check(catalog: &Catalog, inv: &Inventory) -> Report {
     let mut covered = BTreeSet::new();
     let mut suspects: BTreeMap<(i32, String), (Suspect, Vec<String>)> = BTreeMap::new();
     for e in &catalog.entries {
-        if let Some(p) = &e.platform
+        if let Some(p) = e.platform
             && !platform_present(p, inv)
         {
             continue;
@@ -294,21 +295,23 @@ pub fn check(catalog: &Catalog, inv: &Inventory) -> Report {
 /// Whether the inventory shows `platform` on the host: its marker directory was recorded as
 /// existing (Deckhouse: `/opt/deckhouse/bin`), or, for microk8s, a snap revision was found. From
 /// the inventory's facts only, so `check --inventory` answers as a scan of the host does.
-pub fn platform_present(platform: &str, inv: &Inventory) -> bool {
-    match crate::catalog::platform_marker(platform) {
-        Some(Some(marker)) => inv.filesystem.paths.iter().any(|f| {
+pub fn platform_present(platform: Platform, inv: &Inventory) -> bool {
+    match platform.marker() {
+        Some(marker) => inv.filesystem.paths.iter().any(|f| {
             let p = f.path.as_bytes();
             let p = p.strip_suffix(b"/").unwrap_or(p);
             p == marker.as_bytes()
                 && (f.file_type == "directory"
                     || (f.file_type == "symlink" && f.resolved.is_some()))
         }),
-        Some(None) if platform == "microk8s" => inv
-            .filesystem
-            .snaps
-            .iter()
-            .any(|s| s.name == "microk8s" && !s.revisions.is_empty()),
-        _ => false,
+        None => match platform {
+            Platform::Microk8s => inv
+                .filesystem
+                .snaps
+                .iter()
+                .any(|s| s.name == "microk8s" && !s.revisions.is_empty()),
+            Platform::Deckhouse => false,
+        },
     }
 }
 

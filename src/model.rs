@@ -843,6 +843,37 @@ pub struct Placeholder {
     pub shape: Shape,
 }
 
+closed_set! {
+    /// The rules this tool expands (an entry of kind `rule`, its `match`): each names no single
+    /// path but becomes concrete values on a host.
+    pub enum Rule ("rule") {
+        /// The ELMA365 services' own processes ("внутренние процессы ELMA365").
+        Elma365InternalProcesses = "elma365-internal-processes",
+        /// The databases' data directories ("исключите файлы СУБД из проверки").
+        DatabaseDataPaths = "database-data-paths",
+    }
+}
+
+closed_set! {
+    /// The platforms a catalog document can be limited to (`applies_when: {platform: ...}`).
+    pub enum Platform ("platform") {
+        Deckhouse = "deckhouse",
+        Microk8s = "microk8s",
+    }
+}
+
+impl Platform {
+    /// The directory whose presence marks the platform, where one does: Deckhouse installs its
+    /// node binaries in `/opt/deckhouse/bin` (research note K1, deckhouse bashible sources);
+    /// microk8s is a snap, found by discovery's `/snap/microk8s/` revisions, not by a path.
+    pub fn marker(self) -> Option<&'static str> {
+        match self {
+            Platform::Deckhouse => Some("/opt/deckhouse/bin"),
+            Platform::Microk8s => None,
+        }
+    }
+}
+
 /// One exclusion of the effective catalog, after overlays.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Entry {
@@ -882,7 +913,18 @@ pub struct Entry {
     /// `applies_when`): on a host where discovery did not find that platform, `check` leaves the
     /// entry out, since another platform's directory list says nothing about this host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub platform: Option<String>,
+    pub platform: Option<Platform>,
+}
+
+impl Entry {
+    /// The rule a `rule` entry expands, if it is one this tool knows (the loader refuses others).
+    pub fn rule(&self) -> Option<Rule> {
+        if self.kind == EntryKind::Rule {
+            self.pattern.parse().ok()
+        } else {
+            None
+        }
+    }
 }
 
 /// The effective catalog: built-in entries plus site overlays.

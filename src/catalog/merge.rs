@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::file::CatalogFile;
-use super::{Ctx, Diagnostic, PLATFORMS, SCHEMA, SourceFile, Spot};
-use crate::model::{Entry, Namespaces, Origin, Placeholder, Shape};
+use super::{Ctx, Diagnostic, SCHEMA, SourceFile, Spot};
+use crate::model::{Entry, Namespaces, Origin, Placeholder, Platform, Shape};
 use crate::yaml;
 
 /// Parse every file; one that does not parse is a diagnostic (code from serde's message) and
@@ -56,14 +56,17 @@ pub(super) fn schema_ok(ctx: &mut Ctx<'_>, fi: usize, cf: &CatalogFile) -> bool 
 
 /// The platform the file's entries belong to (`applies_when`); `Err` for one this tool cannot
 /// detect (a diagnostic: its entries would silently never apply), and the file is left out.
-pub(super) fn platform<'c>(
+pub(super) fn platform(
     ctx: &mut Ctx<'_>,
     fi: usize,
-    cf: &'c CatalogFile,
-) -> Result<Option<&'c str>, ()> {
-    let platform = cf.applies_when.as_ref().map(|a| a.platform.as_str());
-    if let Some(p) = platform
-        && super::platform_marker(p).is_none()
+    cf: &CatalogFile,
+) -> Result<Option<Platform>, ()> {
+    let Some(p) = cf.applies_when.as_ref().map(|a| a.platform.as_str()) else {
+        return Ok(None);
+    };
+    if let Ok(platform) = p.parse::<Platform>() {
+        return Ok(Some(platform));
+    }
     {
         let f = &ctx.files[fi];
         let pos = ctx.top[fi].get("applies_when").copied().unwrap_or((1, 1));
@@ -74,16 +77,15 @@ pub(super) fn platform<'c>(
             pos,
             format!(
                 "applies_when: platform '{p}' is not one of {}",
-                PLATFORMS
+                Platform::ALL
                     .iter()
-                    .map(|(n, _)| *n)
+                    .map(|n| n.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
         ));
-        return Err(());
     }
-    Ok(platform)
+    Err(())
 }
 
 /// The catalog merged so far, with where each entry was defined and where its match was last
@@ -175,7 +177,7 @@ impl Merged {
         ctx: &mut Ctx<'_>,
         fi: usize,
         cf: &CatalogFile,
-        platform: Option<&str>,
+        platform: Option<Platform>,
     ) {
         let f = &ctx.files[fi];
         let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
@@ -371,6 +373,14 @@ entries:
             ["elma365-dbs"],
             "not given: kept"
         );
+    }
+
+    #[test]
+    fn a_known_platform_marks_the_files_entries() {
+        let doc = format!("{ENTRY}applies_when: {{platform: deckhouse}}\n");
+        let (m, codes) = run(&[file("a.yaml", &doc)]);
+        assert!(codes.is_empty(), "{codes:?}");
+        assert_eq!(m.entries[0].platform, Some(Platform::Deckhouse));
     }
 
     #[test]
