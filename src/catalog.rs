@@ -256,7 +256,7 @@ fn entry_from_file(
         risk: ef.risk,
         risk_why: ef.risk_why.clone(),
         source: SourceRef {
-            origin: ef.origin.unwrap_or(default_origin),
+            origin: ef.origin.map_or(default_origin, Origin::from),
             overridden_by: Vec::new(),
             document: document.to_string(),
             section: Some(ef.section.clone()),
@@ -328,16 +328,6 @@ fn validate_entry(
                 format!("'{key}' needs both ru and en text"),
             );
         }
-    }
-    // the words are checked by serde (`unknown variant`); `discovery` is the export's word for a
-    // finding in no catalog, never a catalog file's
-    if e.source.origin == Origin::Discovery {
-        ctx.err(
-            "unknown-value",
-            def,
-            "origin",
-            "origin 'discovery' is not vendor, avexclude, deckhouse or site",
-        );
     }
     match e.kind {
         EntryKind::Port => match parse_ports(&e.pattern) {

@@ -181,7 +181,7 @@ impl Merged {
     ) {
         let f = &ctx.files[fi];
         let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
-        let default_origin = cf.origin.unwrap_or(Origin::Site);
+        let default_origin = cf.origin.map_or(Origin::Site, Origin::from);
         for (ii, ef) in cf.entries.iter().enumerate() {
             let o = Spot {
                 file: fi,
@@ -452,11 +452,19 @@ disable:
 
     #[test]
     fn origin_discovery_is_not_a_catalog_files_word() {
-        let (_, codes) = run(&[file(
+        let files = [file(
             "a.yaml",
             &ENTRY.replace("origin: vendor", "origin: discovery"),
-        )]);
-        assert_eq!(codes, ["unknown-value"]);
+        )];
+        let mut ctx = Ctx::new(&files);
+        parse(&mut ctx, &files);
+        let d = &ctx.diags[0];
+        assert_eq!(d.code, "unknown-value");
+        assert!(
+            d.message
+                .ends_with("expected one of `vendor`, `avexclude`, `site`, `deckhouse`"),
+            "{d}"
+        );
         let (_, codes) = run(&[file(
             "a.yaml",
             &ENTRY.replace("origin: vendor", "origin: vendr"),
