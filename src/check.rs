@@ -9,6 +9,7 @@ pub mod format;
 pub mod name;
 pub mod path;
 pub mod port;
+pub mod prometheus;
 pub mod rule;
 pub mod state;
 pub mod unlisted;
