@@ -742,7 +742,7 @@ pub fn sync_table(s: &crate::check::state::Sync) -> String {
             out,
             "  add     {:<8} {:<10} {}  ({})",
             clean(&i.vendor),
-            clean(&i.kind),
+            i.kind.as_str(),
             clean(&i.value),
             clean(&i.id)
         );
@@ -752,7 +752,7 @@ pub fn sync_table(s: &crate::check::state::Sync) -> String {
             out,
             "  remove  {:<8} {:<10} {}  ({})",
             clean(&i.vendor),
-            clean(&i.kind),
+            i.kind.as_str(),
             clean(&i.value),
             clean(&i.id)
         );
