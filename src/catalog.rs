@@ -201,7 +201,7 @@ pub(crate) fn classify_serde(msg: &str) -> &'static str {
 /// Load and validate documents in order (built-ins first, then overlays). All problems found are
 /// returned together, each with its file, line and column.
 ///
-/// The steps, each in [`merge`]: parse every file; per file, its schema, placeholders,
+/// The steps, each in `catalog/merge.rs`: parse every file; per file, its schema, placeholders,
 /// namespaces and platform, then its entries, overrides and disables in that order; then every
 /// entry of the result is validated where its fields were last set.
 pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {

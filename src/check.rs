@@ -417,8 +417,8 @@ pub fn basename(b: &[u8]) -> &[u8] {
     }
 }
 
-/// argv[0] as the program was invoked: the first word when a rewritten title put everything in
-/// argv[0] (`/usr/bin/redis-server 127.0.0.1:6379`).
+/// `argv[0]` as the program was invoked: the first word when a rewritten title put everything in
+/// `argv[0]` (`/usr/bin/redis-server 127.0.0.1:6379`).
 pub fn invoked(p: &Process) -> Option<&[u8]> {
     let a0 = p.cmdline.first()?.as_bytes();
     if p.cmdline.len() == 1 {

@@ -341,7 +341,7 @@ pub struct Process {
     pub ppid: i32,
     /// `/proc/PID/comm` (the kernel cuts it to 15 bytes).
     pub comm: HostStr,
-    /// argv, NUL-split, trailing padding removed. A rewritten title (nginx) is argv[0] with spaces.
+    /// argv, NUL-split, trailing padding removed. A rewritten title (nginx) is `argv[0]` with spaces.
     pub cmdline: Vec<HostStr>,
     /// `readlink /proc/PID/exe` without the ` (deleted)` suffix; `None` if unreadable (kernel
     /// thread, permission, vanished).
@@ -412,7 +412,7 @@ impl Process {
             None => "the executable was not examined (inventory without trust data)".into(),
         }
     }
-    /// argv[0], if any.
+    /// `argv[0]`, if any.
     pub fn argv0(&self) -> Option<&HostStr> {
         self.cmdline.first()
     }
@@ -619,7 +619,7 @@ pub enum EntryKind {
     File,
     /// A process by its executable's full path.
     ProcessPath,
-    /// A process by name (comm or argv[0]'s base name).
+    /// A process by name (comm or `argv[0]`'s base name).
     ProcessName,
     /// A process by its command-line title (`nginx: worker process`).
     ProcessTitle,
@@ -1077,13 +1077,13 @@ pub enum Via {
     /// `/proc/PID/exe` is the path.
     #[default]
     Exe,
-    /// argv[0] is the path (the executable is another file, e.g. busybox).
+    /// `argv[0]` is the path (the executable is another file, e.g. busybox).
     Argv0,
-    /// The path is a script its interpreter runs (argv[1]).
+    /// The path is a script its interpreter runs (`argv[1]`).
     Script,
     /// The file is installed, no process runs it.
     InstalledFile,
-    /// The process name (comm or argv[0]'s base name).
+    /// The process name (comm or `argv[0]`'s base name).
     Name,
     /// One of the entry's aliases.
     NameAlias,
