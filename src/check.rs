@@ -18,9 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{self, Template};
 use crate::model::{
-    Catalog, Drift, DriftItem, DriftKind, Entry, EntryKind, EntryResult, HostStr, Inventory, Match,
-    Placeholder, Platform, Process, Report, SCHEMA_VERSION, Status, Summary, ToolInfo,
-    UnlistedKind, Via,
+    Catalog, Drift, DriftItem, DriftKind, Entry, EntryKind, EntryResult, FileType, HostStr,
+    Inventory, Match, Placeholder, Platform, Process, Report, SCHEMA_VERSION, Status, Summary,
+    ToolInfo, UnlistedKind, Via,
 };
 
 /// What a matcher found for one entry: concrete matches and how they differ from the catalog.
@@ -302,8 +302,8 @@ pub fn platform_present(platform: Platform, inv: &Inventory) -> bool {
             let p = f.path.as_bytes();
             let p = p.strip_suffix(b"/").unwrap_or(p);
             p == marker.as_bytes()
-                && (f.file_type == "directory"
-                    || (f.file_type == "symlink" && f.resolved.is_some()))
+                && (f.file_type == FileType::Directory
+                    || (f.file_type == FileType::Symlink && f.resolved.is_some()))
         }),
         None => match platform {
             Platform::Microk8s => inv
@@ -433,7 +433,7 @@ pub fn invoked(p: &Process) -> Option<&[u8]> {
 #[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
-    use crate::model::{ContainerCtx, DataPath, Listener, PathFact, Runtime};
+    use crate::model::{ContainerCtx, DataPath, Listener, PathFact, Protocol, Runtime};
 
     fn catalog() -> Catalog {
         crate::catalog::load(&crate::catalog::builtin_sources()).unwrap()
@@ -473,7 +473,7 @@ mod tests {
     fn dir(p: &str) -> PathFact {
         PathFact {
             path: p.into(),
-            file_type: "directory".into(),
+            file_type: FileType::Directory,
             resolved: None,
         }
     }
@@ -543,7 +543,7 @@ mod tests {
         ];
         inv.listeners = vec![
             Listener {
-                protocol: "tcp".into(),
+                protocol: Protocol::Tcp,
                 ip_version: 4,
                 address: "0.0.0.0".into(),
                 port: 5432,
@@ -552,7 +552,7 @@ mod tests {
                 ..Listener::default()
             },
             Listener {
-                protocol: "tcp".into(),
+                protocol: Protocol::Tcp,
                 ip_version: 4,
                 address: "0.0.0.0".into(),
                 port: 25672,

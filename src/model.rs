@@ -506,7 +506,7 @@ pub struct VolumeMount {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct Listener {
     /// `tcp` or `udp`.
-    pub protocol: String,
+    pub protocol: Protocol,
     /// 4 or 6.
     pub ip_version: u8,
     pub address: String,
@@ -570,10 +570,74 @@ pub struct ErtsFact {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct StorageRoot {
     /// `docker-overlay2`, `containerd-overlayfs`, `microk8s-containerd-overlayfs`, ...
-    pub kind: String,
+    pub kind: StorageKind,
     pub path: HostStr,
     /// Some running container's layers live under it.
     pub in_use: bool,
+}
+
+/// Which runtime's storage a [`StorageRoot`] is (its serialized form is the kebab-case name).
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum StorageKind {
+    #[default]
+    DockerOverlay2,
+    ContainerdOverlayfs,
+    Microk8sContainerdOverlayfs,
+    PodmanOverlay,
+    DockerVolumes,
+    ContainerdErofs,
+    K3sContainerdOverlayfs,
+    Rke2ContainerdOverlayfs,
+}
+
+impl StorageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageKind::DockerOverlay2 => "docker-overlay2",
+            StorageKind::ContainerdOverlayfs => "containerd-overlayfs",
+            StorageKind::Microk8sContainerdOverlayfs => "microk8s-containerd-overlayfs",
+            StorageKind::PodmanOverlay => "podman-overlay",
+            StorageKind::DockerVolumes => "docker-volumes",
+            StorageKind::ContainerdErofs => "containerd-erofs",
+            StorageKind::K3sContainerdOverlayfs => "k3s-containerd-overlayfs",
+            StorageKind::Rke2ContainerdOverlayfs => "rke2-containerd-overlayfs",
+        }
+    }
+}
+
+/// What a path is on the host ([`PathFact::file_type`]; serialized lowercase).
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum FileType {
+    Directory,
+    File,
+    Symlink,
+    #[default]
+    Missing,
+    Other,
+}
+
+impl FileType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileType::Directory => "directory",
+            FileType::File => "file",
+            FileType::Symlink => "symlink",
+            FileType::Missing => "missing",
+            FileType::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Whether a path exists on the host, and what it is.
@@ -581,7 +645,7 @@ pub struct StorageRoot {
 pub struct PathFact {
     pub path: HostStr,
     /// `directory`, `file`, `symlink`, `missing`, `other`.
-    pub file_type: String,
+    pub file_type: FileType,
     /// Where a symlink finally leads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<HostStr>,
@@ -685,9 +749,12 @@ impl fmt::Display for Risk {
 }
 
 /// Protocol of a port entry.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Protocol {
+    #[default]
     Tcp,
     Udp,
     Icmp,

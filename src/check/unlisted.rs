@@ -8,8 +8,8 @@ use super::Ctx;
 use super::name::has_name;
 use crate::catalog::Template;
 use crate::model::{
-    Catalog, Entry, EntryKind, EntryResult, Evidence, HostStr, Process, Rule, Status, Unlisted,
-    UnlistedKind,
+    Catalog, Entry, EntryKind, EntryResult, Evidence, HostStr, Process, Protocol, Rule, Status,
+    Unlisted, UnlistedKind,
 };
 
 /// Database and platform programs an ELMA365 host runs, by process name → component.
@@ -169,7 +169,7 @@ fn storage_roots(
         out.push(Unlisted {
             kind: UnlistedKind::StorageRoot,
             value: s.path.clone(),
-            component: s.kind.clone(),
+            component: s.kind.as_str().into(),
             why: "container storage root in use that no entry covers".into(),
             evidence: Evidence::default(),
         });
@@ -192,13 +192,13 @@ fn ports(catalog: &Catalog, ctx: &Ctx<'_>, platform_pids: &BTreeSet<i32>, out: &
         }
         let listed = port_ranges
             .iter()
-            .any(|r| r.protocol.as_str() == l.protocol && (r.first..=r.last).contains(&l.port));
-        if listed || !seen.insert((l.port, l.protocol.clone())) {
+            .any(|r| r.protocol == l.protocol && (r.first..=r.last).contains(&l.port));
+        if listed || !seen.insert((l.port, l.protocol)) {
             continue;
         }
         let pid = l.pids.first().copied();
         let owner = pid.and_then(|pid| ctx.procs.iter().find(|p| p.pid == pid));
-        if known_port(ctx, owner.copied(), &l.protocol, l.port) {
+        if known_port(ctx, owner.copied(), l.protocol, l.port) {
             continue;
         }
         let component = owner
@@ -231,11 +231,11 @@ fn ports(catalog: &Catalog, ctx: &Ctx<'_>, platform_pids: &BTreeSet<i32>, out: &
 /// A port its owner is known to hold: an ELMA365 service's own, or Kubernetes plumbing of a
 /// platform program or of the cluster's own pods (calico, CoreDNS, ingress; the namespace comes
 /// from the runtime, never from inside the container).
-fn known_port(ctx: &Ctx<'_>, owner: Option<&Process>, protocol: &str, port: u16) -> bool {
+fn known_port(ctx: &Ctx<'_>, owner: Option<&Process>, protocol: Protocol, port: u16) -> bool {
     let system_pod = owner
         .and_then(|p| p.container.as_ref()?.namespace.as_deref())
         .is_some_and(|n| SYSTEM_NAMESPACES.contains(&n));
-    let plumbing = protocol == "tcp" && PLUMBING_PORTS.contains(&port);
+    let plumbing = protocol == Protocol::Tcp && PLUMBING_PORTS.contains(&port);
     match owner.and_then(|p| component_of(p, ctx)) {
         Some("elma365") => ELMA365_SERVICE_PORTS.contains(&port),
         Some("kubernetes" | "containerd" | "docker") => plumbing,
@@ -283,7 +283,7 @@ mod tests {
 
     fn listener(port: u16, pid: i32) -> Listener {
         Listener {
-            protocol: "tcp".into(),
+            protocol: Protocol::Tcp,
             ip_version: 4,
             address: "0.0.0.0".into(),
             port,
@@ -349,7 +349,7 @@ mod tests {
             ("/var/lib/docker/b", false),
         ] {
             inv.filesystem.container_storage.push(StorageRoot {
-                kind: "containerd-overlayfs".into(),
+                kind: crate::model::StorageKind::ContainerdOverlayfs,
                 path: HostStr::from(path),
                 in_use,
             });
@@ -395,9 +395,14 @@ mod tests {
                 ("7777/tcp".to_string(), "elma365")
             ]
         );
-        assert!(known_port(&ctx, Some(&inv.processes[1]), "tcp", 3100));
+        assert!(known_port(
+            &ctx,
+            Some(&inv.processes[1]),
+            Protocol::Tcp,
+            3100
+        ));
         assert!(
-            !known_port(&ctx, None, "tcp", 10250),
+            !known_port(&ctx, None, Protocol::Tcp, 10250),
             "no owner: not plumbing"
         );
     }
