@@ -674,19 +674,13 @@ pub fn find_all(
             Warning::new(
                 WarnCode::DataPathOwnerUnverified,
                 format!(
-                    "data directory ownership cannot be verified in this copy: {} data {} owned by uid {}, the owner of the copy's root, not by {} (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
+                    "data directory ownership cannot be verified in this copy: data directories ({}) are owned by uid {}, the owner of the copy's root, not by their service users (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
                     unverified.len(),
-                    if unverified.len() == 1 { "directory is" } else { "directories are" },
                     owners
                         .iter()
                         .map(u32::to_string)
                         .collect::<Vec<_>>()
                         .join(", "),
-                    if unverified.len() == 1 {
-                        "its service user"
-                    } else {
-                        "their service users"
-                    },
                     list.join(", ")
                 ),
             )

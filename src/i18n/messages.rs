@@ -523,6 +523,11 @@ pub const WARNINGS: &[(W, &str, &str)] = &[
         "каталог данных {} {} ({}) не используется: {}",
     ),
     (
+        W::DataPathOwnerUnverified,
+        "data directory ownership cannot be verified in this copy: data directories ({}) are owned by uid {}, the owner of the copy's root, not by their service users (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
+        "владельца каталогов данных в этой копии проверить нельзя: каталоги данных ({}) принадлежат uid {}, владельцу корня копии, а не пользователям своих служб (копия, в которой владельцы не сохранены, например клон git); не используются: {}. Сканируйте сам узел или копию, сделанную с сохранением владельцев (tar или cp -a от root)",
+    ),
+    (
         W::DataPathUnmapped,
         "{} data directory {} is inside a container whose host location could not be worked out",
         "каталог данных {} {} — внутри контейнера, расположение которого на хосте определить не удалось",
