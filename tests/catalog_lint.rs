@@ -128,6 +128,26 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "canonical-mismatch",
         "does not fit",
     ),
+    ("bad-shape.yaml", "2:1", "bad-shape", "shape 'float'"),
+    (
+        "placeholder-redefined.yaml",
+        "2:1",
+        "placeholder-redefined",
+        "already defined with shape 'version'",
+    ),
+    (
+        "bad-namespace.yaml",
+        "2:1",
+        "bad-namespace",
+        "'Site_Apps' is not a Kubernetes name",
+    ),
+    // `discovery` is the export's word for a finding in no catalog, not a catalog file's
+    (
+        "unknown-origin.yaml",
+        "12:13",
+        "unknown-value",
+        "unknown variant `vendr`, expected one of `vendor`, `avexclude`, `site`, `deckhouse`",
+    ),
 ];
 
 #[test]
