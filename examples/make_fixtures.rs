@@ -1,6 +1,6 @@
 //! Writes the fixture hosts of `tests/support` as directory trees, for demos and the README:
 //! `cargo run --example make_fixtures -- OUTDIR [HOST...]` (hosts: microk8s-seed,
-//! microk8s-upgraded, deckhouse-worker, docker-host, db-host, hostile; default: all).
+//! microk8s-upgraded, deckhouse-worker, docker-host, db-host, hostile, kind-host; default: all).
 //! `examples/hosts/microk8s-upgraded` in the repository was written by this
 //! (`cargo run --example make_fixtures -- examples/hosts microk8s-upgraded`); empty directories
 //! get a `.keep` file so that git keeps them.
@@ -25,6 +25,7 @@ fn main() -> std::process::ExitCode {
         ("docker-host", support::hosts::docker_host),
         ("db-host", support::hosts::db_host),
         ("hostile", support::hosts::hostile),
+        ("kind-host", support::hosts::kind_host),
     ];
     for (name, make) in hosts {
         if !wanted.is_empty() && !wanted.iter().any(|w| w == name) {

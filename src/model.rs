@@ -184,7 +184,9 @@ macro_rules! closed_set {
         }
     ) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+        )]
         pub enum $name {
             $( $(#[$vm])* #[serde(rename = $word)] $var, )*
         }
@@ -199,20 +201,20 @@ macro_rules! closed_set {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownValue;
-            fn from_str(s: &str) -> Result<Self, UnknownValue> {
+            type Err = $crate::model::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, $crate::model::UnknownValue> {
                 $name::ALL
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == s)
-                    .ok_or_else(|| UnknownValue {
+                    .ok_or_else(|| $crate::model::UnknownValue {
                         what: $what,
                         value: s.to_string(),
                         expected: $name::ALL.iter().map(|v| v.as_str()).collect(),
@@ -227,6 +229,7 @@ macro_rules! closed_set {
         }
     };
 }
+pub(crate) use closed_set;
 
 // ---------------------------------------------------------------------------------------------
 // Shared small types

@@ -136,14 +136,11 @@ fn upgraded_microk8s_host_drifts_with_the_right_versions() {
         let drift = &entry(&r, id)["drift"];
         assert_eq!(drift["kind"], "version", "{id}");
         assert_eq!(drift["catalog"], "12.3.1");
-        assert_eq!(drift["host"], "13.2.2");
-        assert_eq!(drift["summary"], "erts 12.3.1 -> 13.2.2");
+        // RabbitMQ 3.13.7-debian-12 ships OTP 26.2.5, erts 14.2.5 (research note B6)
+        assert_eq!(drift["host"], "14.2.5");
+        assert_eq!(drift["summary"], "erts 12.3.1 -> 14.2.5");
     }
-    for id in [
-        "proc-microk8s-containerd",
-        "proc-microk8s-containerd-shim",
-        "proc-microk8s-kubelite",
-    ] {
+    for id in ["proc-microk8s-containerd", "proc-microk8s-kubelite"] {
         let drift = &entry(&r, id)["drift"];
         assert_eq!(
             (
@@ -155,12 +152,39 @@ fn upgraded_microk8s_host_drifts_with_the_right_versions() {
             "{id}"
         );
     }
+    // the runc-v2 shim of a cgroup v2 host is the runc-v1 entry's alternate: drift (moved,
+    // and a new revision), not absence (research note M3, D3)
+    let shim = &entry(&r, "proc-microk8s-containerd-shim")["drift"];
+    let items: Vec<(&str, &str, &str)> = shim["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap(),
+                i["catalog"].as_str().unwrap(),
+                i["host"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            (
+                "location",
+                "/snap/microk8s/3410/bin/containerd-shim-runc-v1",
+                "/snap/microk8s/7394/bin/containerd-shim-runc-v2"
+            ),
+            ("revision", "3410", "7394")
+        ],
+        "{shim}"
+    );
     assert!(
         found(&r, "proc-microk8s-kubelite").contains(&"/snap/microk8s/7394/kubelite".to_string())
     );
     assert!(
         found(&r, "db-beam-smp-bitnami")
-            .contains(&"/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp".to_string())
+            .contains(&"/opt/bitnami/erlang/lib/erlang/erts-14.2.5/bin/beam.smp".to_string())
     );
     assert_eq!(status(&r, "dir-docker-overlay2"), "absent");
     // containerd's storage root and the databases' volume host paths
@@ -172,7 +196,7 @@ fn upgraded_microk8s_host_drifts_with_the_right_versions() {
         ]
     );
     let data = found(&r, "rule-database-files");
-    for db in ["postgresql", "mongodb", "redis", "rabbitmq", "minio"] {
+    for db in ["-postgres-0-", "-mongo-0-", "redis", "rabbitmq", "minio"] {
         assert!(
             data.iter().any(
                 |p| p.starts_with("/var/snap/microk8s/common/default-storage/") && p.contains(db)
@@ -195,7 +219,6 @@ fn deckhouse_worker_uses_containerd_storage() {
         &[
             "dir-containerd-snapshots",
             "db-postgres-bitnami",
-            "proc-node",
             "proc-nginx-master",
             "proc-nginx-worker",
             "proc-nginx-ingress-controller",
@@ -289,6 +312,12 @@ fn debian_db_host_drifts_to_package_locations() {
             "db-mongod-bitnami",
         ],
     );
+    // Debian's /usr/bin/redis-server is a link to redis-check-rdb, which /proc/PID/exe names:
+    // drift of the Bitnami path, to the file that really runs (issue 10)
+    let rd = &entry(&r, "db-redis-server-bitnami")["drift"];
+    assert_eq!(rd["kind"], "location", "{rd}");
+    assert_eq!(rd["catalog"], "/opt/bitnami/redis/bin/redis-server");
+    assert_eq!(rd["host"], "/usr/bin/redis-check-rdb", "{rd}");
     // Debian's redis-server runs as redis-check-rdb: the name entry finds the real executable
     assert_eq!(status(&r, "db-redis-server-name"), "present");
     assert!(found(&r, "db-redis-server-name").contains(&"/usr/bin/redis-check-rdb".to_string()));
@@ -535,7 +564,7 @@ fn table_shows_drift_for_people() {
         .run()
         .stdout();
     assert!(t.starts_with("elma365-node-1: "), "summary first: {t}");
-    assert!(t.contains("erts 12.3.1 -> 13.2.2"));
+    assert!(t.contains("erts 12.3.1 -> 14.2.5"));
     assert!(t.contains("snap revision 3410 -> 7394"));
     assert!(!t.contains("\x1b["), "no colour when not a terminal");
 }
@@ -650,4 +679,116 @@ fn debian_db_host_lists_no_platform_entries() {
     let (_, r) = check(d.path(), &[]);
     assert!(platform_ids(&r, "deckhouse-").is_empty());
     assert!(platform_ids(&r, "microk8s-").is_empty());
+}
+
+/// The Helm chart's ELMA365 services on the upgraded microk8s host (research note E5, D4): their
+/// 3000/5000/3100 listeners are known service ports, not unlisted, and 5000 in their pods is
+/// not the seed's "Patroni master" 5000; their Go binaries are ELMA365's internal processes.
+#[test]
+fn elma365_service_ports_are_known_and_grpc_5000_is_not_patroni() {
+    let d = tempfile::tempdir().unwrap();
+    let fx = hosts::microk8s_upgraded(d.path());
+    let (_, r) = check(d.path(), &[]);
+    assert_eq!(
+        status(&r, "port-5000-tcp"),
+        "absent",
+        "{}",
+        entry(&r, "port-5000-tcp")
+    );
+    let unlisted_ports: Vec<&str> = r["unlisted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["kind"] == "port")
+        .map(|u| u["value"].as_str().unwrap())
+        .collect();
+    for p in hosts::ELMA365_PORTS {
+        assert!(
+            !unlisted_ports.contains(&format!("{p}/tcp").as_str()),
+            "{p}: {unlisted_ports:?}"
+        );
+    }
+    // nor is any of their processes unlisted: the internal-processes rule covers them
+    let internal = found(&r, "rule-elma365-internal");
+    for exe in ["/srv/bin/deploy", "/srv/bin/main", "/usr/local/bin/node"] {
+        assert!(internal.contains(&exe.to_string()), "{exe}: {internal:?}");
+    }
+    let pids: Vec<i64> = entry(&r, "rule-elma365-internal")["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["pid"].as_i64())
+        .collect();
+    assert!(pids.contains(&(fx.pid("elma365-deploy") as i64)));
+    assert!(
+        !r["unlisted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["value"].as_str().unwrap_or("").starts_with("/srv/bin/")),
+        "{}",
+        r["unlisted"]
+    );
+}
+
+/// ingress-nginx's real binary (research note N1, N2): the title entries find
+/// `/usr/local/nginx/sbin/nginx` on microk8s and `/chroot/usr/local/nginx/sbin/nginx` on
+/// Deckhouse, confirmed by the executable; no entry is widened for it and nothing is unlisted.
+#[test]
+fn nginx_titles_resolve_to_the_real_binary_in_and_out_of_the_chroot() {
+    for (make, want) in [
+        (
+            hosts::microk8s_upgraded as fn(&Path) -> support::fixture::Fixture,
+            hosts::NGINX.to_string(),
+        ),
+        (hosts::deckhouse_worker, format!("/chroot{}", hosts::NGINX)),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        make(d.path());
+        let (_, r) = check(d.path(), &[]);
+        for id in ["proc-nginx-master", "proc-nginx-worker"] {
+            assert_eq!(status(&r, id), "present", "{id}");
+            let f = found(&r, id);
+            assert_eq!(f[0], want, "{id}: {f:?}");
+            assert!(f[1].ends_with(&format!("/fs{want}")), "{id}: {f:?}");
+            assert!(
+                !f.contains(&"/usr/bin/nginx".to_string()),
+                "the link never runs"
+            );
+        }
+        assert!(
+            r["suspicious"]
+                .as_array()
+                .is_none_or(|s| !s.iter().any(|x| x.to_string().contains("nginx")))
+        );
+    }
+}
+
+/// Valkey in place of Redis (elma365-dbs' valkey chart, research note B4, D8) is drift of the
+/// Bitnami Redis entry through its alternate, not an absence plus an unlisted program.
+#[test]
+fn valkey_is_drift_of_the_bitnami_redis_entry() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::deckhouse_worker(d.path());
+    let (_, r) = check(d.path(), &[]);
+    let e = entry(&r, "db-redis-server-bitnami");
+    assert_eq!(e["status"], "drifted", "{e}");
+    assert_eq!(e["drift"]["host"], "/opt/bitnami/valkey/bin/valkey-server");
+    assert!(
+        !r["unlisted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["value"].as_str().unwrap_or("").contains("valkey")),
+        "{}",
+        r["unlisted"]
+    );
+    // its data on the chart's volume at /data is a database data path
+    assert!(
+        found(&r, "rule-database-files")
+            .iter()
+            .any(|p| p.ends_with("_elma365-dbs_valkey-data-valkey-primary-0")),
+        "{:?}",
+        found(&r, "rule-database-files")
+    );
 }

@@ -57,7 +57,7 @@ fn problems_come_first_and_fine_entries_are_counts() {
     assert!(lines[1].contains("38 present, 10 absent, 0 disabled of 53 entries"));
     let first_drift = lines
         .iter()
-        .position(|l| l.contains("erts 12.3.1 -> 13.2.2"));
+        .position(|l| l.contains("erts 12.3.1 -> 14.2.5"));
     assert!(
         first_drift.is_some_and(|i| i < 8),
         "drift near the top: {out}"
@@ -112,7 +112,7 @@ fn table_width_follows_columns_and_long_paths_wrap_under_their_entry() {
         }
         path.push_str(l.trim_start());
     }
-    assert!(path.ends_with("/erts-13.2.2/bin/beam.smp"), "{path}");
+    assert!(path.ends_with("/erts-14.2.5/bin/beam.smp"), "{path}");
     assert!(path.starts_with("/var/snap/microk8s/common/var/lib/containerd/io.containerd"));
 }
 

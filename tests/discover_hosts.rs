@@ -27,6 +27,15 @@ fn s(h: &Option<avexclude::model::HostStr>) -> String {
         .unwrap_or_default()
 }
 
+/// A microk8s hostpath-provisioner volume of namespace elma365-dbs, as the fixture names it
+/// (`<PV_DIR>/<ns>-<claim>-pvc-<full uid>`, research note M7).
+fn microk8s_pv(claim: &str) -> String {
+    format!(
+        "/var/snap/microk8s/common/default-storage/elma365-dbs-{claim}-pvc-{}",
+        support::fixture::pod_uid(claim)
+    )
+}
+
 fn listener_pids(inv: &Inventory, proto: &str, port: u16) -> Vec<i32> {
     let mut v: Vec<i32> = inv
         .listeners
@@ -71,9 +80,8 @@ fn microk8s_seed_bitnami_postgres_pod() {
         .iter()
         .find(|m| m.target.0 == b"/bitnami/postgresql")
         .unwrap();
-    assert!(s(&vol.host_source).starts_with(
-        "/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgresql-0-pvc-"
-    ));
+    // hostpath-provisioner's `<ns>-<claim>-pvc-<full uid>` (research note M7, E8)
+    assert_eq!(s(&vol.host_source), microk8s_pv("data-postgres-0"));
     // the service-account token volume maps to the kubelet's copy on the host
     let sa = c
         .mounts
@@ -164,22 +172,42 @@ fn microk8s_seed_snap_erts_storage_and_data() {
     };
     let pg = dp("postgresql");
     assert_eq!(s(&pg.container_path), "/bitnami/postgresql/data");
-    assert!(pg.path.as_str().unwrap().starts_with(
-        "/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgresql-0-pvc-"
-    ));
-    assert!(pg.path.as_str().unwrap().ends_with("/data"));
+    // the PV directory is the data path (research note M7: `<ns>-<claim>-pvc-<full uid>`)
+    assert_eq!(
+        pg.path.as_str().unwrap(),
+        format!("{}/data", microk8s_pv("data-postgres-0"))
+    );
     assert_eq!(pg.evidence.pid, Some(fx.pid("postgres")));
     assert_eq!(pg.source, "cmdline -D");
     let mg = dp("mongodb");
     assert_eq!(s(&mg.container_path), "/bitnami/mongodb/data/db");
     assert_eq!(mg.source, "config dbPath");
+    assert_eq!(
+        mg.path.as_str().unwrap(),
+        format!("{}/data/db", microk8s_pv("datadir-mongo-0"))
+    );
     let rd = dp("redis");
     assert_eq!(s(&rd.container_path), "/data");
+    // RabbitMQ's mnesia on the chart's volume, `RABBITMQ_MNESIA_DIR` (research note B5)
     let rq = dp("rabbitmq");
-    assert_eq!(s(&rq.container_path), "/bitnami/rabbitmq/mnesia");
+    let rq_node = "rabbit@rabbitmq-0.rabbitmq-headless.elma365-dbs.svc.cluster.local";
+    assert_eq!(
+        s(&rq.container_path),
+        format!("/opt/bitnami/rabbitmq/.rabbitmq/mnesia/{rq_node}")
+    );
+    assert_eq!(
+        rq.path.as_str().unwrap(),
+        format!("{}/{rq_node}", microk8s_pv("data-rabbitmq-0"))
+    );
     assert_eq!(rq.evidence.pid, Some(fx.pid("beam.smp")));
+    // MinIO 2022: data at `/data` on claim `minio`, argv[0] the full path (research note B7)
     let mn = dp("minio");
-    assert!(mn.path.as_str().unwrap().contains("elma365-dbs-minio-pvc-"));
+    assert_eq!(s(&mn.container_path), "/data");
+    assert_eq!(mn.path.as_str().unwrap(), microk8s_pv("minio"));
+    assert_eq!(
+        proc_of(&inv, fx.pid("minio")).argv0().unwrap().0,
+        b"/opt/bitnami/minio/bin/minio"
+    );
     assert_eq!(inv.data_paths.len(), 5, "{:#?}", inv.data_paths);
 }
 
@@ -302,14 +330,15 @@ fn microk8s_upgraded_shows_the_new_revision_and_erts() {
         .iter()
         .map(|e| e.version.as_str())
         .collect();
-    assert_eq!(versions, vec!["13.2.2"]);
+    // RabbitMQ 3.13.7-debian-12: OTP 26.2.5, erts 14.2.5 (research note B6)
+    assert_eq!(versions, vec!["14.2.5"]);
     let beam = proc_of(&inv, fx.pid("beam.smp"));
     assert_eq!(
         s(&beam.exe),
-        "/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp"
+        "/opt/bitnami/erlang/lib/erlang/erts-14.2.5/bin/beam.smp"
     );
     assert!(
-        s(&beam.exe_host).ends_with("/fs/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp")
+        s(&beam.exe_host).ends_with("/fs/opt/bitnami/erlang/lib/erlang/erts-14.2.5/bin/beam.smp")
     );
 }
 
@@ -361,7 +390,7 @@ fn deckhouse_worker_systemd_cgroups_and_second_disk() {
         .unwrap();
     assert_eq!(
         dp.path.as_str().unwrap(),
-        "/mnt/data/local-path-provisioner/pvc-3f1c9a2e-5b7d-4e8f-9a1b-2c3d4e5f6a7b_elma365-dbs_data-postgresql-0/data"
+        "/mnt/data/local-path-provisioner/pvc-3f1c9a2e-5b7d-4e8f-9a1b-2c3d4e5f6a7b_elma365-dbs_data-postgres-0/data"
     );
     let kinds: Vec<_> = inv
         .filesystem
@@ -644,4 +673,188 @@ fn kind_host_pod_in_a_docker_node() {
     // Known gap (fixture): the builder's Deckhouse layout also writes the pod's /etc/hosts,
     // resolv.conf binds with node paths and creates empty node-path dirs on the host, so those
     // mounts' host_source are not asserted here.
+}
+
+/// The Helm chart's facts on the upgraded microk8s host (research note E5, E8, M1, M3, M5):
+/// ELMA365's Go services under /srv/bin as uid 1001, listening on 3000/5000/3100 in their pod's
+/// network namespace, the worker on Node.js; identity from the task bundles under microk8s's
+/// state dir; the runc-v2 shims in the snap's containerd unit.
+#[test]
+fn microk8s_upgraded_chart_services_shims_and_bundles() {
+    let (fx, inv, _d) = inv_of(hosts::microk8s_upgraded);
+    for svc in ["deploy", "main"] {
+        let p = proc_of(&inv, fx.pid(&format!("elma365-{svc}")));
+        assert_eq!(s(&p.exe), format!("/srv/bin/{svc}"));
+        assert!(
+            s(&p.exe_host).ends_with(&format!("/fs/srv/bin/{svc}")),
+            "{svc}"
+        );
+        assert_eq!(p.uid, Some(1001), "{svc}");
+        let c = p.container.as_ref().unwrap();
+        assert_eq!(c.namespace.as_deref(), Some("elma365"));
+        assert_eq!(c.container_name.as_deref(), Some(svc));
+        assert_eq!(
+            c.image.as_deref(),
+            Some(format!("hub.elma365.tech/elma365/{svc}/service:2025.4.6").as_str())
+        );
+        // read from the runtime's task bundle, under microk8s's state dir (research note M5)
+        let src = c.identity_source.as_deref().unwrap();
+        assert!(
+            src.starts_with(
+                "/var/snap/microk8s/common/run/containerd/io.containerd.runtime.v2.task/k8s.io/"
+            ) && src.contains(&fx.ctr(svc).id),
+            "{src}"
+        );
+        for port in hosts::ELMA365_PORTS {
+            let l = inv
+                .listeners
+                .iter()
+                .find(|l| l.port == port && l.pids == vec![p.pid])
+                .unwrap_or_else(|| panic!("{svc} does not listen on {port}"));
+            assert_ne!(l.netns.as_deref(), Some("host"), "{svc}:{port} in its pod");
+            assert_eq!(s(&l.program), format!("/srv/bin/{svc}"));
+            assert_eq!(
+                l.container.as_deref().unwrap(),
+                format!("elma365/{}", c.pod_name.as_deref().unwrap())
+            );
+        }
+    }
+    let deploy = proc_of(&inv, fx.pid("elma365-deploy"));
+    assert_eq!(
+        deploy.cmdline_joined().0,
+        b"/srv/bin/deploy start-deploy",
+        "research note E5"
+    );
+    let worker = proc_of(&inv, fx.pid("elma365-worker"));
+    assert_eq!(s(&worker.exe), "/usr/local/bin/node");
+    // the shims: runc-v2 on cgroup v2, in the snap's containerd unit, on the host
+    let shim = proc_of(&inv, fx.pid("shim-postgresql"));
+    assert_eq!(
+        s(&shim.exe),
+        "/snap/microk8s/7394/bin/containerd-shim-runc-v2"
+    );
+    assert_eq!(
+        shim.cgroup,
+        vec!["0::/system.slice/snap.microk8s.daemon-containerd.service".to_string()]
+    );
+    assert!(shim.container.is_none(), "a shim is a host process");
+    // containerd's args are under the revision, not `current` (research note M1)
+    let ctrd = proc_of(&inv, fx.pid("containerd"));
+    assert!(
+        ctrd.cmdline_joined()
+            .display()
+            .contains("--config /var/snap/microk8s/7394/args/containerd.toml")
+    );
+    // the databases' pods and images (research note E8)
+    let pg = proc_of(&inv, fx.pid("postgres"))
+        .container
+        .as_ref()
+        .unwrap();
+    assert_eq!(pg.pod_name.as_deref(), Some("postgres-0"));
+    assert_eq!(
+        pg.image.as_deref(),
+        Some("hub.elma365.tech/docker/databases/postgres:15.4.0-debian-11-r45")
+    );
+    let mg = proc_of(&inv, fx.pid("mongod")).container.as_ref().unwrap();
+    assert_eq!(mg.pod_name.as_deref(), Some("mongo-0"));
+    // MongoDB 6 ships mongosh, not the legacy mongo (research note B3): the image holds it
+    let lowers = &fx.ctr("mongodb").lowers;
+    let img = |f: &str| {
+        lowers.iter().any(|l| {
+            fx.root
+                .join(String::from_utf8_lossy(&l[1..]).as_ref())
+                .join(f)
+                .exists()
+        })
+    };
+    assert!(img("opt/bitnami/mongodb/bin/mongosh"));
+    assert!(!img("opt/bitnami/mongodb/bin/mongo"));
+    // ingress-nginx: the exe is the real binary, the title names the link (research note N1)
+    let ngx = proc_of(&inv, fx.pid("nginx-master"));
+    assert_eq!(s(&ngx.exe), hosts::NGINX);
+    assert!(
+        ngx.cmdline_joined()
+            .display()
+            .starts_with("nginx: master process /usr/bin/nginx")
+    );
+}
+
+/// `chown -R uid:uid` of a whole tree, links not followed (what a checkout or a copy that keeps
+/// no owners leaves).
+fn chown_all(p: &std::path::Path, uid: u32) {
+    for e in walkdir::WalkDir::new(p).follow_links(false) {
+        let e = e.unwrap();
+        let _ = std::os::unix::fs::lchown(e.path(), Some(uid), Some(uid));
+    }
+}
+
+/// An offline copy that keeps no owners (a git checkout: every file is the copier's) cannot show
+/// that a service user owns its data: one warning says so for the whole copy, and no directory
+/// is used (fail closed), instead of one "untrusted" warning per directory.
+#[test]
+fn offline_copy_without_owners_says_once_that_ownership_cannot_be_verified() {
+    let d = tempfile::tempdir().unwrap();
+    hosts::microk8s_upgraded(d.path());
+    chown_all(d.path(), 0);
+    let inv = support::discover_inventory(d.path());
+    assert!(inv.data_paths.is_empty(), "{:#?}", inv.data_paths);
+    let w: Vec<_> = inv
+        .warnings
+        .iter()
+        .filter(|w| w.code.starts_with("data-"))
+        .collect();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].code, "data-owner-unverified");
+    assert!(
+        w[0].message
+            .starts_with("data directory ownership cannot be verified in this copy: 5 data directories are owned by uid 0"),
+        "{}",
+        w[0].message
+    );
+    assert!(w[0].message.contains(&microk8s_pv("data-postgres-0")));
+    // the table says it in one line
+    let out = std::process::Command::new(support::bin())
+        .args(["check", "--root"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let t = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        t.contains("data directories: ownership cannot be verified in this copy of a host"),
+        "{t}"
+    );
+}
+
+/// A copy that keeps owners (the fixture as written, like the live host) judges each directory
+/// by its own owner: the service users' directories are used, and a directory a user controls
+/// is refused by name, never excused as "a copy's owner".
+#[test]
+fn copy_with_owners_judges_each_data_directory_by_its_owner() {
+    let (_fx, inv, d) = inv_of(hosts::microk8s_upgraded);
+    assert_eq!(inv.data_paths.len(), 5, "{:#?}", inv.warnings);
+    assert!(
+        !inv.warnings
+            .iter()
+            .any(|w| w.code == "data-owner-unverified")
+    );
+    // a user's directory, and one the copy's owner holds, in a copy that keeps owners
+    let pv = |c: &str| d.path().join(&microk8s_pv(c)[1..]);
+    chown_all(&pv("minio"), 1000);
+    chown_all(&pv("datadir-mongo-0").join("data/db"), 0);
+    let inv = support::discover_inventory(d.path());
+    assert_eq!(inv.data_paths.len(), 3, "{:#?}", inv.data_paths);
+    let untrusted: Vec<&str> = inv
+        .warnings
+        .iter()
+        .filter(|w| w.code == "data-path-untrusted")
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(untrusted.len(), 2, "{untrusted:#?}");
+    assert!(untrusted.iter().any(|m| m.contains("owned by uid 1000")));
+    assert!(untrusted.iter().any(|m| m.contains("owned by uid 0")));
+    assert!(
+        !inv.warnings
+            .iter()
+            .any(|w| w.code == "data-owner-unverified")
+    );
 }

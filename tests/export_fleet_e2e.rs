@@ -119,7 +119,7 @@ fn fixture_fleet_exports_in_every_format_with_the_upgraded_node_called_out() {
             })
             .collect()
     };
-    // beam.smp: the upgraded node (erts 13.2.2) and the Debian DB host differ from the node
+    // beam.smp: the upgraded node (erts 14.2.5) and the Debian DB host differ from the node
     // still on the vendor's erts 12.3.1.
     let beam = group("db-beam-smp-bitnami");
     assert_eq!(
@@ -127,7 +127,7 @@ fn fixture_fleet_exports_in_every_format_with_the_upgraded_node_called_out() {
         ["elma365-node-2", "elma365-db-1"]
     );
     assert_eq!(names(&beam["baseline_hosts"]), ["elma365-node-1"]);
-    assert!(beam["differing"][0]["values"][0].as_str().unwrap().starts_with("/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp [drifted: erts 12.3.1 -> 13.2.2]"));
+    assert!(beam["differing"][0]["values"][0].as_str().unwrap().starts_with("/opt/bitnami/erlang/lib/erlang/erts-14.2.5/bin/beam.smp [drifted: erts 12.3.1 -> 14.2.5]"));
     // The same Bitnami PostgreSQL image on microk8s, Deckhouse and Docker is one form, although
     // its overlay path differs on each; only the packaged PostgreSQL of the DB host differs.
     let pg = group("db-postgres-bitnami");
@@ -190,7 +190,7 @@ fn fixture_fleet_exports_in_every_format_with_the_upgraded_node_called_out() {
     );
     let r2 = beam_rows[0];
     assert_eq!(r2[c("Статус")], "drifted");
-    assert_eq!(r2[c("Дрейф")], "erts 12.3.1 -> 13.2.2");
+    assert_eq!(r2[c("Дрейф")], "erts 12.3.1 -> 14.2.5");
     assert!(r2[c("Парк")].contains("erts-12.3.1") && r2[c("Парк")].contains("elma365-node-1"));
     assert!(r2[c("Обоснование")].starts_with("Виртуальная машина Erlang"));
     for row in &table {
@@ -211,7 +211,7 @@ fn fixture_fleet_exports_in_every_format_with_the_upgraded_node_called_out() {
         .or_else(|| diff.find("**db-beam-smp-bitnami**"))
         .unwrap();
     assert!(diff[beam_at..].contains(
-        "Differs on elma365-node-2: /opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp"
+        "Differs on elma365-node-2: /opt/bitnami/erlang/lib/erlang/erts-14.2.5/bin/beam.smp"
     ));
     let excl_md = &md[md.find("## Exclusions").unwrap()..];
     let excl_md = &excl_md[..excl_md[3..]
@@ -281,7 +281,7 @@ fn export_state_across_an_upgrade_of_one_node_marks_what_moved() {
     let d = beam["change"]["detail"].as_str().unwrap();
     assert!(
         d.contains(
-            "erts-12.3.1/bin/beam.smp -> /opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp"
+            "erts-12.3.1/bin/beam.smp -> /opt/bitnami/erlang/lib/erlang/erts-14.2.5/bin/beam.smp"
         ),
         "{d}"
     );

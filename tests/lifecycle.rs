@@ -1,5 +1,5 @@
 //! The operator's loop that ends green (PRODUCT.md "Lifecycle"), on the microk8s fixture host
-//! before and after an upgrade (snap 3410 -> 7394, erts 12.3.1 -> 13.2.2): first check (exit 1),
+//! before and after an upgrade (snap 3410 -> 7394, erts 12.3.1 -> 14.2.5): first check (exit 1),
 //! render with state, accept, check (exit 0, in sync), upgrade, check (exit 1, add and remove
 //! named), re-render (the Defender and KESL apply scripts remove the old exclusions, run against
 //! recording stubs of `mdatp` and `kesl-control`), check (exit 0). Plus every fail-closed case
@@ -180,7 +180,7 @@ fn fixture_host_goes_back_to_green_after_an_upgrade() {
     assert_eq!(c, 1);
     let add = items(&up["sync"], "add");
     let remove = items(&up["sync"], "remove");
-    let beam_new = "/opt/bitnami/erlang/lib/erlang/erts-13.2.2/bin/beam.smp";
+    let beam_new = "/opt/bitnami/erlang/lib/erlang/erts-14.2.5/bin/beam.smp";
     let beam_old = "/opt/bitnami/erlang/lib/erlang/erts-12.3.1/bin/beam.smp";
     assert!(
         add.iter()
@@ -205,7 +205,7 @@ fn fixture_host_goes_back_to_green_after_an_upgrade() {
         .map(|u| u.as_str().unwrap().to_string())
         .collect();
     assert!(
-        unaccepted.iter().any(|u| u.contains("erts-13.2.2")),
+        unaccepted.iter().any(|u| u.contains("erts-14.2.5")),
         "{unaccepted:?}"
     );
 

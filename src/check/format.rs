@@ -657,6 +657,21 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
         };
         let _ = writeln!(out);
         put(&mut out, "", &msg, width, Some(("35", color)));
+        // an offline copy that keeps no owners: said in one line, not per directory (discovery's
+        // `data-owner-unverified`)
+        if by_code.contains_key(crate::warning_codes::WarnCode::DataPathOwnerUnverified.as_str())
+            && !o.verbose
+        {
+            let line = match lang {
+                Lang::En => {
+                    "data directories: ownership cannot be verified in this copy of a host (its files keep no owners), so none is used"
+                }
+                Lang::Ru => {
+                    "каталоги данных: владельца нельзя проверить в этой копии узла (у её файлов нет владельцев узла), поэтому ни один не использован"
+                }
+            };
+            put(&mut out, "  ", line, width, Some(("35", color)));
+        }
         if o.verbose {
             for w in &r.warnings {
                 let subj = w
@@ -666,8 +681,16 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
                     .unwrap_or_default();
                 put(
                     &mut out,
-                    &format!("  warning[{}]{subj}: ", w.code),
-                    &clean(&w.message),
+                    &format!(
+                        "  {}[{}]{subj}: ",
+                        lang.tr("warning", "предупреждение"),
+                        w.code
+                    ),
+                    &clean(&crate::i18n::messages::warning(
+                        w.code.as_str(),
+                        &w.message,
+                        lang,
+                    )),
                     width,
                     None,
                 );

@@ -536,6 +536,13 @@ pub fn find_all(
     let by_pid: HashMap<i32, &Process> = procs.iter().map(|p| (p.pid, p)).collect();
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
+    // data directories of an offline copy whose owner is the copy's own (see `copy_owner`), with
+    // the warning each would get where owners are known
+    let mut unverified: Vec<(Vec<u8>, u32, Warning)> = Vec::new();
+    // does any candidate directory belong to someone else than the copy's owner? Then the copy
+    // keeps owners, and each directory is judged by its own
+    let copy_uid = copy_root_owner(finder.root);
+    let mut owners_kept = false;
     for p in procs {
         if p.kernel_thread {
             continue;
@@ -590,16 +597,40 @@ pub fn find_all(
                 },
                 None => (inside.clone(), None, "host path"),
             };
-            let refused = shared_place(&host, &layers)
-                .or_else(|| {
-                    p.container
-                        .is_some()
-                        .then(|| shared_place(&inside, &[]))
-                        .flatten()
-                        .map(|w| format!("inside the container, {w}"))
-                })
-                .or_else(|| owner_problem(finder.root, &host, p.uid));
-            if let Some(why) = refused {
+            let shared = shared_place(&host, &layers).or_else(|| {
+                p.container
+                    .is_some()
+                    .then(|| shared_place(&inside, &[]))
+                    .flatten()
+                    .map(|w| format!("inside the container, {w}"))
+            });
+            let owner = match shared {
+                Some(_) => None,
+                None => owner_problem(finder.root, &host, p.uid),
+            };
+            let dir_uid = finder.root.lstat(&host).map(|m| m.uid());
+            if copy_uid.is_some() && dir_uid.is_some() && dir_uid != copy_uid {
+                owners_kept = true;
+            }
+            if let (Some(why), Some(by)) = (&owner, copy_uid)
+                && dir_uid == Some(by)
+            {
+                // not used either way; said once for the whole copy unless it keeps owners
+                if !unverified.iter().any(|(h, _, _)| *h == host) {
+                    let w = Warning::new(
+                        WarnCode::DataPathUntrusted,
+                        format!(
+                            "{component} data directory {} ({}) is not used: {why}",
+                            HostStr(host.clone()).display(),
+                            found.source
+                        ),
+                    )
+                    .about(format!("pid {}", p.pid));
+                    unverified.push((host.clone(), by, w));
+                }
+                continue;
+            }
+            if let Some(why) = shared.or(owner) {
                 warnings.push(
                     Warning::new(
                         WarnCode::DataPathUntrusted,
@@ -630,7 +661,53 @@ pub fn find_all(
             });
         }
     }
+    if owners_kept {
+        warnings.extend(unverified.drain(..).map(|(_, _, w)| w));
+    }
+    if !unverified.is_empty() {
+        let owners: BTreeSet<u32> = unverified.iter().map(|(_, u, _)| *u).collect();
+        let list: Vec<String> = unverified
+            .iter()
+            .map(|(h, _, _)| HostStr(h.clone()).display())
+            .collect();
+        warnings.push(
+            Warning::new(
+                WarnCode::DataPathOwnerUnverified,
+                format!(
+                    "data directory ownership cannot be verified in this copy: {} data {} owned by uid {}, the owner of the copy's root, not by {} (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
+                    unverified.len(),
+                    if unverified.len() == 1 { "directory is" } else { "directories are" },
+                    owners
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if unverified.len() == 1 {
+                        "its service user"
+                    } else {
+                        "their service users"
+                    },
+                    list.join(", ")
+                ),
+            )
+            .about("--root"),
+        );
+    }
     out
+}
+
+/// The owner of an offline copy's root (`--root DIR`, not the running system), or `None` live.
+/// A git checkout or a copy made without keeping owners gives every file to whoever made it, so
+/// a data directory owned by the copy's owner says nothing about the host: when no candidate data
+/// directory belongs to anyone else, the scan says once that ownership cannot be verified in this
+/// copy instead of blaming each directory; the directories are still not used (fail closed).
+/// Never on the live system, where owners are real: a directory a user controls stays refused by
+/// `owner_problem`, as in a copy that keeps owners.
+fn copy_root_owner(root: &Root) -> Option<u32> {
+    if root.live {
+        return None;
+    }
+    root.lstat(b"/").map(|m| m.uid())
 }
 
 /// A data directory must exist and belong to the service user (the process's uid): a server owns

@@ -644,7 +644,14 @@ impl Host {
                 );
             }
             let rootfs = match c.flavor {
-                Flavor::Microk8s | Flavor::Deckhouse => format!(
+                // containerd's task rootfs is `<state>/io.containerd.runtime.v2.task/<ns>/<id>/
+                // rootfs` (containerd `core/runtime/v2/bundle.go`); microk8s's state is
+                // `--state ${SNAP_COMMON}/run/containerd` (research note M1, M5)
+                Flavor::Microk8s => format!(
+                    "/var/snap/microk8s/common/run/containerd/io.containerd.runtime.v2.task/k8s.io/{}/rootfs",
+                    c.id
+                ),
+                Flavor::Deckhouse => format!(
                     "/run/containerd/io.containerd.runtime.v2.task/k8s.io/{}/rootfs",
                     c.id
                 ),

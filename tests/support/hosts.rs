@@ -1,7 +1,9 @@
 //! The fixture hosts every integration test uses, one function each. Each writes a tree under
-//! `dir` that looks like `/` of that kind of host (see `../../shared/research/elma365-hosts.md`
-//! and the lab's process table) and returns a [`Fixture`] naming its processes by role and its
-//! containers by name, so tests can assert against what the host holds.
+//! `dir` that looks like `/` of that kind of host (facts and their sources:
+//! `../../shared/research/elma365-hosts-verified.md`, cited as "research note" with its row;
+//! the runtimes' records: `../../shared/lab/runtimes/records/`) and returns a [`Fixture`] naming
+//! its processes by role and its containers by name, so tests can assert against what the host
+//! holds.
 
 use std::path::Path;
 
@@ -33,6 +35,48 @@ fn host_network(h: &mut Host, c: usize) {
 
 fn ctr(h: &Host, c: usize) -> &Container {
     &h.ctrs[c]
+}
+
+/// The real nginx binary of the ingress-nginx images (research note N1).
+pub const NGINX: &str = "/usr/local/nginx/sbin/nginx";
+
+/// The ports every ELMA365 service listens on in its pod's network namespace: `http_port: 3000`,
+/// `grpc_port: 5000`, `http_metrics: 3100` (research note E5: ArgoCI-CD
+/// `2025.4.6/elma365/charts/elma365/charts/main/values.yaml`).
+pub const ELMA365_PORTS: [u16; 3] = [3000, 5000, 3100];
+
+fn elma365_ports(p: Proc) -> Proc {
+    ELMA365_PORTS
+        .iter()
+        .fold(p, |p, port| p.listen(Proto::Tcp6, "::", *port))
+}
+
+/// An ELMA365 service of the Helm chart in container `k` (its shim `shim`): a Go binary
+/// `/srv/bin/<svc>` run as uid 1001 with the helm-library's Go limits, listening on
+/// [`ELMA365_PORTS`] (research note E5: the deploy container runs `/srv/bin/deploy
+/// start-deploy`, ArgoCI-CD `.../charts/deploy/templates/deployment.yaml`; `GOMEMLIMIT`/
+/// `GOMAXPROCS` from `.../helm-library/templates/deployment/_env.yaml`; `runAsUser: 1001` from
+/// `.../_securityContext.yaml`). Other services' binary names follow deploy's (INFERRED).
+fn elma365_go_service(h: &mut Host, k: usize, shim: i32, svc: &str) {
+    alpine_base(h, k);
+    let exe = format!("/srv/bin/{svc}");
+    h.image_exec(k, 0, &exe);
+    let args: Vec<String> = match svc {
+        "deploy" => vec![exe.clone(), "start-deploy".into()],
+        _ => vec![exe.clone()],
+    };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    h.add(elma365_ports(
+        Proc::new(shim + 1, shim, svc)
+            .exe(&exe)
+            .args(&args)
+            .uid(BITNAMI_UID)
+            .env("GOMEMLIMIT", "429496729")
+            .env("GOMAXPROCS", "2")
+            .env("ELMA365_NAMESPACE", "elma365")
+            .in_ctr(k)
+            .role(&format!("elma365-{svc}")),
+    ));
 }
 
 /// The usual base of every host: init, kernel threads, sshd, journald, cron.
@@ -85,14 +129,29 @@ struct Mk8s {
     old_rev: Option<&'static str>,
     erts: &'static str,
     rabbit_image: &'static str,
+    /// The containerd shim the snap runs (research note M3: `containerd-shim-runc-v1` on cgroup
+    /// v1 and older snaps, as the vendor's list names it; `containerd-shim-runc-v2` on cgroup v2
+    /// since canonical/microk8s PR #2219, and the only shim in snaps built since 2025-12-05,
+    /// `build-scripts/components/containerd/build.sh`; a live rev 8492 host runs
+    /// `/snap/microk8s/8492/bin/containerd-shim-runc-v2`, index id 2825960028).
+    shim: &'static str,
+    /// MongoDB's shell in the image: `mongo` in the seed's MongoDB; the 6.0 image elma365-dbs
+    /// ships (`mongodb:6.0.10-debian-11-r8`, research note E8) has `mongosh` and no `mongo`
+    /// (research note B3: bitnami/containers `bitnami/mongodb/6.0/debian-11/Dockerfile`).
+    mongo_shell: &'static str,
 }
 
-/// Single-node microk8s as installed for ELMA365, snap revision 3410 (`current` → 3410), Ubuntu
-/// 22.04 with cgroup v2 (cgroupfs driver). Bitnami PostgreSQL, MongoDB, Redis, RabbitMQ (erts
-/// 12.3.1) and MinIO run in pods of namespace `elma365-dbs`, data on hostpath-provisioner volumes
-/// under `/var/snap/microk8s/common/default-storage/`; ELMA365 services (Node.js, dinit, git
-/// daemon, gpg-agent, `/srv/elma365ctl-server`) in namespace `elma365`; ingress-nginx, calico,
-/// coredns, hostpath-provisioner in kube-system/ingress. `/opt/elma365` exists; no Docker.
+/// Single-node microk8s as installed for ELMA365 (the legacy delivery, research note E1), snap
+/// revision 3410 (`current` → 3410), as the vendor's list describes it: `containerd-shim-runc-v1`
+/// shims, RabbitMQ with erts 12.3.1, MongoDB with the legacy `mongo` shell. Bitnami PostgreSQL,
+/// MongoDB, Redis, RabbitMQ and MinIO run in pods of namespace `elma365-dbs` named as
+/// elma365-dbs names them (`postgres-0`, `mongo-0`, ...), data on hostpath-provisioner volumes
+/// `/var/snap/microk8s/common/default-storage/<ns>-<claim>-pvc-<uid>`; ELMA365 services in
+/// namespace `elma365`: Go binaries under `/srv/bin` on 3000/5000/3100, the worker on Node.js
+/// under dinit, and the vendor's git daemon, gpg-agent and `/srv/elma365ctl-server` (listed by
+/// the vendor, found in no chart: research note E6); ingress-nginx, calico, coredns,
+/// hostpath-provisioner in kube-system/ingress. `/opt/elma365` exists; no Docker. Each fact
+/// names its source (`../../shared/research/elma365-hosts-verified.md`, "research note").
 pub fn microk8s_seed(dir: &Path) -> Fixture {
     microk8s(
         dir,
@@ -102,13 +161,19 @@ pub fn microk8s_seed(dir: &Path) -> Fixture {
             old_rev: None,
             erts: "12.3.1",
             rabbit_image: "3.10.7-debian-11-r1",
+            shim: "containerd-shim-runc-v1",
+            mongo_shell: "mongo",
         },
     )
 }
 
 /// The seed host after upgrades: microk8s refreshed to revision 7394 (`current` → 7394; snapd
-/// keeps the previous revision 3410 as an inactive directory), and the RabbitMQ image upgraded to
-/// one with erts 13.2.2 (OTP 25.3). Everything else as [`microk8s_seed`].
+/// keeps the previous revision 3410 as an inactive directory) on cgroup v2, so its shims are
+/// `containerd-shim-runc-v2` (research note M3); the databases upgraded to elma365-dbs 0.1.7's
+/// images (research note E8): RabbitMQ `3.13.7-debian-12-r2`, whose Erlang is OTP 26.2.5 with
+/// erts 14.2.5 (research note B6: bitnami/containers `bitnami/rabbitmq/3.13/debian-12/
+/// Dockerfile`; erlang/otp `otp_versions.table`), and MongoDB 6.0 with `mongosh`. Everything
+/// else as [`microk8s_seed`].
 pub fn microk8s_upgraded(dir: &Path) -> Fixture {
     microk8s(
         dir,
@@ -116,8 +181,10 @@ pub fn microk8s_upgraded(dir: &Path) -> Fixture {
         Mk8s {
             rev: "7394",
             old_rev: Some("3410"),
-            erts: "13.2.2",
-            rabbit_image: "3.12.13-debian-12-r2",
+            erts: "14.2.5",
+            rabbit_image: "3.13.7-debian-12-r2",
+            shim: "containerd-shim-runc-v2",
+            mongo_shell: "mongosh",
         },
     )
 }
@@ -131,6 +198,7 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         "kubelite",
         "bin/containerd",
         "bin/containerd-shim-runc-v1",
+        "bin/containerd-shim-runc-v2",
         "bin/k8s-dqlite",
         "bin/cluster-agent",
     ] {
@@ -142,6 +210,9 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     h.link("/snap/microk8s/current", rev);
     h.exec("/snap/core20/2264/usr/bin/python3");
     h.link("/snap/core20/current", "2264");
+    // the snap's args live under the revision, not `current` (research note M1: `--config
+    // ${SNAP_DATA}/args/containerd.toml`, a live rev 8492 host shows
+    // `--config /var/snap/microk8s/8492/args/containerd.toml`, index id 2825960028)
     h.dir(format!("/var/snap/microk8s/{rev}/args"));
     h.link("/var/snap/microk8s/current", rev);
     h.mount("7:3", b"/", snap.as_bytes(), "squashfs", b"/dev/loop3");
@@ -162,7 +233,7 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     );
     h.dir("/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots");
 
-    let c = "/var/snap/microk8s/current/args";
+    let c = &format!("/var/snap/microk8s/{rev}/args");
     h.add(
         Proc::new(1210, 1, "kubelite")
             .exe(format!("{snap}/kubelite"))
@@ -181,22 +252,28 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             .listen(Proto::Tcp4, "127.0.0.1", 10248)
             .role("kubelite"),
     );
-    h.add(
-        Proc::new(1105, 1, "containerd")
-            .exe(format!("{snap}/bin/containerd"))
-            .args(&[
-                &format!("{snap}/bin/containerd"),
-                "--config",
-                &format!("{c}/containerd.toml"),
-                "--root",
-                "/var/snap/microk8s/common/var/lib/containerd",
-                "--state",
-                "/var/snap/microk8s/common/run/containerd",
-                "--address",
-                "/var/snap/microk8s/common/run/containerd.sock",
-            ])
-            .role("containerd"),
-    );
+    // snapd runs containerd as the unit `snap.microk8s.daemon-containerd.service`; its shims
+    // stay in that unit's cgroup (research note M3: `systemctl status` of a rev 8492 host,
+    // index id 2825960028)
+    let containerd_cgroup = b"0::/system.slice/snap.microk8s.daemon-containerd.service\n".to_vec();
+    let mut containerd = Proc::new(1105, 1, "containerd")
+        .exe(format!("{snap}/bin/containerd"))
+        .args(&[
+            &format!("{snap}/bin/containerd"),
+            "--config",
+            &format!("{c}/containerd.toml"),
+            "--root",
+            "/var/snap/microk8s/common/var/lib/containerd",
+            "--state",
+            "/var/snap/microk8s/common/run/containerd",
+            "--address",
+            "/var/snap/microk8s/common/run/containerd.sock",
+        ])
+        .role("containerd");
+    containerd
+        .override_files
+        .push(("cgroup", containerd_cgroup.clone()));
+    h.add(containerd);
     h.add(
         Proc::new(1090, 1, "k8s-dqlite")
             .exe(format!("{snap}/bin/k8s-dqlite"))
@@ -221,23 +298,28 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     );
 
     let mut pid = 2000;
+    let shim_exe = format!("{snap}/bin/{}", v.shim);
     let shim = |h: &mut Host, pid: &mut i32, role: &str| -> i32 {
         *pid += 100;
         let sid = format!("{:064x}", *pid as u64 * 7919);
-        h.add(
-            Proc::new(*pid, 1, "containerd-shim")
-                .exe(format!("{snap}/bin/containerd-shim-runc-v1"))
-                .args(&[
-                    &format!("{snap}/bin/containerd-shim-runc-v1"),
-                    "-namespace",
-                    "k8s.io",
-                    "-id",
-                    &sid,
-                    "-address",
-                    "/var/snap/microk8s/common/run/containerd.sock",
-                ])
-                .role(&format!("shim-{role}")),
-        );
+        // containerd starts a shim in its task bundle, `<state>/io.containerd.runtime.v2.task/
+        // <ns>/<id>` (containerd `runtime/v2/shim/util.go` `cmd.Dir = bundle`); microk8s's state
+        // is `${SNAP_COMMON}/run/containerd` (research note M1, M5)
+        let mut p = Proc::new(*pid, 1, "containerd-shim")
+            .exe(&shim_exe)
+            .cwd(format!("{MICROK8S_TASKS}/{sid}"))
+            .args(&[
+                &shim_exe,
+                "-namespace",
+                "k8s.io",
+                "-id",
+                &sid,
+                "-address",
+                "/var/snap/microk8s/common/run/containerd.sock",
+            ])
+            .role(&format!("shim-{role}"));
+        p.override_files.push(("cgroup", containerd_cgroup.clone()));
+        h.add(p);
         *pid
     };
     // a pod: its containerd shim, then the container (name, (pod, namespace), image layers)
@@ -378,7 +460,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     alpine_base(&mut h, k);
     h.image_exec(k, 0, "/usr/bin/dumb-init");
     h.image_exec(k, 0, "/nginx-ingress-controller");
-    h.image_exec(k, 1, "/usr/bin/nginx");
+    // the real nginx is `/usr/local/nginx/sbin/nginx`; `/usr/bin/nginx` is a link to it, and the
+    // controller starts `defBinary="/usr/bin/nginx"`, so the title names the link while
+    // /proc/PID/exe names the file (research note N1: kubernetes/ingress-nginx
+    // `images/nginx/rootfs/Dockerfile`, `rootfs/Dockerfile`)
+    h.image_exec(k, 1, NGINX);
+    h.image_file(k, 1, "/usr/bin/nginx", Node::Link(b(NGINX)));
     h.add(
         Proc::new(p + 1, p, "dumb-init")
             .exe("/usr/bin/dumb-init")
@@ -408,7 +495,7 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     );
     h.add(
         Proc::new(p + 3, p + 2, "nginx")
-            .exe("/usr/bin/nginx")
+            .exe(NGINX)
             .args(&["nginx: master process /usr/bin/nginx -c /etc/nginx/nginx.conf"])
             .uid(101)
             .in_ctr(k)
@@ -419,7 +506,7 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     for i in 0..2 {
         h.add(
             Proc::new(p + 4 + i, p + 3, "nginx")
-                .exe("/usr/bin/nginx")
+                .exe(NGINX)
                 .title("nginx: worker process", 48)
                 .uid(101)
                 .in_ctr(k)
@@ -430,49 +517,64 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     }
     h.add(
         Proc::new(p + 6, p + 3, "nginx")
-            .exe("/usr/bin/nginx")
+            .exe(NGINX)
             .title("nginx: cache manager process", 41)
             .uid(101)
             .in_ctr(k)
             .role("nginx-cache-manager"),
     );
 
-    // ---- ELMA365 services (namespace elma365)
-    for (svc, port) in [("auth", 3000), ("main", 3001), ("worker", 3002)] {
+    // ---- ELMA365 services (namespace elma365): Go binaries under /srv/bin, and the worker on
+    // Node.js under dinit (the vendor's list names dinit and node for this delivery)
+    for svc in ["deploy", "main"] {
         let (p, k) = pod(
             &mut h,
             &mut pid,
             svc,
             svc,
-            (&format!("{svc}-6d9f7c8b4-{port}"), "elma365"),
+            (&format!("{svc}-6d9f7c8b4-{}", &svc[..2]), "elma365"),
             3,
         );
-        alpine_base(&mut h, k);
-        h.image_exec(k, 1, "/usr/local/bin/node");
-        h.image_exec(k, 0, "/sbin/dinit");
-        h.image_file(
-            k,
-            0,
-            "/app/dist/main.js",
-            Node::File(b("require('./server')\n")),
-        );
-        h.add(
-            Proc::new(p + 1, p, "dinit")
-                .exe("/sbin/dinit")
-                .args(&["/sbin/dinit", "--container", "-d", "/etc/dinit.d"])
-                .in_ctr(k)
-                .role(&format!("dinit-{svc}")),
-        );
-        h.add(
-            Proc::new(p + 2, p + 1, "node")
-                .exe("/usr/local/bin/node")
-                .args(&["node", "--max-old-space-size=1536", "/app/dist/main.js"])
-                .cwd("/app")
-                .in_ctr(k)
-                .listen(Proto::Tcp6, "::", port)
-                .role(&format!("elma365-{svc}")),
-        );
+        elma365_go_service(&mut h, k, p, svc);
     }
+    let (p, k) = pod(
+        &mut h,
+        &mut pid,
+        "worker",
+        "worker",
+        ("worker-6d9f7c8b4-wk", "elma365"),
+        3,
+    );
+    alpine_base(&mut h, k);
+    h.image_exec(k, 1, "/usr/local/bin/node");
+    h.image_exec(k, 0, "/sbin/dinit");
+    h.image_file(
+        k,
+        0,
+        "/app/dist/main.js",
+        Node::File(b("require('./server')\n")),
+    );
+    h.add(
+        Proc::new(p + 1, p, "dinit")
+            .exe("/sbin/dinit")
+            .args(&["/sbin/dinit", "--container", "-d", "/etc/dinit.d"])
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .role("dinit-worker"),
+    );
+    // the worker runs customers' scripts on Node.js (research note E5: the worker pod sets
+    // `NODE_TLS_REJECT_UNAUTHORIZED`, ArgoCI-CD `.../worker/templates/worker/_deployment.yaml`);
+    // its ports are the helm-library's like every service's (INFERRED from the shared library)
+    h.add(elma365_ports(
+        Proc::new(p + 2, p + 1, "node")
+            .exe("/usr/local/bin/node")
+            .args(&["node", "--max-old-space-size=1536", "/app/dist/main.js"])
+            .cwd("/app")
+            .uid(BITNAMI_UID)
+            .env("NODE_TLS_REJECT_UNAUTHORIZED", "0")
+            .in_ctr(k)
+            .role("elma365-worker"),
+    ));
     let (p, k) = pod(
         &mut h,
         &mut pid,
@@ -530,11 +632,18 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             .role("gpg-agent"),
     );
 
-    // ---- databases (namespace elma365-dbs), Bitnami images, hostpath volumes
+    // ---- databases (namespace elma365-dbs): elma365-dbs 0.1.7's Bitnami charts with
+    // `fullnameOverride` postgres, mongo, redis, rabbitmq, minio (research note E8: ArgoCI-CD
+    // `2025.4.6/elma365-dbs/values.yaml`), so pods `postgres-0`, `mongo-0` and claims
+    // `data-postgres-0`, `datadir-mongo-0` (the Bitnami claim templates; INFERRED there).
+    // hostpath-provisioner volumes: `<PV_DIR>/<namespace>-<claim>-<PV name>`, the PV name
+    // `pvc-<full claim uid>` (research note M7: canonical/hostpath-provisioner
+    // `hostpath-provisioner.go`; PV_DIR `$SNAP_COMMON/default-storage` from
+    // canonical/microk8s-core-addons `addons/hostpath-storage/storage.yaml`)
     let pv = |claim: &str| {
         format!(
             "/var/snap/microk8s/common/default-storage/elma365-dbs-{claim}-pvc-{}",
-            &super::fixture::pod_uid(claim)[..23]
+            super::fixture::pod_uid(claim)
         )
     };
 
@@ -543,12 +652,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         &mut pid,
         "postgresql",
         "postgresql",
-        ("postgresql-0", "elma365-dbs"),
+        ("postgres-0", "elma365-dbs"),
         4,
     );
     debian_base(&mut h, k);
     h.image_exec(k, 0, "/opt/bitnami/postgresql/bin/postgres");
-    let pg_pv = pv("data-postgresql-0");
+    let pg_pv = pv("data-postgres-0");
     h.volume(k, "/bitnami/postgresql", &pg_pv);
     h.dir(format!("{pg_pv}/data"));
     let pg_args = [
@@ -596,14 +705,14 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         &mut pid,
         "mongodb",
         "mongodb",
-        ("mongodb-0", "elma365-dbs"),
+        ("mongo-0", "elma365-dbs"),
         3,
     );
     debian_base(&mut h, k);
     h.image_exec(k, 0, "/opt/bitnami/mongodb/bin/mongod");
-    h.image_exec(k, 0, "/opt/bitnami/mongodb/bin/mongo");
+    h.image_exec(k, 0, &format!("/opt/bitnami/mongodb/bin/{}", v.mongo_shell));
     h.image_file(k, 0, "/opt/bitnami/mongodb/conf/mongodb.conf", Node::File(b("# mongod.conf\nsystemLog:\n  destination: file\n  path: /opt/bitnami/mongodb/logs/mongodb.log\nstorage:\n  dbPath: /bitnami/mongodb/data/db\n  directoryPerDB: false\nnet:\n  port: 27017\n  bindIpAll: true\n")));
-    let mg_pv = pv("datadir-mongodb-0");
+    let mg_pv = pv("datadir-mongo-0");
     h.volume(k, "/bitnami/mongodb", &mg_pv);
     h.dir(format!("{mg_pv}/data/db"));
     h.add(
@@ -664,15 +773,24 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         "/opt/bitnami/rabbitmq/VERSION",
         Node::File(b(v.rabbit_image)),
     );
+    // the chart (rabbitmq 14.7.0) mounts the claim at `/opt/bitnami/rabbitmq/.rabbitmq/mnesia`
+    // and sets `RABBITMQ_MNESIA_DIR=<mountPath>/$(RABBITMQ_NODE_NAME)` (research note B5:
+    // ArgoCI-CD `.../charts/rabbitmq/values.yaml` line 967, `templates/statefulset.yaml` lines
+    // 225-226); the node name `rabbit@<pod>.<headless service>.<ns>.svc.cluster.local` is the
+    // chart's hostname form (INFERRED)
     let rq_pv = pv("data-rabbitmq-0");
-    h.volume(k, "/bitnami/rabbitmq/mnesia", &rq_pv);
+    let mnesia = "/opt/bitnami/rabbitmq/.rabbitmq/mnesia";
+    let rq_node = "rabbit@rabbitmq-0.rabbitmq-headless.elma365-dbs.svc.cluster.local";
+    let mnesia_dir = format!("{mnesia}/{rq_node}");
+    h.volume(k, mnesia, &rq_pv);
+    h.dir(format!("{rq_pv}/{rq_node}"));
     h.add(
         Proc::new(p + 1, p, "rabbitmq-server")
             .exe("/usr/bin/dash")
             .args(&["/bin/sh", "/opt/bitnami/rabbitmq/sbin/rabbitmq-server"])
             .uid(BITNAMI_UID)
             .in_ctr(k)
-            .env("RABBITMQ_MNESIA_BASE", "/bitnami/rabbitmq/mnesia")
+            .env("RABBITMQ_MNESIA_DIR", &mnesia_dir)
             .role("rabbitmq-server-sh"),
     );
     let beam = format!("{erts}/bin/beam.smp");
@@ -695,7 +813,7 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             ))
             .uid(BITNAMI_UID)
             .in_ctr(k)
-            .env("RABBITMQ_MNESIA_BASE", "/bitnami/rabbitmq/mnesia")
+            .env("RABBITMQ_MNESIA_DIR", &mnesia_dir)
             .listen(Proto::Tcp6, "::", 5672)
             .listen(Proto::Tcp6, "::", 15672)
             .listen(Proto::Tcp4, "0.0.0.0", 25672)
@@ -736,19 +854,26 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     );
     debian_base(&mut h, k);
     h.image_exec(k, 0, "/opt/bitnami/minio/bin/minio");
+    // MinIO 2022 (`minio:2022.8.8-debian-11-r0`): `run.sh` execs `$(command -v minio)`, so argv[0]
+    // is the full path, and the 2022 images hard-code `MINIO_DATA_DIR="/data"`, the chart's
+    // mountPath; a Deployment `minio` with claim `minio` (research note B7: bitnami/containers
+    // `bitnami/minio/2022/debian-10/rootfs/opt/bitnami/scripts/minio-env.sh`; ArgoCI-CD
+    // `.../charts/minio/values.yaml` line 890)
     let mn_pv = pv("minio");
-    h.volume(k, "/bitnami/minio/data", &mn_pv);
+    h.volume(k, "/data", &mn_pv);
     h.add(
         Proc::new(p + 1, p, "minio")
             .exe("/opt/bitnami/minio/bin/minio")
             .args(&[
-                "minio",
+                "/opt/bitnami/minio/bin/minio",
                 "server",
-                "/bitnami/minio/data",
+                "--certs-dir",
+                "/certs",
                 "--console-address",
                 ":9001",
                 "--address",
                 ":9000",
+                "/data",
             ])
             .uid(BITNAMI_UID)
             .in_ctr(k)
@@ -757,8 +882,57 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             .role("minio"),
     );
 
-    let _ = ctr(&h, 0);
+    // each container's task bundle next to its pod's shim, with the CRI annotations
+    for c in 0..h.ctrs.len() {
+        let image = match ctr(&h, c).name.as_str() {
+            "rabbitmq" => Some(format!("{DBS_IMAGES}/rabbitmq:{}", v.rabbit_image)),
+            "postgresql" => Some(format!("{DBS_IMAGES}/postgres:15.4.0-debian-11-r45")),
+            "deploy" | "main" | "worker" => Some(format!(
+                "hub.elma365.tech/elma365/{}/service:2025.4.6",
+                ctr(&h, c).name
+            )),
+            _ => None,
+        };
+        cri_bundle(&mut h, MICROK8S_TASKS, c, image.as_deref());
+    }
     h.write(dir)
+}
+
+/// microk8s's containerd task directory, `--state ${SNAP_COMMON}/run/containerd` plus
+/// `io.containerd.runtime.v2.task/<ns>` (research note M1, M5: containerd
+/// `core/runtime/v2/bundle.go`, canonical/microk8s `microk8s-resources/default-args/containerd`).
+pub const MICROK8S_TASKS: &str =
+    "/var/snap/microk8s/common/run/containerd/io.containerd.runtime.v2.task/k8s.io";
+
+/// elma365-dbs 0.1.7 retags the Bitnami images under this registry path (research note E8:
+/// ArgoCI-CD `2025.4.6/elma365-dbs/values-elma365-dbs.yaml`).
+pub const DBS_IMAGES: &str = "hub.elma365.tech/docker/databases";
+
+/// Container `c`'s task bundle `config.json` under `tasks`, with the annotations the CRI plugin
+/// writes (containerd `pkg/cri/annotations`: `io.kubernetes.cri.sandbox-namespace`,
+/// `-name`, `-uid`, `container-name`, `image-name`), which is where discovery reads a pod's
+/// identity from the runtime.
+fn cri_bundle(h: &mut Host, tasks: &str, c: usize, image: Option<&str>) {
+    let k = &h.ctrs[c];
+    let mut a = serde_json::Map::new();
+    let mut put = |key: &str, v: Option<&str>| {
+        if let Some(v) = v {
+            a.insert(format!("io.kubernetes.cri.{key}"), v.into());
+        }
+    };
+    put("container-type", Some("container"));
+    put("sandbox-namespace", k.namespace.as_deref());
+    put("sandbox-name", k.pod_name.as_deref());
+    put("sandbox-uid", k.pod_uid.as_deref());
+    put("container-name", Some(&k.name));
+    put("image-name", image);
+    let json = serde_json::json!({
+        "ociVersion": "1.1.0",
+        "root": {"path": "rootfs"},
+        "annotations": a,
+    });
+    let path = format!("{tasks}/{}/config.json", k.id);
+    h.file(path, json.to_string());
 }
 
 /// A Deckhouse worker node (Ubuntu 22.04, cgroup v2, systemd driver): containerd and kubelet from
@@ -812,25 +986,17 @@ pub fn deckhouse_worker(dir: &Path) -> Fixture {
         );
         pid
     };
-    for (svc, port) in [("auth", 3000), ("main", 3001)] {
+    // ELMA365 services of the Helm chart: Go binaries under /srv/bin on 3000/5000/3100
+    // (research note E5), see [`elma365_go_service`]
+    for (svc, sfx) in [("auth", "3000"), ("main", "3001")] {
         let p = shim(&mut h);
         let k = h.container(
             Flavor::Deckhouse,
             svc,
-            Some((&format!("{svc}-7f8d9c6b5-{port}"), "elma365")),
+            Some((&format!("{svc}-7f8d9c6b5-{sfx}"), "elma365")),
             3,
         );
-        alpine_base(&mut h, k);
-        h.image_exec(k, 1, "/usr/local/bin/node");
-        h.add(
-            Proc::new(p + 1, p, "node")
-                .exe("/usr/local/bin/node")
-                .args(&["node", "/app/dist/main.js"])
-                .cwd("/app")
-                .in_ctr(k)
-                .listen(Proto::Tcp6, "::", port)
-                .role(&format!("elma365-{svc}")),
-        );
+        elma365_go_service(&mut h, k, p, svc);
     }
     let p = shim(&mut h);
     let k = h.container(
@@ -841,7 +1007,14 @@ pub fn deckhouse_worker(dir: &Path) -> Fixture {
     );
     alpine_base(&mut h, k);
     h.image_exec(k, 0, "/nginx-ingress-controller");
-    h.image_exec(k, 1, "/usr/bin/nginx");
+    // Deckhouse's controller starts nginx through a wrapper, `unshare -S 101 -R /chroot
+    // /usr/local/nginx/sbin/nginx "$@"` (research note N2: deckhouse/deckhouse
+    // `modules/402-ingress-nginx/images/controller-1-10/nginx-chroot-wrapper.sh`): the binary
+    // is the image's `/chroot/usr/local/nginx/sbin/nginx`, and the kernel names it by that path
+    // from the container's root (INFERRED)
+    let chroot_nginx = format!("/chroot{NGINX}");
+    h.image_exec(k, 1, &chroot_nginx);
+    h.image_exec(k, 1, "/usr/bin/unshare");
     h.add(
         Proc::new(p + 1, p, "nginx-ingress-c")
             .exe("/nginx-ingress-controller")
@@ -855,7 +1028,7 @@ pub fn deckhouse_worker(dir: &Path) -> Fixture {
     );
     h.add(
         Proc::new(p + 2, p + 1, "nginx")
-            .exe("/usr/bin/nginx")
+            .exe(&chroot_nginx)
             .args(&["nginx: master process /usr/bin/nginx -c /etc/nginx/nginx.conf"])
             .uid(101)
             .in_ctr(k)
@@ -864,7 +1037,7 @@ pub fn deckhouse_worker(dir: &Path) -> Fixture {
     );
     h.add(
         Proc::new(p + 3, p + 2, "nginx")
-            .exe("/usr/bin/nginx")
+            .exe(&chroot_nginx)
             .title("nginx: worker process", 32)
             .uid(101)
             .in_ctr(k)
@@ -876,12 +1049,13 @@ pub fn deckhouse_worker(dir: &Path) -> Fixture {
     let k = h.container(
         Flavor::Deckhouse,
         "postgresql",
-        Some(("postgresql-0", "elma365-dbs")),
+        Some(("postgres-0", "elma365-dbs")),
         4,
     );
     debian_base(&mut h, k);
     h.image_exec(k, 0, "/opt/bitnami/postgresql/bin/postgres");
-    let claim = "/local-path-provisioner/pvc-3f1c9a2e-5b7d-4e8f-9a1b-2c3d4e5f6a7b_elma365-dbs_data-postgresql-0";
+    // pod `postgres-0`, claim `data-postgres-0` (research note E8, as on microk8s)
+    let claim = "/local-path-provisioner/pvc-3f1c9a2e-5b7d-4e8f-9a1b-2c3d4e5f6a7b_elma365-dbs_data-postgres-0";
     h.volume_on(k, "/bitnami/postgresql", "8:17", claim);
     h.dir(format!("/mnt/data{claim}/data"));
     h.add(
@@ -898,6 +1072,34 @@ pub fn deckhouse_worker(dir: &Path) -> Fixture {
             .in_ctr(k)
             .listen(Proto::Tcp4, "0.0.0.0", 5432)
             .role("postgres"),
+    );
+
+    // Valkey in place of Redis (elma365-dbs ships the Bitnami valkey chart,
+    // `valkey:8.1.1-debian-12-r0`; research note E8, B4: `exec valkey-server`, data at `/data`,
+    // like Redis); the primary's StatefulSet and claim names follow the chart's
+    // `<fullname>-primary` (INFERRED)
+    let p = shim(&mut h);
+    let k = h.container(
+        Flavor::Deckhouse,
+        "valkey",
+        Some(("valkey-primary-0", "elma365-dbs")),
+        3,
+    );
+    debian_base(&mut h, k);
+    h.image_exec(k, 0, "/opt/bitnami/valkey/bin/valkey-server");
+    let claim = "/local-path-provisioner/pvc-9b2d4f6a-1c3e-4a5b-8d7f-0e2a4c6b8d1f_elma365-dbs_valkey-data-valkey-primary-0";
+    h.volume_on(k, "/data", "8:17", claim);
+    h.dir(format!("/mnt/data{claim}"));
+    h.add(
+        Proc::new(p + 1, p, "valkey-server")
+            .exe("/opt/bitnami/valkey/bin/valkey-server")
+            .title("valkey-server *:6379", 24)
+            .cwd("/data")
+            .uid(BITNAMI_UID)
+            .in_ctr(k)
+            .listen(Proto::Tcp4, "0.0.0.0", 6379)
+            .listen(Proto::Tcp6, "::", 6379)
+            .role("valkey"),
     );
     h.write(dir)
 }
@@ -1006,12 +1208,16 @@ pub fn docker_host(dir: &Path) -> Fixture {
     h.add(
         Proc::new(p + 1, p, "minio")
             .exe("/opt/bitnami/minio/bin/minio")
+            // argv[0] is the full path: Bitnami's `run.sh` execs `$(command -v minio)`; the
+            // 2024+ images keep data in `/bitnami/minio/data` (research note B7:
+            // bitnami/containers `bitnami/minio/2024/debian-12/rootfs/opt/bitnami/scripts/
+            // minio/run.sh`, `minio-env.sh`)
             .args(&[
-                "minio",
+                "/opt/bitnami/minio/bin/minio",
                 "server",
-                "/bitnami/minio/data",
                 "--address",
                 ":9000",
+                "/bitnami/minio/data",
             ])
             .uid(BITNAMI_UID)
             .in_ctr(k)
