@@ -605,7 +605,7 @@ fn kind_host_pod_in_a_docker_node() {
     let (fx, inv, _d) = inv_of(hosts::kind_host);
     assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
     let vol = "/var/lib/docker/volumes/bcd722ed97f5219cfbdb0db45eb62497d835ad755309e25fd5d51c4a0d3d6fe4/_data";
-    let node = fx.ctr("kind-control-plane");
+    let node = fx.ctr("elma365");
     let ctr = fx.ctr("postgresql");
     let pg = proc_of(&inv, fx.pid("postgres"));
     let c = pg

@@ -1667,7 +1667,9 @@ pub fn kind_host(dir: &Path) -> Fixture {
             ]),
     );
     // the node: a docker container (cgroup v1 `/docker/<id>`, kind.txt node mountinfo lines 90-98)
-    let node = h.container(Flavor::DockerV1, "kind-control-plane", None, 2);
+    // ELMA365 Standard names its node container `elma365` (research note E3: its pipelines run
+    // `docker exec elma365 kubectl ...`, deep-dev-ops/install-dbgate-for-elma365-jenkins)
+    let node = h.container(Flavor::DockerV1, "elma365", None, 2);
     // its /var is the docker volume (kind.txt node mountinfo line "101 84 254:0 .../_data /var")
     h.volume(node, "/var", &vol_data);
     let node_id = h.ctrs[node].id.clone();
