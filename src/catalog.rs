@@ -6,13 +6,14 @@
 
 pub mod diags;
 pub mod file;
+mod merge;
 pub mod pattern;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use diags::Diagnostic;
-use file::{CatalogFile, EntryFile, OverrideFile};
+use file::{EntryFile, OverrideFile};
 pub use pattern::Template;
 
 use crate::model::{
@@ -184,7 +185,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn classify_serde(msg: &str) -> &'static str {
+/// The diagnostic code of a serde error, from its message (serde gives no kinds).
+pub(crate) fn classify_serde(msg: &str) -> &'static str {
     if msg.contains("unknown field") {
         "unknown-key"
     } else if msg.contains("unknown variant") {
@@ -218,224 +220,35 @@ pub fn platform_marker(platform: &str) -> Option<Option<&'static str>> {
 
 /// Load and validate documents in order (built-ins first, then overlays). All problems found are
 /// returned together, each with its file, line and column.
+///
+/// The steps, each in [`merge`]: parse every file; per file, its schema, placeholders,
+/// namespaces and platform, then its entries, overrides and disables in that order; then every
+/// entry of the result is validated where its fields were last set.
 pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
     let mut ctx = Ctx::new(files);
-    let mut parsed: Vec<Option<CatalogFile>> = Vec::new();
-    for f in files {
-        match yaml::from_str::<CatalogFile>(&f.text) {
-            Ok(c) => parsed.push(Some(c)),
-            Err(e) => {
-                let code = classify_serde(&e.message);
-                ctx.diags.push(Diagnostic::new(
-                    code,
-                    &f.name,
-                    &f.text,
-                    (e.line, e.column),
-                    e.message,
-                ));
-                parsed.push(None);
-            }
-        }
-    }
-
-    let mut placeholders: BTreeMap<String, Placeholder> = BTreeMap::new();
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut origins: HashMap<String, (Spot, Spot)> = HashMap::new(); // id -> (defined, match set)
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut namespaces = crate::model::Namespaces::default();
-
+    let parsed = merge::parse(&mut ctx, files);
+    let mut m = merge::Merged::default();
     for (fi, pf) in parsed.iter().enumerate() {
         let Some(cf) = pf else { continue };
-        let f = &files[fi];
-        if cf.schema != SCHEMA {
-            let pos = ctx.top[fi].get("schema").copied().unwrap_or((1, 1));
-            ctx.diags.push(Diagnostic::new(
-                "unsupported-schema",
-                &f.name,
-                &f.text,
-                pos,
-                format!(
-                    "schema {} is not supported; this avexclude reads schema {SCHEMA}",
-                    cf.schema
-                ),
-            ));
+        if !merge::schema_ok(&mut ctx, fi, cf) {
             continue;
         }
-        for (name, p) in &cf.placeholders {
-            let pos = ctx.top[fi].get("placeholders").copied().unwrap_or((1, 1));
-            let Ok(shape) = p.shape.parse::<Shape>() else {
-                ctx.diags.push(Diagnostic::new(
-                    "bad-shape",
-                    &f.name,
-                    &f.text,
-                    pos,
-                    format!(
-                        "placeholder {name}: shape '{}' is not one of version, digits, name",
-                        p.shape
-                    ),
-                ));
-                continue;
-            };
-            let new = Placeholder {
-                label: p.label.clone(),
-                shape,
-            };
-            match placeholders.get(name) {
-                Some(old) if *old != new => ctx.diags.push(Diagnostic::new(
-                    "placeholder-redefined",
-                    &f.name,
-                    &f.text,
-                    pos,
-                    format!(
-                        "placeholder {name} is already defined with shape '{}'",
-                        old.shape
-                    ),
-                )),
-                _ => {
-                    placeholders.insert(name.clone(), new);
-                }
-            }
-        }
-        if let Some(ns) = &cf.namespaces {
-            let pos = ctx.top[fi].get("namespaces").copied().unwrap_or((1, 1));
-            for (list, into) in [
-                (&ns.application, &mut namespaces.application),
-                (&ns.databases, &mut namespaces.databases),
-                (&ns.other, &mut namespaces.other),
-            ] {
-                let Some(list) = list else { continue };
-                for n in list {
-                    if !is_dns_label(n) {
-                        ctx.diags.push(Diagnostic::new(
-                            "bad-namespace",
-                            &f.name,
-                            &f.text,
-                            pos,
-                            format!("namespace '{n}' is not a Kubernetes name (RFC 1123 label)"),
-                        ));
-                    }
-                }
-                *into = list.clone();
-            }
-        }
-        let platform = cf.applies_when.as_ref().map(|a| a.platform.as_str());
-        if let Some(p) = platform
-            && platform_marker(p).is_none()
-        {
-            let pos = ctx.top[fi].get("applies_when").copied().unwrap_or((1, 1));
-            ctx.diags.push(Diagnostic::new(
-                "unknown-value",
-                &f.name,
-                &f.text,
-                pos,
-                format!(
-                    "applies_when: platform '{p}' is not one of {}",
-                    PLATFORMS
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-            continue;
-        }
-        let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
-        let default_origin = cf.origin.unwrap_or(Origin::Site);
-        for (ii, ef) in cf.entries.iter().enumerate() {
-            let o = Spot {
-                file: fi,
-                section: "entries",
-                item: ii,
-            };
-            if let Some(&prev) = index.get(&ef.id) {
-                let (po, _) = &origins[&entries[prev].id];
-                let (pl, pc) = ctx.pos(po, "id");
-                let prev_file = files[po.file].name.clone();
-                ctx.err(
-                    "duplicate-id",
-                    &o,
-                    "id",
-                    format!("id '{}' is already defined at {prev_file}:{pl}:{pc}; use `override` to change it", ef.id),
-                );
-                continue;
-            }
-            let e = entry_from_file(
-                ef,
-                &document,
-                default_origin,
-                cf.audit_only.unwrap_or(false),
-                platform,
-            );
-            index.insert(e.id.clone(), entries.len());
-            origins.insert(e.id.clone(), (o.clone(), o));
-            entries.push(e);
-        }
-        for (ii, ov) in cf.overrides.iter().enumerate() {
-            let o = Spot {
-                file: fi,
-                section: "override",
-                item: ii,
-            };
-            let Some(&at) = index.get(&ov.id) else {
-                ctx.err(
-                    "override-missing-id",
-                    &o,
-                    "id",
-                    format!("override of '{}', which no catalog defines", ov.id),
-                );
-                continue;
-            };
-            apply_override(&mut entries[at], ov, &f.name);
-            if (ov.pattern.is_some()
-                || ov.alternates.is_some()
-                || ov.canonical.is_some()
-                || ov.kind.is_some())
-                && let Some(x) = origins.get_mut(&ov.id)
-            {
-                x.1 = o;
-            }
-        }
-        for (ii, d) in cf.disable.iter().enumerate() {
-            let o = Spot {
-                file: fi,
-                section: "disable",
-                item: ii,
-            };
-            let Some(&at) = index.get(&d.id) else {
-                ctx.err(
-                    "disable-missing-id",
-                    &o,
-                    "id",
-                    format!("disable of '{}', which no catalog defines", d.id),
-                );
-                continue;
-            };
-            if d.reason.trim().is_empty() {
-                ctx.err(
-                    "empty-value",
-                    &o,
-                    "reason",
-                    "a disabled entry needs a written reason",
-                );
-                continue;
-            }
-            entries[at].disabled = Some(format!("{} ({})", d.reason.trim(), f.name));
-        }
-    }
-
-    for e in &mut entries {
-        let Some((def, mat)) = origins.get(&e.id).cloned() else {
+        m.placeholders(&mut ctx, fi, cf);
+        m.namespaces(&mut ctx, fi, cf);
+        let Ok(platform) = merge::platform(&mut ctx, fi, cf) else {
             continue;
         };
-        validate_entry(&mut ctx, e, &def, &mat, &placeholders);
+        m.entries(&mut ctx, fi, cf, platform);
+        m.overrides(&mut ctx, fi, cf);
+        m.disables(&mut ctx, fi, cf);
     }
-
+    m.validate(&mut ctx);
     if ctx.diags.is_empty() {
         Ok(Catalog {
             sources: files.iter().map(|f| f.name.clone()).collect(),
-            placeholders,
-            entries,
-            namespaces,
+            placeholders: m.placeholders,
+            entries: m.entries,
+            namespaces: m.namespace_lists,
         })
     } else {
         Err(ctx.diags)

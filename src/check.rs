@@ -17,8 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{self, Template};
 use crate::model::{
-    Catalog, Drift, DriftItem, DriftKind, Entry, EntryKind, EntryResult, HostStr, Inventory, Match,
-    Placeholder, Process, Report, SCHEMA_VERSION, Status, Summary, ToolInfo, UnlistedKind, Via,
+    Catalog, Drift, DriftItem, DriftKind, Entry, EntryKind, EntryResult, FileType, HostStr,
+    Inventory, Match, Placeholder, Process, Report, SCHEMA_VERSION, Status, Summary, ToolInfo,
+    UnlistedKind, Via,
 };
 
 /// What a matcher found for one entry: concrete matches and how they differ from the catalog.
@@ -300,8 +301,8 @@ pub fn platform_present(platform: &str, inv: &Inventory) -> bool {
             let p = f.path.as_bytes();
             let p = p.strip_suffix(b"/").unwrap_or(p);
             p == marker.as_bytes()
-                && (f.file_type == "directory"
-                    || (f.file_type == "symlink" && f.resolved.is_some()))
+                && (f.file_type == FileType::Directory
+                    || (f.file_type == FileType::Symlink && f.resolved.is_some()))
         }),
         Some(None) if platform == "microk8s" => inv
             .filesystem
@@ -429,7 +430,7 @@ pub fn invoked(p: &Process) -> Option<&[u8]> {
 #[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
-    use crate::model::{ContainerCtx, DataPath, Listener, PathFact, Runtime};
+    use crate::model::{ContainerCtx, DataPath, Listener, PathFact, Protocol, Runtime};
 
     fn catalog() -> Catalog {
         crate::catalog::load(&crate::catalog::builtin_sources()).unwrap()
@@ -469,7 +470,7 @@ mod tests {
     fn dir(p: &str) -> PathFact {
         PathFact {
             path: p.into(),
-            file_type: "directory".into(),
+            file_type: FileType::Directory,
             resolved: None,
         }
     }
@@ -539,7 +540,7 @@ mod tests {
         ];
         inv.listeners = vec![
             Listener {
-                protocol: "tcp".into(),
+                protocol: Protocol::Tcp,
                 ip_version: 4,
                 address: "0.0.0.0".into(),
                 port: 5432,
@@ -548,7 +549,7 @@ mod tests {
                 ..Listener::default()
             },
             Listener {
-                protocol: "tcp".into(),
+                protocol: Protocol::Tcp,
                 ip_version: 4,
                 address: "0.0.0.0".into(),
                 port: 25672,

@@ -12,14 +12,13 @@ pub mod common;
 pub mod completions;
 pub mod discover;
 pub mod export;
+pub mod help_ru;
 pub mod lifecycle;
 pub mod render;
 pub mod vendors;
 
 use std::io::Write;
 use std::process::ExitCode;
-
-use clap::Parser;
 
 pub use args::{Cli, Command};
 
@@ -51,34 +50,69 @@ pub type CliResult = Result<Outcome, CliError>;
 
 /// Parse the command line, run, and map the result to an exit status.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // the language first: the help and clap's own errors are printed by the parse itself
+    let lang = help_ru::lang_before_parse(&argv);
+    let cli = match parse(lang, &argv) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            if lang == args::Lang::Ru
+                && e.use_stderr()
+                && e.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            {
+                let _ = write!(std::io::stderr().lock(), "{}", help_ru::error_text(&e));
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(code);
         }
     };
+    let lang = cli.lang.unwrap_or(lang);
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
         Err(CliError::Other(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
+            use crate::i18n::messages::{caused_by, error_prefix, translate};
             let mut err = std::io::stderr().lock();
             match &e {
                 CliError::Other(a) => {
-                    let _ = writeln!(err, "avexclude: error: {a}");
+                    let _ = writeln!(
+                        err,
+                        "{}{}",
+                        error_prefix(lang),
+                        translate(&a.to_string(), lang)
+                    );
                     for cause in a.chain().skip(1) {
-                        let _ = writeln!(err, "  caused by: {cause}");
+                        let _ = writeln!(
+                            err,
+                            "{}{}",
+                            caused_by(lang),
+                            translate(&cause.to_string(), lang)
+                        );
                     }
                 }
                 _ => {
-                    let _ = writeln!(err, "avexclude: error: {e}");
+                    let _ = writeln!(
+                        err,
+                        "{}{}",
+                        error_prefix(lang),
+                        translate(&e.to_string(), lang)
+                    );
                 }
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// The command line parsed with the help and errors of `lang` (as `Cli::try_parse` does).
+fn parse(lang: args::Lang, argv: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let mut cmd = help_ru::command(lang);
+    let mut m = cmd.try_get_matches_from_mut(argv)?;
+    Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd))
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -15,6 +15,7 @@ pub mod hash;
 pub mod host;
 pub mod hostfs;
 pub mod proc;
+mod process;
 pub mod runtime;
 pub mod sockets;
 pub mod trust;
@@ -24,8 +25,8 @@ use std::path::PathBuf;
 
 use crate::model::WarnCode;
 use crate::model::{
-    ContainerCtx, ErtsFact, Evidence, FsFacts, HostStr, Inventory, Listener, Overlay, Process,
-    Runtime, SCHEMA_VERSION, ToolInfo, VolumeMount, Warning,
+    ErtsFact, Evidence, FsFacts, HostStr, Inventory, Listener, Overlay, Process, SCHEMA_VERSION,
+    ToolInfo, VolumeMount, Warning,
 };
 
 use container::Mount;
@@ -339,361 +340,6 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Note a failed read; returns true if the process is gone (and has been reported).
-    fn miss(&mut self, pid: i32, what: &'static str, m: &Miss) -> bool {
-        match m {
-            Miss::Vanished => true,
-            Miss::Missing => !self.proc.alive(pid),
-            Miss::Denied => {
-                self.denied.entry(what).or_default().push(pid);
-                false
-            }
-            Miss::NotRegular(k) => {
-                self.warn(
-                    WarnCode::NotARegularFile,
-                    format!("{what} is a {k}, not a regular file: skipped, not read"),
-                    format!("/proc/{pid}/{what}"),
-                );
-                false
-            }
-            Miss::Other(e) => {
-                self.warn(
-                    WarnCode::UnreadableProcFile,
-                    format!("cannot read {what}: {e}"),
-                    format!("/proc/{pid}/{what}"),
-                );
-                false
-            }
-        }
-    }
-
-    fn vanished(&mut self, pid: i32) {
-        self.warn(
-            WarnCode::ProcessVanished,
-            "the process exited during the scan; it is left out",
-            format!("pid {pid}"),
-        );
-    }
-
-    fn process(&mut self, pid: i32) -> Option<Process> {
-        match self.proc.open_pid(pid) {
-            Ok(()) => {}
-            Err(Miss::Missing) | Err(Miss::Vanished) => {
-                self.vanished(pid);
-                return None;
-            }
-            Err(m) => {
-                // a `--root` tree's `proc/PID` that is a link (to the real `/proc/PID`?) or not a
-                // directory: nothing of it is read
-                self.warn(
-                    WarnCode::ProcEntryRefused,
-                    format!("not read: {m}"),
-                    format!("/proc/{pid}"),
-                );
-                return None;
-            }
-        }
-        let mut p = Process {
-            pid,
-            ..Default::default()
-        };
-        let mut buf = std::mem::take(&mut self.buf);
-        let r = self.process_into(pid, &mut p, &mut buf);
-        self.buf = buf;
-        match r {
-            Some(()) => Some(p),
-            None => {
-                self.vanished(pid);
-                None
-            }
-        }
-    }
-
-    /// Fill `p`; `None` if the process vanished.
-    fn process_into(&mut self, pid: i32, p: &mut Process, buf: &mut Vec<u8>) -> Option<()> {
-        // stat: ppid, start time, kernel-thread flag
-        let mut kthread = false;
-        let mut zombie = false;
-        match self.proc.read_into(pid, "stat", buf, SMALL) {
-            Ok(_) => match proc::parse_stat(buf) {
-                Ok(st) => {
-                    p.ppid = st.ppid;
-                    p.start_time = st.start_time;
-                    p.comm = HostStr(st.comm);
-                    kthread = st.flags & proc::PF_KTHREAD != 0;
-                    zombie = st.state == b'Z' || st.state == b'X';
-                }
-                Err(e) => self.warn(WarnCode::MalformedProcFile, e, format!("/proc/{pid}/stat")),
-            },
-            Err(m) => {
-                if m == Miss::Missing || m == Miss::Vanished {
-                    return None;
-                }
-                self.miss(pid, "stat", &m);
-            }
-        }
-        match self.proc.read_into(pid, "comm", buf, SMALL) {
-            Ok(_) => {
-                while buf.last() == Some(&b'\n') {
-                    buf.pop();
-                }
-                p.comm = HostStr(buf.clone());
-            }
-            Err(m) => {
-                if self.miss(pid, "comm", &m) {
-                    return None;
-                }
-            }
-        }
-        match self.proc.read_into(pid, "cmdline", buf, CMDLINE_MAX) {
-            Ok(cut) => {
-                p.cmdline = proc::split_cmdline(buf).into_iter().map(HostStr).collect();
-                if cut {
-                    self.warn(
-                        WarnCode::CmdlineCut,
-                        format!(
-                            "the command line is longer than {} MiB; only its start was read",
-                            CMDLINE_MAX >> 20
-                        ),
-                        format!("/proc/{pid}/cmdline"),
-                    );
-                }
-            }
-            Err(m) => {
-                if self.miss(pid, "cmdline", &m) {
-                    return None;
-                }
-            }
-        }
-        match self.proc.read_into(pid, "status", buf, SMALL) {
-            Ok(_) => {
-                p.uid = proc::parse_status_uid(buf);
-                if p.uid.is_none() {
-                    self.warn(
-                        WarnCode::MalformedProcFile,
-                        "no Uid line",
-                        format!("/proc/{pid}/status"),
-                    );
-                }
-            }
-            Err(m) => {
-                if self.miss(pid, "status", &m) {
-                    return None;
-                }
-            }
-        }
-        p.user = p.uid.and_then(|u| self.users.get(&u).cloned());
-        p.kernel_thread = kthread || (p.cmdline.is_empty() && (p.ppid == 2 || pid == 2) && !zombie);
-        if p.kernel_thread || zombie {
-            return Some(());
-        }
-
-        match self.proc.readlink(pid, "exe") {
-            Ok(t) => {
-                let (t, deleted) = strip_deleted(t);
-                p.exe = Some(HostStr(t));
-                p.exe_deleted = deleted;
-            }
-            Err(m) => {
-                if self.miss(pid, "exe", &m) {
-                    return None;
-                }
-            }
-        }
-        match self.proc.readlink(pid, "cwd") {
-            Ok(t) => p.cwd = Some(HostStr(strip_deleted(t).0)),
-            Err(m) => {
-                if self.miss(pid, "cwd", &m) {
-                    return None;
-                }
-            }
-        }
-        match self.proc.read_into(pid, "cgroup", buf, SMALL) {
-            Ok(_) => p.cgroup = container::cgroup_lines(buf),
-            Err(m) => {
-                if self.miss(pid, "cgroup", &m) {
-                    return None;
-                }
-            }
-        }
-
-        self.container(pid, p, buf);
-        if p.container.is_some() {
-            // chroot-style: the kernel shows the cwd with the process's root in front (as for
-            // the exe); inside the container it is the rest (`/` for the root itself)
-            if let (Some(cwd), Ok(r)) = (p.cwd.as_mut(), self.proc.readlink(pid, "root"))
-                && r.len() > 1
-                && let Some(rest) = cwd.0.strip_prefix(r.as_slice())
-                && (rest.is_empty() || rest.first() == Some(&b'/'))
-            {
-                cwd.0 = if rest.is_empty() {
-                    b"/".to_vec()
-                } else {
-                    rest.to_vec()
-                };
-            }
-        }
-        let via = self.exe_host(p).map(|(h, via)| {
-            p.exe_host = Some(HostStr(h));
-            via
-        });
-        let running = if self.root.live {
-            self.proc.open_exe(pid).and_then(|f| f.metadata()).ok()
-        } else {
-            None
-        };
-        self.exe_facts.insert(pid, (via, running));
-
-        if let Ok(ns) = self.proc.readlink(pid, "ns/net")
-            && Some(&ns) != self.host_netns.as_ref()
-        {
-            self.netns_pid.entry(ns).or_insert(pid);
-        }
-        let mut socks = Vec::new();
-        match self.proc.socket_inodes(pid, &mut socks) {
-            Ok(()) => {
-                for s in socks {
-                    self.sock_owner.entry(s).or_default().push(pid);
-                }
-            }
-            Err(m) => {
-                if self.miss(pid, "fd", &m) {
-                    return None;
-                }
-            }
-        }
-        if self.opts.hash {
-            self.hash(p);
-        }
-        Some(())
-    }
-
-    /// Container context: from the cgroup, refined by the layers of the process's `/`.
-    fn container(&mut self, pid: i32, p: &mut Process, buf: &mut Vec<u8>) {
-        let cg = container::parse_cgroup(&p.cgroup);
-        let mntns = self.proc.readlink(pid, "ns/mnt").ok();
-        let other_ns = match (&mntns, &self.host_mntns) {
-            (Some(a), Some(b)) => a != b,
-            _ => false,
-        };
-        if cg.is_none() && !other_ns {
-            return;
-        }
-        // mountinfo is relative to the process's root: key the cache by namespace and root
-        let key = mntns.map(|mut k| {
-            k.push(0);
-            k.extend(self.proc.readlink(pid, "root").unwrap_or_default());
-            k
-        });
-        let mnt = match key.as_ref().and_then(|k| self.mnt_cache.get(k)) {
-            Some(c) => c.clone(),
-            None => {
-                let v = self.read_mounts(pid, buf);
-                if let Some(k) = key {
-                    self.mnt_cache.insert(k, v.clone());
-                }
-                v
-            }
-        };
-        let (rootfs, mounts) = mnt.unwrap_or_default();
-        let layer_rt = rootfs.as_ref().and_then(container::runtime_of_layers);
-        if cg.is_none() && rootfs.is_none() {
-            return; // its own mount namespace (systemd sandboxing, snap confinement), no image
-        }
-        let cg = cg.unwrap_or_default();
-        let runtime = match (layer_rt, cg.runtime) {
-            (Some(l), _) => Some(l),
-            (None, Some(c)) => Some(c),
-            (None, None) => Some(Runtime::Unknown),
-        };
-        // namespace, pod and names come from the runtime's own files (runtime::enrich), never
-        // from inside the container
-        p.container = Some(ContainerCtx {
-            runtime,
-            container_id: cg.container_id,
-            pod_uid: cg.pod_uid,
-            node: cg.node,
-            rootfs,
-            mounts,
-            ..Default::default()
-        });
-    }
-
-    fn read_mounts(&mut self, pid: i32, buf: &mut Vec<u8>) -> MntInfo {
-        match self.proc.read_into(pid, "mountinfo", buf, MOUNTINFO_MAX) {
-            Ok(_) => {
-                let (m, bad) = container::parse_mountinfo(buf);
-                if bad > 0 {
-                    self.warn(
-                        WarnCode::MalformedProcFile,
-                        format!("{bad} malformed line(s) skipped"),
-                        format!("/proc/{pid}/mountinfo"),
-                    );
-                }
-                let ov = container::rootfs_overlay(&m);
-                let vols = container::volume_mounts(&m, &self.host_mounts);
-                Some((ov, vols))
-            }
-            Err(m) => {
-                self.miss(pid, "mountinfo", &m);
-                None
-            }
-        }
-    }
-
-    /// Where the executable is on the host, and how it was found there (`overlay lowerdir`...,
-    /// `host path`).
-    fn exe_host(&self, p: &Process) -> Option<(Vec<u8>, &'static str)> {
-        let exe = p.exe.as_ref()?;
-        if p.exe_deleted {
-            return None;
-        }
-        match &p.container {
-            Some(c) => {
-                let find = |path: &[u8]| {
-                    container::to_host(&self.root, c.rootfs.as_ref(), &c.mounts, path, true)
-                };
-                find(&exe.0).or_else(|| {
-                    // chroot-style: the kernel shows the exe with the process's root in front
-                    let r = self.proc.readlink(p.pid, "root").ok()?;
-                    let inner = exe.0.strip_prefix(r.as_slice())?;
-                    (r.len() > 1 && inner.first() == Some(&b'/')).then_some(())?;
-                    find(inner)
-                })
-            }
-            None => self.root.resolve(&exe.0).map(|h| (h, "host path")),
-        }
-    }
-
-    fn hash(&mut self, p: &mut Process) {
-        let file = if self.root.live {
-            self.proc.open_exe(p.pid)
-        } else {
-            match &p.exe_host {
-                Some(h) => self.root.open(&h.0),
-                None => return,
-            }
-        };
-        match file.and_then(|f| self.hashes.hash(f)) {
-            Ok(h) => p.sha256 = Some(h),
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                self.denied
-                    .entry("executable (for --hash)")
-                    .or_default()
-                    .push(p.pid);
-            }
-            Err(e) => {
-                if p.exe.is_some() {
-                    self.warn(
-                        WarnCode::HashFailed,
-                        format!("cannot hash the executable: {e}"),
-                        format!("pid {}", p.pid),
-                    );
-                }
-            }
-        }
-    }
-
     fn listeners(&mut self) -> Vec<Listener> {
         let mut out: Vec<Listener> = Vec::new();
         let mut seen = BTreeSet::new();
@@ -712,14 +358,14 @@ impl<'a> Scan<'a> {
                 .map(|(ns, &p)| (Some(p), String::from_utf8_lossy(ns).into_owned())),
         );
         for (src, netns) in sources {
-            for (file, proto, ver) in sockets::TABLES {
+            for &(file, proto, ver) in sockets::TABLES {
                 let subject = match src {
                     None => format!("/proc/net/{file}"),
                     Some(p) => format!("/proc/{p}/net/{file}"),
                 };
                 match self.proc.net_table(src, file, &mut buf) {
                     Ok(()) => {
-                        let (ls, bad) = sockets::parse_table(&buf, proto, *ver);
+                        let (ls, bad) = sockets::parse_table(&buf, proto, ver);
                         if bad > 0 {
                             self.warn(
                                 WarnCode::MalformedProcFile,
@@ -729,12 +375,12 @@ impl<'a> Scan<'a> {
                         }
                         for mut l in ls {
                             l.netns = Some(netns.clone());
-                            if seen.insert((l.protocol.clone(), l.inode)) {
+                            if seen.insert((l.protocol, l.inode)) {
                                 out.push(l);
                             }
                         }
                     }
-                    Err(Miss::Missing) if src != first || *ver == 6 => {} // exited, or no IPv6
+                    Err(Miss::Missing) if src != first || ver == 6 => {} // exited, or no IPv6
                     Err(Miss::Missing) => self.warn(
                         WarnCode::ProcFileMissing,
                         "socket table missing: its listeners are not listed",
@@ -842,16 +488,5 @@ impl<'a> Scan<'a> {
             container_storage,
             paths,
         }
-    }
-}
-
-/// `/usr/bin/x (deleted)` → (`/usr/bin/x`, true).
-fn strip_deleted(mut t: Vec<u8>) -> (Vec<u8>, bool) {
-    const SUFFIX: &[u8] = b" (deleted)";
-    if t.ends_with(SUFFIX) {
-        t.truncate(t.len() - SUFFIX.len());
-        (t, true)
-    } else {
-        (t, false)
     }
 }

@@ -258,3 +258,7 @@ mod tests {
         );
     }
 }
+
+// ---- errors and warnings (engineer `lang`): the message catalogue, in `i18n/messages.rs` ----
+pub mod codes;
+pub mod messages;

@@ -184,7 +184,9 @@ macro_rules! closed_set {
         }
     ) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+        )]
         pub enum $name {
             $( $(#[$vm])* #[serde(rename = $word)] $var, )*
         }
@@ -199,20 +201,20 @@ macro_rules! closed_set {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownValue;
-            fn from_str(s: &str) -> Result<Self, UnknownValue> {
+            type Err = $crate::model::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, $crate::model::UnknownValue> {
                 $name::ALL
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == s)
-                    .ok_or_else(|| UnknownValue {
+                    .ok_or_else(|| $crate::model::UnknownValue {
                         what: $what,
                         value: s.to_string(),
                         expected: $name::ALL.iter().map(|v| v.as_str()).collect(),
@@ -227,6 +229,7 @@ macro_rules! closed_set {
         }
     };
 }
+pub(crate) use closed_set;
 
 // ---------------------------------------------------------------------------------------------
 // Shared small types
@@ -503,7 +506,7 @@ pub struct VolumeMount {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct Listener {
     /// `tcp` or `udp`.
-    pub protocol: String,
+    pub protocol: Protocol,
     /// 4 or 6.
     pub ip_version: u8,
     pub address: String,
@@ -567,10 +570,74 @@ pub struct ErtsFact {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct StorageRoot {
     /// `docker-overlay2`, `containerd-overlayfs`, `microk8s-containerd-overlayfs`, ...
-    pub kind: String,
+    pub kind: StorageKind,
     pub path: HostStr,
     /// Some running container's layers live under it.
     pub in_use: bool,
+}
+
+/// Which runtime's storage a [`StorageRoot`] is (its serialized form is the kebab-case name).
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum StorageKind {
+    #[default]
+    DockerOverlay2,
+    ContainerdOverlayfs,
+    Microk8sContainerdOverlayfs,
+    PodmanOverlay,
+    DockerVolumes,
+    ContainerdErofs,
+    K3sContainerdOverlayfs,
+    Rke2ContainerdOverlayfs,
+}
+
+impl StorageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageKind::DockerOverlay2 => "docker-overlay2",
+            StorageKind::ContainerdOverlayfs => "containerd-overlayfs",
+            StorageKind::Microk8sContainerdOverlayfs => "microk8s-containerd-overlayfs",
+            StorageKind::PodmanOverlay => "podman-overlay",
+            StorageKind::DockerVolumes => "docker-volumes",
+            StorageKind::ContainerdErofs => "containerd-erofs",
+            StorageKind::K3sContainerdOverlayfs => "k3s-containerd-overlayfs",
+            StorageKind::Rke2ContainerdOverlayfs => "rke2-containerd-overlayfs",
+        }
+    }
+}
+
+/// What a path is on the host ([`PathFact::file_type`]; serialized lowercase).
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum FileType {
+    Directory,
+    File,
+    Symlink,
+    #[default]
+    Missing,
+    Other,
+}
+
+impl FileType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileType::Directory => "directory",
+            FileType::File => "file",
+            FileType::Symlink => "symlink",
+            FileType::Missing => "missing",
+            FileType::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Whether a path exists on the host, and what it is.
@@ -578,7 +645,7 @@ pub struct StorageRoot {
 pub struct PathFact {
     pub path: HostStr,
     /// `directory`, `file`, `symlink`, `missing`, `other`.
-    pub file_type: String,
+    pub file_type: FileType,
     /// Where a symlink finally leads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<HostStr>,
@@ -682,9 +749,12 @@ impl fmt::Display for Risk {
 }
 
 /// Protocol of a port entry.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Protocol {
+    #[default]
     Tcp,
     Udp,
     Icmp,

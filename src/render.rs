@@ -70,15 +70,24 @@ pub struct RenderCounts {
 /// A descriptor, template or render problem, placed where it is.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// A vendor folder's `vendor.yaml` or template is wrong: file, line, column, code and the
+    /// source line with a caret, like a catalog diagnostic.
+    #[error("{0}")]
+    Definition(Box<crate::catalog::Diagnostic>),
+    /// A template failed while rendering (strict mode: a value the plan does not have).
     #[error("{file}:{line}:{column}: {message}")]
-    At {
+    Template {
         file: String,
         line: usize,
         column: usize,
         message: String,
     },
+    /// What a template produced is not well formed for its format (the last line of defence).
+    #[error("{file}: {problem}")]
+    Output { file: String, problem: String },
+    /// The plan could not be turned into the templates' data.
     #[error("{0}")]
-    Other(String),
+    Data(#[from] serde_json::Error),
 }
 
 #[derive(Serialize)]
@@ -276,15 +285,18 @@ pub fn render_plan(
         remove,
         plan,
     };
-    let data = serde_json::to_value(&ctx).map_err(|e| RenderError::Other(e.to_string()))?;
+    let data = serde_json::to_value(&ctx)?;
     let mut files = Vec::new();
     for f in &vendor.files {
-        let text = f.registry.render("t", &data).map_err(|e| RenderError::At {
-            file: f.origin.clone(),
-            line: e.line_no.unwrap_or(1),
-            column: e.column_no.unwrap_or(1),
-            message: e.reason().to_string(),
-        })?;
+        let text = f
+            .registry
+            .render("t", &data)
+            .map_err(|e| RenderError::Template {
+                file: f.origin.clone(),
+                line: e.line_no.unwrap_or(1),
+                column: e.column_no.unwrap_or(1),
+                message: e.reason().to_string(),
+            })?;
         let text = tidy(&text);
         post_check(f, &text)?;
         files.push(OutFile {
@@ -354,7 +366,10 @@ fn tidy(s: &str) -> String {
 
 /// Last line of defence: what a template produced must still be well formed for its format.
 fn post_check(f: &vendor::VendorFile, text: &str) -> Result<(), RenderError> {
-    let bad = |m: String| RenderError::Other(format!("{}: {m}", f.origin));
+    let bad = |problem: String| RenderError::Output {
+        file: f.origin.clone(),
+        problem,
+    };
     if text.contains('\r') {
         return Err(bad("output holds a CR".into()));
     }

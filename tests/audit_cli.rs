@@ -6,20 +6,19 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::real;
+use crate::support::{TestCommand, real};
 
 const PVC: &str = "/var/snap/microk8s/common/default-storage/elma365-dbs-data-postgres-0-pvc-3c666d53-7a91-4e8e-8614-0218ec079b10/data";
 
 fn audit(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let o = Command::new(real::avexclude())
+    let o = crate::support::avexclude()
         .arg("audit")
         .args(args)
         .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    let j = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
-    (o.status.code().unwrap_or(-1), j, err)
+        .run();
+    let err = o.stderr_lossy();
+    let j = serde_json::from_slice(o.stdout_bytes()).unwrap_or(serde_json::Value::Null);
+    (o.code().unwrap_or(-1), j, err)
 }
 
 fn has(j: &serde_json::Value, kind: &str, value_part: &str, why_part: &str) -> bool {
@@ -196,16 +195,11 @@ fn audit_clamav_real_config_and_live_mounts() {
     );
     let f = from_file(t.path(), "clamd.conf", &conf);
     // clamconf reads the composed file: it is a real configuration.
-    let cc = Command::new("clamconf")
+    let cc = TestCommand::new("clamconf")
         .args(["-n", "-c"])
         .arg(t.path())
-        .output()
-        .unwrap();
-    assert!(
-        !String::from_utf8_lossy(&cc.stderr).contains("ERROR"),
-        "{}",
-        String::from_utf8_lossy(&cc.stderr)
-    );
+        .run();
+    assert!(!cc.stderr_lossy().contains("ERROR"), "{cc}");
 
     let (code, j, err) = audit(&[
         "--vendor",

@@ -16,7 +16,7 @@
 //! fails when `AVEXCLUDE_REQUIRE_REAL=1`.
 
 use crate::support;
-use support::real;
+use support::{TestCommand, real};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -130,23 +130,18 @@ fn list(dir: &Path, name: &str, parts: &[&Path], extra: &[&str]) -> PathBuf {
 fn prove(mode: &str, extra: &[&str], clamav_dir: &Path, xlist: &Path, slist: &Path) -> Proof {
     // Real clamd and clamonacc: serialised with every other real-component test on this machine.
     let _real = real::lock_real();
-    let out = Command::new("bash")
+    let out = TestCommand::new("bash")
         .arg(real::repo().join("tests/clamav/prove.sh"))
         .args(["--mode", mode])
         .args(extra)
         .arg(clamav_dir)
         .arg(xlist)
         .arg(slist)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+        .timeout(std::time::Duration::from_secs(1800))
+        .run();
     let p = Proof {
-        rc: out.status.code().unwrap_or(-1),
-        out: format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
+        rc: out.code().unwrap_or(-1),
+        out: format!("{}{}", out.stdout_lossy(), out.stderr_lossy()),
     };
     eprintln!(
         "---- prove.sh --mode {mode} {extra:?} {}\n{}",
@@ -702,14 +697,13 @@ fn assert_clamd_accepts(r: &Rendered) {
     let t = tmp.path();
     fs::create_dir(t.join("db")).unwrap();
     fs::write(t.join("harmless"), b"avexclude clamd config check\n").unwrap();
-    let sig = Command::new("sigtool")
+    let sig = TestCommand::new("sigtool")
         .arg("--md5")
         .arg("harmless")
         .current_dir(t)
-        .output()
-        .unwrap();
-    assert!(sig.status.success());
-    fs::write(t.join("db/harmless.hdb"), &sig.stdout).unwrap();
+        .run();
+    sig.assert_exit(0);
+    fs::write(t.join("db/harmless.hdb"), sig.stdout_bytes()).unwrap();
     let mut conf = format!(
         "DatabaseDirectory {0}/db\nLocalSocket {0}/clamd.sock\nForeground yes\nLogFile {0}/clamd.log\n",
         t.display()
@@ -721,12 +715,8 @@ fn assert_clamd_accepts(r: &Rendered) {
         }
     }
     fs::write(t.join("clamd.conf"), conf).unwrap();
-    let cc = Command::new("clamconf").arg("-c").arg(t).output().unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&cc.stdout),
-        String::from_utf8_lossy(&cc.stderr)
-    );
+    let cc = TestCommand::new("clamconf").arg("-c").arg(t).run();
+    let all = format!("{}{}", cc.stdout_lossy(), cc.stderr_lossy());
     let errors: Vec<&str> = all.lines().filter(|l| l.starts_with("ERROR")).collect();
     assert!(errors.is_empty(), "clamconf: {errors:?}");
     let mut clamd = Command::new("clamd")
@@ -841,21 +831,14 @@ fn derived_proof_of_the_good_fragment() {
 
 /// `avexclude render --vendor clamav --root FIXTURE --out OUT [extra]`, read back.
 fn render_fixture(root: &Path, out: &Path, extra: &[&str]) -> Rendered {
-    let o = Command::new(real::avexclude())
+    let o = support::avexclude()
         .args(["render", "--vendor", "clamav", "--root"])
         .arg(root)
         .arg("--out")
         .arg(out)
         .args(extra)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "render failed ({:?}): {}",
-        o.status,
-        String::from_utf8_lossy(&o.stderr)
-    );
+        .run();
+    assert!(o.success(), "render failed: {o}");
     let dir = out.join("clamav");
     for f in ["clamd.conf", "clamonacc.conf", "clamscan.args"] {
         assert!(dir.join(f).is_file(), "render wrote no {f}");

@@ -112,6 +112,17 @@ fn diagnostic_codes_are_one_registry_listed_by_lint_codes() {
         used.len() >= 5,
         "the template guard's call sites were not found"
     );
+    // and every code of the descriptor checks (`diag("code", ...)`, `at("code", ...)`)
+    let re = regex::Regex::new(r#"\b(?:diag|at)\(\s*"([a-z-]+)""#).unwrap();
+    let described: Vec<String> = re
+        .captures_iter(&vendor)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert!(
+        described.len() >= 8,
+        "the descriptor checks' call sites were not found"
+    );
+    let used: Vec<String> = used.into_iter().chain(described).collect();
     for c in &used {
         assert!(
             listed.contains(&c.as_str()),

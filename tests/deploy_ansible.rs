@@ -352,7 +352,7 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
 
     // The findings are reviewed and accepted on the control node: the next run is green.
     for name in ["node1", "db1"] {
-        let o = std::process::Command::new(&avexclude)
+        support::TestCommand::new(&avexclude)
             .args([
                 "accept",
                 "--all",
@@ -363,9 +363,8 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
             .arg(fleet.join(format!("inventories/{name}.json")))
             .arg("--state")
             .arg(fleet.join(format!("state/{name}.json")))
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            .run()
+            .assert_exit(0);
     }
     let (ok, log) = play(&inv_file);
     assert!(ok, "{log}");

@@ -9,7 +9,7 @@ fn root() -> PathBuf {
 
 fn deb_metadata() -> serde_json::Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = std::process::Command::new(cargo)
+    let v = crate::support::TestCommand::new(cargo)
         .args([
             "metadata",
             "--format-version",
@@ -18,14 +18,9 @@ fn deb_metadata() -> serde_json::Value {
             "--offline",
         ])
         .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run()
+        .assert_exit(0)
+        .stdout_json();
     let pkg = v["packages"]
         .as_array()
         .unwrap()

@@ -270,7 +270,7 @@ fn collect_with(get_out: &str, get_rc: i32) -> (i32, String, tempfile::TempDir) 
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let o = std::process::Command::new("sh")
+    let o = crate::support::TestCommand::new("sh")
         .arg(dir().join("collect.sh"))
         .arg(d.path().join("out"))
         .env(
@@ -281,13 +281,8 @@ fn collect_with(get_out: &str, get_rc: i32) -> (i32, String, tempfile::TempDir) 
                 std::env::var("PATH").unwrap_or_default()
             ),
         )
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-        d,
-    )
+        .run();
+    (o.code().unwrap_or(-1), o.stderr_lossy(), d)
 }
 
 #[test]

@@ -19,13 +19,12 @@ fn committed_example_matches_the_generator() {
     // git keeps no owners: the committed copy is examined with the generator's ownership (a
     // service user owns its data directories), copied onto a scratch copy of it
     let copy = d.path().join("committed");
-    let st = std::process::Command::new("cp")
+    support::TestCommand::new("cp")
         .arg("-a")
         .arg(&committed)
         .arg(&copy)
-        .status()
-        .unwrap();
-    assert!(st.success());
+        .run()
+        .assert_exit(0);
     same_owners(&fresh, &copy);
     let mut a = support::discover_inventory(&copy);
     let mut b = support::discover_inventory(&fresh);

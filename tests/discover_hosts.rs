@@ -40,7 +40,7 @@ fn listener_pids(inv: &Inventory, proto: &str, port: u16) -> Vec<i32> {
     let mut v: Vec<i32> = inv
         .listeners
         .iter()
-        .filter(|l| l.protocol == proto && l.port == port)
+        .filter(|l| l.protocol.as_str() == proto && l.port == port)
         .flat_map(|l| l.pids.clone())
         .collect();
     v.sort();
@@ -162,7 +162,7 @@ fn microk8s_seed_snap_erts_storage_and_data() {
         .iter()
         .find(|p| p.path.0 == b"/opt/elma365")
         .unwrap();
-    assert_eq!(opt.file_type, "directory");
+    assert_eq!(opt.file_type.as_str(), "directory");
 
     let dp = |comp: &str| {
         inv.data_paths
@@ -350,27 +350,21 @@ fn catalog_templates_are_probed_on_the_host() {
             .paths
             .iter()
             .find(|f| f.path.0 == p.as_bytes())
-            .map(|f| f.file_type.clone())
+            .map(|f| f.file_type.as_str())
     };
     // {revision} expanded by listing /snap/microk8s: both revision dirs hold the binaries
-    assert_eq!(
-        fact("/snap/microk8s/7394/bin/containerd").as_deref(),
-        Some("file")
-    );
-    assert_eq!(
-        fact("/snap/microk8s/3410/kubelite").as_deref(),
-        Some("file")
-    );
+    assert_eq!(fact("/snap/microk8s/7394/bin/containerd"), Some("file"));
+    assert_eq!(fact("/snap/microk8s/3410/kubelite"), Some("file"));
     assert_eq!(
         fact("/snap/microk8s/current/kubelite"),
         None,
         "`current` is not a revision"
     );
     // a fixed catalog directory that is missing is recorded as missing
-    assert_eq!(fact("/var/lib/docker/overlay2").as_deref(), Some("missing"));
-    assert_eq!(fact("/opt/elma365").as_deref(), Some("directory"));
+    assert_eq!(fact("/var/lib/docker/overlay2"), Some("missing"));
+    assert_eq!(fact("/opt/elma365"), Some("directory"));
     // {erts} under a missing parent: the parent is recorded
-    assert_eq!(fact("/usr/lib/erlang").as_deref(), Some("missing"));
+    assert_eq!(fact("/usr/lib/erlang"), Some("missing"));
 }
 
 #[test]

@@ -9,13 +9,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use avexclude::model::Inventory;
 
-fn discover_live() -> (std::process::Output, Option<Inventory>) {
-    let out = Command::new(support::bin())
+fn discover_live() -> (support::Ran, Option<Inventory>) {
+    let out = support::avexclude()
         .args(["discover", "--format", "json"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let inv = serde_json::from_slice(&out.stdout).ok();
+        .run();
+    let inv = serde_json::from_slice(out.stdout_bytes()).ok();
     (out, inv)
 }
 
@@ -25,11 +23,7 @@ fn the_test_process_appears_as_it_is() {
     let exe = std::fs::read_link("/proc/self/exe").unwrap();
     let args: Vec<String> = std::env::args().collect();
     let (out, inv) = discover_live();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.assert_exit(0);
     let inv = inv.expect("valid JSON");
     let p = inv
         .processes
@@ -95,12 +89,8 @@ fn scans_survive_processes_that_come_and_go() {
     let mut vanished = 0;
     for i in 0..30 {
         let (out, inv) = discover_live();
-        if !out.status.success() || inv.is_none() {
-            failures.push(format!(
-                "run {i}: {:?} {}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            ));
+        if !out.success() || inv.is_none() {
+            failures.push(format!("run {i}: {out}"));
             continue;
         }
         let inv = inv.unwrap();
@@ -217,7 +207,7 @@ fn a_real_overlay_container_process() {
     let pid = pid.expect("the overlay process started");
     let (out, inv) = discover_live();
     drop(guard);
-    assert!(out.status.success());
+    out.assert_exit(0);
     let inv = inv.unwrap();
     let pr = inv.processes.iter().find(|x| x.pid == pid).expect("listed");
     let c = pr

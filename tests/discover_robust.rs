@@ -7,7 +7,7 @@ use crate::support;
 use std::os::unix::fs::PermissionsExt;
 
 use avexclude::discovery::{self, DiscoverOptions};
-use avexclude::model::Inventory;
+use avexclude::model::{Inventory, Protocol};
 use proptest::prelude::*;
 use support::hosts;
 
@@ -271,8 +271,8 @@ proptest! {
         let _ = container::overlay_from_opts(&b);
         let _ = container::unescape(&b);
         let _ = container::parse_cgroup(&container::cgroup_lines(&b));
-        let _ = sockets::parse_table(&b, "tcp", 4);
-        let _ = sockets::parse_table(&b, "udp", 6);
+        let _ = sockets::parse_table(&b, Protocol::Tcp, 4);
+        let _ = sockets::parse_table(&b, Protocol::Udp, 6);
         let _ = datapaths::config_value(&b, "dbPath");
     }
 
@@ -287,8 +287,8 @@ proptest! {
         let _ = proc::parse_stat(format!("{pid} ({comm}) {rest}").as_bytes());
         let _ = container::parse_mountinfo(mi.as_bytes());
         let _ = container::parse_cgroup(&container::cgroup_lines(cg.as_bytes()));
-        let _ = sockets::parse_table(format!("hdr\n{net}").as_bytes(), "tcp", 6);
-        let _ = sockets::parse_table(format!("hdr\n{net}").as_bytes(), "tcp", 4);
+        let _ = sockets::parse_table(format!("hdr\n{net}").as_bytes(), Protocol::Tcp, 6);
+        let _ = sockets::parse_table(format!("hdr\n{net}").as_bytes(), Protocol::Tcp, 4);
     }
 }
 

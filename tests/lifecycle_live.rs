@@ -6,7 +6,7 @@
 //! Holds the machine-wide lock: it starts a daemon and writes `/usr/local/lib/erlang`.
 
 use crate::lifecycle::{accept_all, apply, check_state, items, render_state, stubs};
-use crate::support::real;
+use crate::support::{TestCommand, real};
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -210,30 +210,28 @@ fn a_live_scan_without_root_exits_2_and_says_to_run_as_root() {
     std::os::unix::fs::chown(&out, Some(65534), Some(65534)).unwrap();
     let prom = out.join("m.prom");
     for args in [vec!["check"], vec!["check", "--allow-empty"]] {
-        let o = Command::new("setpriv")
+        let o = TestCommand::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
             .arg(&bin)
             .args(&args)
             .current_dir(d.path())
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            .run();
+        let err = o.stderr_lossy();
+        assert_eq!(o.code(), Some(2), "{args:?}: {o}");
         assert!(
             err.contains("not running as root") && err.contains("run it as root"),
             "{err}"
         );
     }
     // the metrics say so, with no count
-    let o = Command::new("setpriv")
+    TestCommand::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
         .arg(&bin)
         .args(["check", "--format", "prometheus", "-o"])
         .arg(&prom)
         .current_dir(d.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+        .run()
+        .assert_exit(2);
     let text = std::fs::read_to_string(&prom).unwrap();
     assert!(text.contains("\navexclude_scan_success 0\n"), "{text}");
     assert!(!text.contains("avexclude_entries"), "{text}");

@@ -136,15 +136,11 @@ fn installed_erts() -> Vec<String> {
 }
 
 fn avexclude(args: &[&str]) -> (i32, Vec<u8>, String) {
-    let out = Command::new(real::avexclude())
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = support::avexclude().args(args).run();
     (
-        out.status.code().unwrap_or(-1),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.code().unwrap_or(-1),
+        out.stdout_bytes().to_vec(),
+        out.stderr_lossy(),
     )
 }
 
@@ -380,7 +376,9 @@ fn live_daemons_discover_and_check() {
         inv.listeners
             .iter()
             .filter(|l| {
-                l.port == port && l.protocol == "tcp" && l.ip_version == if v6 { 6 } else { 4 }
+                l.port == port
+                    && l.protocol.as_str() == "tcp"
+                    && l.ip_version == if v6 { 6 } else { 4 }
             })
             .collect::<Vec<_>>()
     };

@@ -5,6 +5,7 @@
 //! that share a prefix. Skips with a note when ClamAV is missing, fails if AVEXCLUDE_REQUIRE_REAL=1.
 //! (The on-access proof with clamonacc, which needs root, is the EICAR suite's.)
 
+use crate::support::TestCommand;
 use crate::support::render_reports as reports;
 
 use std::path::Path;
@@ -101,16 +102,11 @@ fn clamconf_reads_back_exactly_what_was_written() {
         ),
     )
     .unwrap();
-    let out = Command::new("clamconf")
+    let out = TestCommand::new("clamconf")
         .args(["-n", "-c"])
         .arg(&conf)
-        .output()
-        .unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run();
+    let all = format!("{}{}", out.stdout_lossy(), out.stderr_lossy());
     assert!(!all.lines().any(|l| l.starts_with("ERROR")), "{all}");
     let parsed = |key: &str| -> String {
         all.lines()
@@ -152,13 +148,9 @@ fn clamscan_skips_eicar_under_excluded_dirs_only() {
     std::fs::create_dir_all(&db).unwrap();
     let probe = d.path().join("eicar.com");
     std::fs::write(&probe, EICAR).unwrap();
-    let sig = Command::new("sigtool")
-        .arg("--md5")
-        .arg(&probe)
-        .output()
-        .unwrap();
-    assert!(sig.status.success());
-    std::fs::write(db.join("eicar.hdb"), sig.stdout).unwrap();
+    let sig = TestCommand::new("sigtool").arg("--md5").arg(&probe).run();
+    sig.assert_exit(0);
+    std::fs::write(db.join("eicar.hdb"), sig.stdout_bytes()).unwrap();
     std::fs::remove_file(&probe).unwrap();
 
     let mut excluded = Vec::new();
@@ -174,22 +166,16 @@ fn clamscan_skips_eicar_under_excluded_dirs_only() {
         std::fs::create_dir_all(Path::new(p).parent().unwrap()).unwrap();
         std::fs::write(p, EICAR).unwrap();
     }
-    let out = Command::new("clamscan")
+    let out = TestCommand::new("clamscan")
         .arg("--no-summary")
         .arg("-d")
         .arg(&db)
         .arg("-r")
         .args(args.lines())
         .arg(&base)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "clamscan found something: {text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run();
+    let text = out.stdout_lossy();
+    assert_eq!(out.code(), Some(1), "clamscan found something: {out}");
     for p in &scanned {
         assert!(
             text.contains(&format!("{p}: eicar.com.UNOFFICIAL FOUND")),

@@ -66,7 +66,7 @@ fn db_inventory() -> Inventory {
             ),
         ],
         listeners: vec![Listener {
-            protocol: "tcp".into(),
+            protocol: avexclude::model::Protocol::Tcp,
             ip_version: 4,
             address: "0.0.0.0".into(),
             port: 5432,

@@ -48,22 +48,20 @@ fn run_script(script: &[u8], dir: &Path) -> Vec<Vec<String>> {
     std::fs::write(&sp, script).unwrap();
     let log = dir.join("argv.log");
     let _ = std::fs::remove_file(&log);
-    let out = std::process::Command::new("sh")
+    let out = crate::support::TestCommand::new("sh")
         .arg(&sp)
         .current_dir(dir)
         .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
         .env("AVX_LOG", &log)
-        .output()
-        .unwrap();
+        .run();
     assert!(
-        out.status.success(),
-        "script failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
+        out.success(),
+        "script failed: {out}\n{}",
         String::from_utf8_lossy(script)
     );
     assert!(
-        out.stdout.is_empty() && out.stderr.is_empty(),
-        "script printed: {out:?}"
+        out.stdout_bytes().is_empty() && out.stderr_bytes().is_empty(),
+        "script printed: {out}"
     );
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     text.split('\u{1e}')

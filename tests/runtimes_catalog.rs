@@ -122,7 +122,7 @@ fn an_elma365_image_makes_a_service_whatever_its_namespace() {
 
 fn listen(pid: i32, port: u16, inode: u64, netns: &str) -> Listener {
     Listener {
-        protocol: "tcp".into(),
+        protocol: avexclude::model::Protocol::Tcp,
         ip_version: 4,
         address: "0.0.0.0".into(),
         port,

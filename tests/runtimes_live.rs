@@ -13,7 +13,7 @@
 //! One runtime at a time, under `/tmp/avexclude-real.lock`; teardown runs from a Drop guard and
 //! removes only what the scripts created. With `AVEXCLUDE_REQUIRE_REAL=1` a missing runtime fails.
 
-use crate::support::{self, real};
+use crate::support::real;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -109,17 +109,11 @@ fn can_run(test: &str, programs: &[&str]) -> bool {
 }
 
 fn discover() -> Inventory {
-    let out = Command::new(support::bin())
+    let out = crate::support::avexclude()
         .args(["discover", "--format", "json"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("run avexclude");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("inventory JSON")
+        .run();
+    out.assert_exit(0);
+    out.stdout_as()
 }
 
 /// Is `host` the file behind `/proc/PID/exe`? Same inode, and the same device, or (overlayfs with
@@ -470,13 +464,12 @@ fn a_pod_cannot_claim_the_elma365_namespace() {
     assert_eq!(c.pod_name.as_deref(), Some("evil-0"));
     let inv_file = work.join("inventory.json");
     std::fs::write(&inv_file, serde_json::to_vec(&inv).unwrap()).unwrap();
-    let out = Command::new(support::bin())
+    let out = crate::support::avexclude()
         .args(["check", "--format", "json", "--inventory"])
         .arg(&inv_file)
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        .run();
+    let report: serde_json::Value = serde_json::from_slice(out.stdout_bytes())
+        .unwrap_or_else(|_| panic!("{}", out.stderr_lossy()));
     for e in report["entries"].as_array().unwrap() {
         for m in e["matches"].as_array().into_iter().flatten() {
             if m["pid"] == pid {

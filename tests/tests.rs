@@ -1,6 +1,9 @@
 //! The one integration-test binary: every file beside this one is a module of it, so the suite
 //! links once instead of once per file (`autotests = false` in Cargo.toml). Shared helpers live in
 //! `support/`. Run one area with a filter: `cargo test --test tests render_hosts::`.
+//! Run a program with `support::avexclude()` (or `support::TestCommand::new(prog)`): a bounded
+//! run whose failed expectations (`assert_exit`, `stdout_json`, ...) print the command line, exit,
+//! stdout and stderr; `{ran}` in an assertion message prints the same report.
 #![allow(clippy::too_many_arguments)]
 
 mod support;
@@ -13,6 +16,7 @@ mod check_hosts;
 mod check_table;
 mod clamav_eicar;
 mod cli_help;
+mod cli_help_ru;
 mod deploy_ansible;
 mod deploy_deb;
 mod deploy_kubernetes;
@@ -23,6 +27,7 @@ mod discover_hosts;
 mod discover_live;
 mod discover_robust;
 mod discover_roundtrip;
+mod errors_ru;
 mod export_cli;
 mod export_fleet_e2e;
 mod export_formats;

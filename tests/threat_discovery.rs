@@ -9,15 +9,14 @@
 //! reads the real host's `/proc` through a symlinked `DIR/proc/<pid>`, and writes the host-wide
 //! `/bin/busybox` for a container whose busybox was replaced.
 
-use crate::support;
+use crate::support::{self, Ran};
 
 use std::fs;
-use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
 use support::fixture::{Flavor, Host, Node, Proc};
@@ -62,52 +61,17 @@ impl Drop for Rm {
 }
 
 /// Run avexclude, killing it if it does not finish in `secs` (a hang is the failure).
-fn avexclude(args: &[&str], secs: u64) -> Output {
-    let mut c = Command::new(support::bin())
+fn avexclude(args: &[&str], secs: u64) -> Ran {
+    support::avexclude()
         .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = c.stdout.take().unwrap();
-    let mut err = c.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = out.read_to_end(&mut b);
-        b
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = err.read_to_end(&mut b);
-        b
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = c.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(secs) {
-            let _ = c.kill();
-            let _ = c.wait();
-            panic!("avexclude {args:?} hung for {secs} s (killed)");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Output {
-        status,
-        stdout: t_out.join().unwrap(),
-        stderr: t_err.join().unwrap(),
-    }
+        .timeout(Duration::from_secs(secs))
+        .run()
 }
 
-fn json_of(o: &Output, what: &str) -> Value {
-    assert!(
-        matches!(o.status.code(), Some(0) | Some(1)),
-        "{what}: exit {:?}: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{what}: not JSON: {e}"))
+fn json_of(o: &Ran, what: &str) -> Value {
+    assert!(matches!(o.code(), Some(0) | Some(1)), "{what}: {o}");
+    serde_json::from_slice(o.stdout_bytes())
+        .unwrap_or_else(|e| panic!("{what}: not JSON: {e}\n{o}"))
 }
 
 /// Wait until `/proc/PID/exe` names `exe` (the exec happened); the pid.
@@ -134,7 +98,7 @@ fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-fn render_all(root: Option<&Path>, out: &Path) -> Output {
+fn render_all(root: Option<&Path>, out: &Path) -> Ran {
     let mut args: Vec<String> = vec!["render".into(), "--out".into(), out.display().to_string()];
     for v in VENDORS {
         args.push("--vendor".into());
@@ -146,11 +110,7 @@ fn render_all(root: Option<&Path>, out: &Path) -> Output {
     }
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = avexclude(&a, 300);
-    assert!(
-        o.status.success(),
-        "render: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.success(), "render: {o}");
     o
 }
 
@@ -486,7 +446,7 @@ fn live_mongod_config_fifo_and_root_secret() {
         kids.push(k);
     }
     let o = avexclude(&["discover", "--format", "json"], 120);
-    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let text = o.stdout_lossy();
     let inv = json_of(&o, "discover");
     assert!(
         !text.contains(&tag),
@@ -504,7 +464,7 @@ fn live_mongod_config_fifo_and_root_secret() {
         );
     }
     let o = avexclude(&["check", "--format", "json"], 120);
-    assert!(!String::from_utf8_lossy(&o.stdout).contains(&tag));
+    assert!(!o.stdout_lossy().contains(&tag), "{o}");
     drop(kids);
 }
 
@@ -523,9 +483,9 @@ fn symlinked_proc_and_pid_dirs_never_reach_the_host() {
     symlink("/proc", d.path().join("proc")).unwrap();
     let root = d.path().display().to_string();
     let o = avexclude(&["check", "--format", "json", "--root", &root], 60);
-    assert_eq!(o.status.code(), Some(2), "a symlinked proc is an error");
-    assert!(String::from_utf8_lossy(&o.stderr).contains("symlink"));
-    assert!(!String::from_utf8_lossy(&o.stdout).contains(&tag));
+    assert_eq!(o.code(), Some(2), "a symlinked proc is an error: {o}");
+    assert!(o.stderr_lossy().contains("symlink"), "{o}");
+    assert!(!o.stdout_lossy().contains(&tag), "{o}");
 
     let e = tempfile::tempdir().unwrap();
     let mut h = Host::new("links-1");
@@ -543,7 +503,7 @@ fn symlinked_proc_and_pid_dirs_never_reach_the_host() {
     symlink(format!("/proc/{cpid}/cmdline"), p1.join("cmdline")).unwrap();
     let root = e.path().display().to_string();
     let o = avexclude(&["discover", "--format", "json", "--root", &root], 60);
-    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let text = o.stdout_lossy();
     let inv = json_of(&o, "discover");
     assert!(!text.contains(&tag), "read the real host's process {cpid}");
     let pids: Vec<i64> = inv["processes"]
@@ -651,7 +611,7 @@ fn overlay_container_links_and_cwd_root() {
     let rpid = child(&r, "usr/bin/redis-server");
 
     let o = avexclude(&["discover", "--format", "json"], 120);
-    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let text = o.stdout_lossy();
     let inv = json_of(&o, "discover");
     assert!(
         !text.contains(&tag),

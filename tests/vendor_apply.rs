@@ -5,10 +5,9 @@
 //! format (the products' own listing formats are not documented, see the vendors' `unverified`).
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::support::real;
 use crate::support::render_reports as reports;
+use crate::support::{TestCommand, real};
 
 use avexclude::render::{self, RenderOptions};
 
@@ -44,21 +43,16 @@ fn run(script: &Path, stubs: bool, state: &Path, log: &Path) -> Run {
         "/usr/bin:/bin".to_string()
     };
     let _ = std::fs::remove_file(log);
-    let o = Command::new("/bin/sh")
+    let o = TestCommand::new("/bin/sh")
         .arg(script)
         .env_clear()
         .env("PATH", path)
         .env("STUB_STATE", state)
         .env("STUB_LOG", log)
-        .output()
-        .unwrap();
+        .run();
     Run {
-        rc: o.status.code().unwrap_or(-1),
-        out: format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        ),
+        rc: o.code().unwrap_or(-1),
+        out: format!("{}{}", o.stdout_lossy(), o.stderr_lossy()),
         log: std::fs::read_to_string(log)
             .unwrap_or_default()
             .lines()
@@ -142,7 +136,7 @@ fn apply_scripts_are_idempotent_need_root_and_the_product() {
         assert!(none.out.contains("not installed"), "{}", none.out);
 
         // Not root: refused.
-        let o = Command::new("/usr/bin/setpriv")
+        let o = TestCommand::new("/usr/bin/setpriv")
             .args([
                 "--reuid=65534",
                 "--regid=65534",
@@ -157,10 +151,9 @@ fn apply_scripts_are_idempotent_need_root_and_the_product() {
                     real::repo().join("tests/vendor_stubs").display()
                 ),
             )
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(1), "{vendor}/{script} as nobody");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("run as root"));
+            .run();
+        assert_eq!(o.code(), Some(1), "{vendor}/{script} as nobody: {o}");
+        assert!(o.stderr_lossy().contains("run as root"), "{o}");
     }
 }
 

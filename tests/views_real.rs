@@ -16,8 +16,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::fanotify::{Event, Listener, Mode};
-use crate::support::real;
 use crate::support::render_reports as reports;
+use crate::support::{TestCommand, real};
 
 use avexclude::model::{Match, PathView};
 use avexclude::render::{self, RenderOptions, vendor::ViewKind};
@@ -50,14 +50,8 @@ impl Drop for Ctr {
     }
 }
 
-fn sh(cmd: &mut Command) {
-    let out = cmd.output().expect("run a command");
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+fn sh(cmd: &mut TestCommand) {
+    cmd.run().assert_exit(0);
 }
 
 struct Layout {
@@ -115,7 +109,9 @@ fn build_image(l: &Layout) {
     std::fs::create_dir_all(l.snaps.join("3/fs")).unwrap();
     std::fs::create_dir_all(l.snaps.join("3/work")).unwrap();
     std::fs::create_dir_all(l.pvc.join("data")).unwrap();
-    sh(Command::new("chown").args(["-R", "1001:1001"]).arg(&l.pvc));
+    sh(TestCommand::new("chown")
+        .args(["-R", "1001:1001"])
+        .arg(&l.pvc));
 }
 
 fn config(pvc: &Path) -> serde_json::Value {
@@ -241,7 +237,7 @@ fn fanotify_paths_of_a_real_container_are_covered_by_every_vendor_claiming_that_
     let rootfs = l.task.join("rootfs");
     std::fs::create_dir_all(&rootfs).unwrap();
     let snap = |n: &str| l.snaps.join(n).to_string_lossy().into_owned();
-    sh(Command::new("mount")
+    sh(TestCommand::new("mount")
         .args([
             "-t",
             "overlay",

@@ -48,6 +48,10 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     ("bad-path", "a path rule that is not absolute or normalised"),
     (
+        "bad-namespace",
+        "a namespace that is not a Kubernetes name (RFC 1123 label)",
+    ),
+    (
         "bad-port",
         "a port rule that does not parse (5432/tcp, 7000-7999/tcp, icmp)",
     ),
@@ -106,6 +110,16 @@ impl Diagnostic {
             message: message.into(),
             source_line,
         }
+    }
+}
+
+impl Diagnostic {
+    /// The same diagnostic with its source line taken from `text` (the file's whole text).
+    pub fn with_source(mut self, text: &str) -> Self {
+        if let Some(l) = text.lines().nth(self.line - 1) {
+            self.source_line = Some(l.to_string());
+        }
+        self
     }
 }
 

@@ -12,7 +12,7 @@ use super::{
     Ctx, Found, Matcher, Suspect, candidates, drift_for, invoked, process_match, replaced_drift,
 };
 use crate::check::basename;
-use crate::model::{Entry, HostStr, Match, Via};
+use crate::model::{Entry, FileType, HostStr, Match, Via};
 
 pub struct ExeMatcher;
 
@@ -123,7 +123,7 @@ impl Matcher for ExeMatcher {
 fn installed_files(entry: &Entry, ctx: &Ctx<'_>, found: &mut Found) {
     let (cands, canon) = candidates(entry, ctx);
     for pf in &ctx.inv.filesystem.paths {
-        if pf.file_type != "file" {
+        if pf.file_type != FileType::File {
             continue;
         }
         for c in cands.iter().filter(|c| c.primary) {

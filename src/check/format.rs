@@ -681,8 +681,16 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
                     .unwrap_or_default();
                 put(
                     &mut out,
-                    &format!("  warning[{}]{subj}: ", w.code),
-                    &clean(&w.message),
+                    &format!(
+                        "  {}[{}]{subj}: ",
+                        lang.tr("warning", "предупреждение"),
+                        w.code
+                    ),
+                    &clean(&crate::i18n::messages::warning(
+                        w.code.as_str(),
+                        &w.message,
+                        lang,
+                    )),
                     width,
                     None,
                 );

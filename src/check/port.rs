@@ -11,7 +11,7 @@ impl Matcher for PortMatcher {
         let mut found = Found::default();
         for r in &entry.ports {
             for l in &ctx.inv.listeners {
-                if l.protocol != r.protocol.as_str() || l.port < r.first || l.port > r.last {
+                if l.protocol != r.protocol || l.port < r.first || l.port > r.last {
                     continue;
                 }
                 let pid = l.pids.first().copied();

@@ -80,7 +80,8 @@ pub fn run(args: AcceptArgs) -> CliResult {
         n += 1;
         writeln!(
             out,
-            "accepted {} ({})",
+            "{} {} ({})",
+            super::lang().tr("accepted", "принято:"),
             state::unlisted_id(u),
             u.component.escape_debug()
         )
@@ -88,11 +89,18 @@ pub fn run(args: AcceptArgs) -> CliResult {
     }
     st.save(&args.state)
         .map_err(|e| CliError::Input(e.to_string()))?;
-    writeln!(
-        out,
-        "{n} finding(s) accepted in {} by {by}",
-        args.state.display()
-    )
+    match super::lang() {
+        crate::i18n::Lang::En => writeln!(
+            out,
+            "{n} finding(s) accepted in {} by {by}",
+            args.state.display()
+        ),
+        crate::i18n::Lang::Ru => writeln!(
+            out,
+            "принято находок: {n}, в {}, кем: {by}",
+            args.state.display()
+        ),
+    }
     .map_err(|e| CliError::Other(e.into()))?;
     Ok(Outcome::Clean)
 }

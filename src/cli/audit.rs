@@ -157,7 +157,7 @@ pub fn run(args: AuditArgs) -> CliResult {
     });
     let out = match args.format {
         ListFormat::Json => to_json(&r)?,
-        ListFormat::Table => table(&r),
+        ListFormat::Table => table(&r, super::lang()),
     };
     emit(None, out.as_bytes())?;
     Ok(if r.findings.is_empty() {
@@ -167,29 +167,45 @@ pub fn run(args: AuditArgs) -> CliResult {
     })
 }
 
-fn table(r: &crate::model::AuditReport) -> String {
+fn table(r: &crate::model::AuditReport, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::messages::translate;
     let mut s = format!(
-        "audit of {} ({})\n",
+        "{} {} ({})\n",
+        lang.tr("audit of", "проверка настроек"),
         r.vendor,
         crate::render::escape::comment(&r.source)
     );
     if r.findings.is_empty() {
-        s.push_str("nothing to do: the configuration matches what this host needs\n");
+        s.push_str(lang.tr(
+            "nothing to do: the configuration matches what this host needs\n",
+            "делать нечего: настройки совпадают с тем, что нужно этому хосту\n",
+        ));
         return s;
     }
     for f in &r.findings {
-        let kind = match f.kind {
-            crate::model::FindingKind::Missing => "missing",
-            crate::model::FindingKind::Stale => "stale",
-            crate::model::FindingKind::TooBroad => "too-broad",
-            crate::model::FindingKind::Pitfall => "pitfall",
+        let kind = match (f.kind, lang) {
+            (crate::model::FindingKind::Missing, crate::i18n::Lang::En) => "missing",
+            (crate::model::FindingKind::Stale, crate::i18n::Lang::En) => "stale",
+            (crate::model::FindingKind::TooBroad, crate::i18n::Lang::En) => "too-broad",
+            (crate::model::FindingKind::Pitfall, crate::i18n::Lang::En) => "pitfall",
+            (crate::model::FindingKind::Missing, crate::i18n::Lang::Ru) => "не хватает",
+            (crate::model::FindingKind::Stale, crate::i18n::Lang::Ru) => "устарело",
+            (crate::model::FindingKind::TooBroad, crate::i18n::Lang::Ru) => "слишком широко",
+            (crate::model::FindingKind::Pitfall, crate::i18n::Lang::Ru) => "ловушка",
         };
+        // padded by characters, not bytes (the Russian kinds are two bytes a letter)
+        let width = lang.tr("1234567890", "12345678901234").len();
+        let pad = " ".repeat(width.saturating_sub(kind.chars().count()));
+        let indent = " ".repeat(width + 1);
         s.push_str(&format!(
-            "{kind:<10} {}\n           {}\n",
+            "{kind}{pad} {}\n{indent}{}\n",
             crate::render::escape::comment(&f.value),
-            crate::render::escape::comment(&f.why)
+            crate::render::escape::comment(&translate(&f.why, lang))
         ));
     }
-    s.push_str(&format!("{} finding(s)\n", r.findings.len()));
+    s.push_str(&match lang {
+        crate::i18n::Lang::En => format!("{} finding(s)\n", r.findings.len()),
+        crate::i18n::Lang::Ru => format!("находок: {}\n", r.findings.len()),
+    });
     s
 }

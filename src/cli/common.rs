@@ -12,14 +12,19 @@ use crate::model::Catalog;
 
 /// Load the built-in catalog plus overlays; any diagnostic ends the run with exit 2.
 pub fn load_catalog(overlays: &[PathBuf]) -> Result<Catalog, CliError> {
-    catalog::load_with_overlays(overlays).map_err(|diags| {
+    let c = catalog::load_with_overlays(overlays).map_err(|diags| {
         let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
         CliError::Input(format!(
             "the catalog has {} error(s):\n{}",
             diags.len(),
             text.join("\n")
         ))
-    })
+    })?;
+    // a warning that quotes the catalog's English (a why-risk) is shown with its Russian
+    if super::lang() == crate::i18n::Lang::Ru {
+        crate::i18n::messages::learn_catalog(&c);
+    }
+    Ok(c)
 }
 
 /// Write `text` to `output` atomically, or to standard output.
@@ -49,16 +54,18 @@ pub fn to_yaml<T: Serialize>(v: &T) -> Result<String, CliError> {
     crate::yaml::to_string(v).map_err(CliError::Other)
 }
 
-/// Print warnings to stderr, one line each, control, bidi and zero-width characters escaped.
+/// Print warnings to stderr, one line each in the language of the run, control, bidi and
+/// zero-width characters escaped.
 pub fn print_warnings(warnings: &[crate::model::Warning]) {
+    let lang = super::lang();
     let mut err = std::io::stderr().lock();
     for w in warnings {
-        let subj = w
-            .subject
-            .as_deref()
-            .map(|s| format!(" [{s}]"))
-            .unwrap_or_default();
-        let line = format!("avexclude: warning[{}]{}: {}", w.code, subj, w.message);
+        let line = crate::i18n::messages::warning_line(
+            w.code.as_str(),
+            w.subject.as_deref(),
+            &w.message,
+            lang,
+        );
         let _ = writeln!(err, "{}", crate::sanitize::visible(&line));
     }
 }

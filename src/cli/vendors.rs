@@ -89,17 +89,32 @@ pub fn run(args: VendorsArgs) -> CliResult {
                 .collect();
             to_json(&rows)?
         }
-        ListFormat::Table => table(&vendors),
+        ListFormat::Table => table(&vendors, super::lang()),
     };
     emit(None, text.as_bytes())?;
     Ok(Outcome::Clean)
 }
 
-fn yes(b: bool) -> &'static str {
-    if b { "yes" } else { "-" }
+fn yes(b: bool, lang: crate::i18n::Lang) -> &'static str {
+    if b { lang.tr("yes", "да") } else { "-" }
 }
 
-fn table(vendors: &[Vendor]) -> String {
+fn table(vendors: &[Vendor], lang: crate::i18n::Lang) -> String {
+    // the column heads in Russian: what each product can exclude
+    const HEAD_RU: [&str; 12] = [
+        "ИМЯ",
+        "КАТАЛОГ",
+        "ФАЙЛ",
+        "ШАБЛОН",
+        "РЕГ.ВЫР",
+        "ПУТЬ-ПРОЦ",
+        "ИМЯ-ПРОЦ",
+        "ПОРТ",
+        "ПОЛЬЗ",
+        "ПОДСТАНОВКИ",
+        "ФАЙЛЫ",
+        "ПРОДУКТ",
+    ];
     let head = [
         "NAME",
         "DIR",
@@ -114,6 +129,10 @@ fn table(vendors: &[Vendor]) -> String {
         "FILES",
         "PRODUCT",
     ];
+    let head = match lang {
+        crate::i18n::Lang::En => head,
+        crate::i18n::Lang::Ru => HEAD_RU,
+    };
     let mut rows: Vec<Vec<String>> = vec![head.iter().map(|s| s.to_string()).collect()];
     for v in vendors {
         let d = &v.descriptor;
@@ -125,14 +144,14 @@ fn table(vendors: &[Vendor]) -> String {
         };
         rows.push(vec![
             d.name.clone(),
-            yes(a.directory).into(),
-            yes(a.file).into(),
-            yes(a.glob).into(),
-            yes(a.regex).into(),
-            yes(a.process_path).into(),
-            yes(a.process_name).into(),
-            yes(a.port).into(),
-            yes(a.user).into(),
+            yes(a.directory, lang).into(),
+            yes(a.file, lang).into(),
+            yes(a.glob, lang).into(),
+            yes(a.regex, lang).into(),
+            yes(a.process_path, lang).into(),
+            yes(a.process_name, lang).into(),
+            yes(a.port, lang).into(),
+            yes(a.user, lang).into(),
             wild.into(),
             d.files
                 .iter()

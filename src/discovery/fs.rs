@@ -13,7 +13,7 @@ use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use crate::model::{HostStr, PathFact, SnapFact, StorageRoot};
+use crate::model::{FileType, HostStr, PathFact, SnapFact, StorageKind, StorageRoot};
 
 use super::hostfs::{Dir, ReadError};
 
@@ -177,15 +177,17 @@ impl Root {
     /// A path fact: type, and where a symlink leads.
     pub fn path_fact(&self, p: &[u8]) -> PathFact {
         let (file_type, resolved) = match self.lstat(p) {
-            None => ("missing", None),
-            Some(m) if m.file_type().is_symlink() => ("symlink", self.resolve(p).map(HostStr)),
-            Some(m) if m.is_dir() => ("directory", None),
-            Some(m) if m.is_file() => ("file", None),
-            Some(_) => ("other", None),
+            None => (FileType::Missing, None),
+            Some(m) if m.file_type().is_symlink() => {
+                (FileType::Symlink, self.resolve(p).map(HostStr))
+            }
+            Some(m) if m.is_dir() => (FileType::Directory, None),
+            Some(m) if m.is_file() => (FileType::File, None),
+            Some(_) => (FileType::Other, None),
         };
         PathFact {
             path: HostStr(p.to_vec()),
-            file_type: file_type.into(),
+            file_type,
             resolved,
         }
     }
@@ -321,30 +323,33 @@ pub fn erts_in(root: &Root, dir: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Container storage roots: kind and host path.
-pub const STORAGE_ROOTS: &[(&str, &str)] = &[
-    ("docker-overlay2", "/var/lib/docker/overlay2"),
+pub const STORAGE_ROOTS: &[(StorageKind, &str)] = &[
+    (StorageKind::DockerOverlay2, "/var/lib/docker/overlay2"),
     (
-        "containerd-overlayfs",
+        StorageKind::ContainerdOverlayfs,
         "/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs",
     ),
     (
-        "microk8s-containerd-overlayfs",
+        StorageKind::Microk8sContainerdOverlayfs,
         "/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs",
     ),
-    ("podman-overlay", "/var/lib/containers/storage/overlay"),
+    (
+        StorageKind::PodmanOverlay,
+        "/var/lib/containers/storage/overlay",
+    ),
     // KinD nodes keep /var (their containerd's layers) on a docker volume (research note E3, D1)
-    ("docker-volumes", "/var/lib/docker/volumes"),
+    (StorageKind::DockerVolumes, "/var/lib/docker/volumes"),
     // containerd 2's erofs snapshotter (Deckhouse `ContainerdV2`, research note K2), k3s, rke2
     (
-        "containerd-erofs",
+        StorageKind::ContainerdErofs,
         "/var/lib/containerd/io.containerd.snapshotter.v1.erofs",
     ),
     (
-        "k3s-containerd-overlayfs",
+        StorageKind::K3sContainerdOverlayfs,
         "/var/lib/rancher/k3s/agent/containerd/io.containerd.snapshotter.v1.overlayfs",
     ),
     (
-        "rke2-containerd-overlayfs",
+        StorageKind::Rke2ContainerdOverlayfs,
         "/var/lib/rancher/rke2/agent/containerd/io.containerd.snapshotter.v1.overlayfs",
     ),
 ];
@@ -355,7 +360,7 @@ pub fn storage_roots(root: &Root, layers: &[&[u8]]) -> Vec<StorageRoot> {
         .iter()
         .filter(|(_, p)| root.lstat(p.as_bytes()).is_some_and(|m| m.is_dir()))
         .map(|(kind, p)| StorageRoot {
-            kind: (*kind).into(),
+            kind: *kind,
             path: HostStr::from(*p),
             in_use: layers.iter().any(|l| is_under(l, p.as_bytes())),
         })
@@ -429,6 +434,50 @@ pub fn probe(root: &Root, template: &str, out: &mut Vec<PathFact>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closed_sets_serialize_as_the_strings_they_replaced() {
+        let kinds: Vec<String> = STORAGE_ROOTS
+            .iter()
+            .map(|(k, _)| serde_json::to_string(k).unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "docker-overlay2",
+                "containerd-overlayfs",
+                "microk8s-containerd-overlayfs",
+                "podman-overlay",
+                "docker-volumes",
+                "containerd-erofs",
+                "k3s-containerd-overlayfs",
+                "rke2-containerd-overlayfs"
+            ]
+            .map(|k| format!("\"{k}\""))
+        );
+        for (k, _) in STORAGE_ROOTS {
+            assert_eq!(
+                serde_json::to_string(k).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        for t in [
+            FileType::Directory,
+            FileType::File,
+            FileType::Symlink,
+            FileType::Missing,
+            FileType::Other,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&t).unwrap(),
+                format!("\"{}\"", t.as_str())
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&crate::model::Protocol::Udp).unwrap(),
+            "\"udp\""
+        );
+    }
 
     #[test]
     fn join_and_under() {

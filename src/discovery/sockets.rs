@@ -6,17 +6,17 @@ use std::net::IpAddr;
 use procfs::FromBufReadSI;
 use procfs::net::{TcpNetEntries, TcpState, UdpNetEntries, UdpState};
 
-use crate::model::Listener;
+use crate::model::{Listener, Protocol};
 
 // TCP sockets listen in state LISTEN (`0A`); UDP sockets report state 07 (CLOSE) when
 // unconnected: the crate's `TcpState::Listen` and `UdpState::Close`.
 
 /// The four tables: file name, protocol, IP version.
-pub const TABLES: &[(&str, &str, u8)] = &[
-    ("tcp", "tcp", 4),
-    ("tcp6", "tcp", 6),
-    ("udp", "udp", 4),
-    ("udp6", "udp", 6),
+pub const TABLES: &[(&str, Protocol, u8)] = &[
+    ("tcp", Protocol::Tcp, 4),
+    ("tcp6", Protocol::Tcp, 6),
+    ("udp", Protocol::Udp, 4),
+    ("udp6", Protocol::Udp, 6),
 ];
 
 /// Parse one table; malformed lines are skipped and counted.
@@ -24,7 +24,7 @@ pub const TABLES: &[(&str, &str, u8)] = &[
 /// Each line is parsed by the `procfs` crate ([`TcpNetEntries`]/[`UdpNetEntries`]: hex
 /// addresses, byte order, state, inode), one line at a time: the crate fails the whole table on
 /// one bad line, and a hostile or truncated table must still give its good lines.
-pub fn parse_table(b: &[u8], protocol: &str, ip_version: u8) -> (Vec<Listener>, usize) {
+pub fn parse_table(b: &[u8], protocol: Protocol, ip_version: u8) -> (Vec<Listener>, usize) {
     let mut out = Vec::new();
     let mut bad = 0;
     let text = String::from_utf8_lossy(b);
@@ -67,8 +67,8 @@ impl procfs::SystemInfoInterface for ByteOrder {
 
 /// `Some(None)` for a well-formed line that is not a listener (TCP not in LISTEN; UDP connected
 /// or with a remote port).
-fn parse_line(one: &str, protocol: &str, ip_version: u8) -> Option<Option<Listener>> {
-    let (local, listening, inode) = if protocol == "tcp" {
+fn parse_line(one: &str, protocol: Protocol, ip_version: u8) -> Option<Option<Listener>> {
+    let (local, listening, inode) = if protocol == Protocol::Tcp {
         let e = TcpNetEntries::from_buf_read(one.as_bytes(), &ByteOrder)
             .ok()?
             .0
@@ -92,7 +92,7 @@ fn parse_line(one: &str, protocol: &str, ip_version: u8) -> Option<Option<Listen
         return Some(None);
     }
     Some(Some(Listener {
-        protocol: protocol.into(),
+        protocol,
         ip_version,
         address,
         port: local.port(),
@@ -108,14 +108,14 @@ mod tests {
     #[test]
     fn parses_kernel_lines() {
         let t = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:8DDB 00000000:0000 0A 00000000:00000000 00:00000000 00000000   104        0 41213 1 0000000000000000 100 0 0 10 0\n   1: 0100007F:8DDB 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000   104        0 41999 1 0000000000000000 100 0 0 10 0\n";
-        let (l, bad) = parse_table(t.as_bytes(), "tcp", 4);
+        let (l, bad) = parse_table(t.as_bytes(), Protocol::Tcp, 4);
         assert_eq!(bad, 0);
         assert_eq!(l.len(), 1);
         assert_eq!(l[0].address, "127.0.0.1");
         assert_eq!(l[0].port, 36315);
         assert_eq!(l[0].inode, 41213);
         let t6 = "hdr\n   0: 00000000000000000000000001000000:1111 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000   104        0 5 1\n";
-        let (l, _) = parse_table(t6.as_bytes(), "tcp", 6);
+        let (l, _) = parse_table(t6.as_bytes(), Protocol::Tcp, 6);
         assert_eq!(l[0].address, "::1");
         assert_eq!(l[0].port, 4369);
     }

@@ -10,11 +10,11 @@ mod cands;
 mod gate;
 
 use super::risk;
-use super::vendor::{self, Vendor, WildcardStyle};
+use super::vendor::{self, GapWhen, ItemKind, Vendor, WildcardStyle};
 use crate::catalog::Template;
 use crate::model::WarnCode;
 use crate::model::{
-    Catalog, Entry, EntryKind, EntryResult, Match, PathView, Risk, Status, Warning,
+    Catalog, Entry, EntryKind, EntryResult, Match, PathView, Risk, Status, Via, Warning,
 };
 
 /// Components whose service users may be excluded by user name (ClamAV on access).
@@ -61,8 +61,7 @@ pub struct Item {
     /// The catalog ids that produced this value, joined with `, `.
     pub id: String,
     pub ids: Vec<String>,
-    /// `directory`, `file` or `process`.
-    pub kind: &'static str,
+    pub kind: ItemKind,
     /// The value to write: a concrete host path, or its wildcard form with `--wildcards`.
     pub path: String,
     /// Directory part and last component of `path` (for products that split them).
@@ -169,9 +168,13 @@ fn class_of(e: &EntryResult) -> Option<Class> {
         EntryKind::File => Class::File,
         EntryKind::ProcessPath | EntryKind::ProcessName | EntryKind::ProcessTitle => Class::Process,
         EntryKind::Port => Class::Port,
+        // A rule not in this catalog (a report checked elsewhere): its matches say what they are,
+        // data directories (`database-data-paths`) or executables (`elma365-internal-processes`).
         EntryKind::Rule => {
-            // `database-data-paths` finds directories, `elma365-internal-processes` executables.
-            if e.id.contains("database") || e.canonical.contains("СУБД") {
+            if e.matches
+                .iter()
+                .any(|m| matches!(m.via, Via::DataDirectory { .. }))
+            {
                 Class::Directory
             } else {
                 Class::Process
@@ -275,9 +278,12 @@ struct Builder<'a> {
     v: &'a Vendor,
     catalog: &'a Catalog,
     input: &'a PlanInput<'a>,
-    seen: BTreeMap<(&'static str, String), (usize, Class)>,
+    seen: BTreeMap<(ItemKind, String), (usize, Class)>,
     seen_users: BTreeMap<String, usize>,
     seen_ports: BTreeMap<String, usize>,
+    /// Service users held back, with the index of their warning: one allowed for another entry
+    /// is written, and its held-back line and warning go (decided on the user, not on wording).
+    held_users: Vec<(String, usize)>,
 }
 
 /// One entry with a class, as the per-match steps need it.
@@ -307,6 +313,7 @@ pub fn plan(
         seen: BTreeMap::new(),
         seen_users: BTreeMap::new(),
         seen_ports: BTreeMap::new(),
+        held_users: Vec::new(),
     };
     for e in &report.entries {
         let Some(ec) = b.entry(e) else {
@@ -407,6 +414,7 @@ impl<'a> Builder<'a> {
                 m.value.display(),
                 e.id
             );
+            self.held_users.push((user.clone(), self.p.warnings.len()));
             skip(
                 &mut self.p.warnings,
                 &mut self.p.held_back,
@@ -575,10 +583,10 @@ impl<'a> Builder<'a> {
             value = g;
             wildcard = true;
         }
-        let kind: &'static str = match ec.class {
-            Class::Directory => "directory",
-            Class::File => "file",
-            _ => "process",
+        let kind = match ec.class {
+            Class::Directory => ItemKind::Directory,
+            Class::File => ItemKind::File,
+            _ => ItemKind::Process,
         };
         let key = (kind, value.clone());
         if let Some(&(i, cl)) = self.seen.get(&key) {
@@ -637,7 +645,11 @@ impl<'a> Builder<'a> {
     /// `--allow-risk` ids, and the scanner's gaps on this host.
     fn finish(self, report: &crate::model::Report) -> Plan {
         let Builder {
-            mut p, v, input, ..
+            mut p,
+            v,
+            input,
+            held_users,
+            ..
         } = self;
         for (i, it) in p.directories.iter_mut().enumerate() {
             it.n = i;
@@ -676,12 +688,15 @@ impl<'a> Builder<'a> {
             p.users.iter().map(|u| u.user.clone()).collect();
         p.held_back
             .retain(|s| !(s.kind == "user" && written_users.contains(&s.value)));
-        p.warnings.retain(|w| {
-            !(w.is(WarnCode::HeldBack)
-                && written_users.iter().any(|u| {
-                    w.message
-                        .contains(&format!(": {u} held back: high risk: `{u}`"))
-                }))
+        let dropped: std::collections::BTreeSet<usize> = held_users
+            .iter()
+            .filter(|(u, _)| written_users.contains(u))
+            .map(|(_, i)| *i)
+            .collect();
+        let mut i = 0;
+        p.warnings.retain(|_| {
+            i += 1;
+            !dropped.contains(&(i - 1))
         });
         for s in p
             .not_expressible
@@ -709,11 +724,10 @@ impl<'a> Builder<'a> {
 
         // Partly expressible kinds (declared by the descriptor).
         for lim in &v.descriptor.partial {
-            let items: Vec<&Item> = match lim.kind.as_str() {
-                "directory" => p.directories.iter().collect(),
-                "file" => p.files.iter().collect(),
-                "process" => p.processes.iter().collect(),
-                _ => Vec::new(),
+            let items: Vec<&Item> = match lim.kind {
+                ItemKind::Directory => p.directories.iter().collect(),
+                ItemKind::File => p.files.iter().collect(),
+                ItemKind::Process => p.processes.iter().collect(),
             };
             let mut add = Vec::new();
             for it in items {
@@ -724,7 +738,7 @@ impl<'a> Builder<'a> {
                 ));
                 add.push(Skipped {
                     id: it.id.clone(),
-                    kind: lim.kind.clone(),
+                    kind: lim.kind.to_string(),
                     value: it.path.clone(),
                     why: lim.why.clone(),
                 });
@@ -755,10 +769,11 @@ fn gaps(v: &Vendor, report: &crate::model::Report, mounts: Option<&[String]>) ->
         .any(|m| m.container.is_some() || m.container_path.is_some());
     let mut out = Vec::new();
     for g in &v.descriptor.gaps {
-        match g.when.as_str() {
-            "always" => out.push(one_line(&g.text)),
-            "containers" if containers => out.push(one_line(&g.text)),
-            "mounts" => match mounts {
+        match g.when {
+            GapWhen::Always => out.push(one_line(&g.text)),
+            GapWhen::Containers if containers => out.push(one_line(&g.text)),
+            GapWhen::Containers => {}
+            GapWhen::Mounts => match mounts {
                 Some(list) if !list.is_empty() => {
                     let shown: Vec<&str> = list.iter().take(40).map(String::as_str).collect();
                     let more = list.len().saturating_sub(shown.len());
@@ -779,8 +794,54 @@ fn gaps(v: &Vendor, report: &crate::model::Report, mounts: Option<&[String]>) ->
                     g.text
                 ))),
             },
-            _ => {}
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{HostStr, Origin, SourceRef, Text};
+
+    fn rule(id: &str, canonical: &str, via: Via) -> EntryResult {
+        EntryResult {
+            id: id.into(),
+            kind: EntryKind::Rule,
+            canonical: canonical.into(),
+            component: "x".into(),
+            status: Status::Present,
+            found: vec!["/x".into()],
+            drift: None,
+            matches: vec![Match {
+                value: HostStr::from("/x"),
+                via,
+                ..Match::default()
+            }],
+            risk: Risk::Low,
+            risk_why: Text::default(),
+            reason: Text::default(),
+            source: SourceRef {
+                origin: Origin::Vendor,
+                overridden_by: Vec::new(),
+                document: "d".into(),
+                section: None,
+            },
+            disabled: None,
+        }
+    }
+
+    /// A rule the catalog does not know is classed by what its matches are, not by its id or
+    /// the vendor's wording.
+    #[test]
+    fn an_unknown_rule_is_classed_by_its_matches() {
+        let dir = Via::DataDirectory {
+            component: "postgresql".into(),
+            source: "cmdline -D".into(),
+        };
+        assert!(class_of(&rule("site-backups", "backups", dir)) == Some(Class::Directory));
+        // an id and canonical text that once made the guess say "directory"
+        let exe = rule("rule-database-x", "файлы СУБД", Via::Elma365Service);
+        assert!(class_of(&exe) == Some(Class::Process));
+    }
 }

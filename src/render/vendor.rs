@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::RenderError;
 use super::escape::{self, Format};
 use super::helpers;
+use crate::catalog::Diagnostic;
 
 /// Which entry kinds and matching styles the product accepts (what `avexclude vendors` lists).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -103,13 +104,23 @@ pub struct Views {
     pub processes: ViewDecl,
 }
 
+crate::model::closed_set! {
+    /// When a gap applies to a host.
+    pub enum GapWhen ("gap `when`") {
+        /// On every host.
+        Always = "always",
+        /// Where containers run on the host.
+        Containers = "containers",
+        /// Always, with the host's mount points listed after the text.
+        Mounts = "mounts",
+    }
+}
+
 /// Something the product's scanner does not cover on some hosts, said in the outputs' header.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Gap {
-    /// `always`, `containers` (containers run on the host) or `mounts` (the host's mount points
-    /// are listed after the text).
-    pub when: String,
+    pub when: GapWhen,
     pub text: String,
 }
 
@@ -267,12 +278,20 @@ impl Descriptor {
     }
 }
 
+crate::model::closed_set! {
+    /// The lists of path values a plan writes (a product may write one only in part).
+    pub enum ItemKind ("kind") {
+        Directory = "directory",
+        File = "file",
+        Process = "process",
+    }
+}
+
 /// A kind the product expresses only in part.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Limit {
-    /// `directory`, `file` or `process`.
-    pub kind: String,
+    pub kind: ItemKind,
     pub why: String,
 }
 
@@ -308,14 +327,48 @@ impl std::fmt::Debug for Vendor {
     }
 }
 
-fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> RenderError {
-    RenderError::At {
-        file: file.to_string(),
-        line,
-        column,
-        message: message.into(),
-    }
+/// A problem in a vendor folder's file, placed and coded like a catalog diagnostic; `text` gives
+/// the source line under the message (empty: none, or added later with
+/// [`Diagnostic::with_source`]).
+fn diag(
+    code: &'static str,
+    file: &str,
+    text: &str,
+    pos: (usize, usize),
+    message: impl Into<String>,
+) -> RenderError {
+    debug_assert!(
+        VENDOR_CODES
+            .iter()
+            .chain(TEMPLATE_CODES)
+            .chain(crate::catalog::diags::CODES)
+            .any(|(c, _)| *c == code),
+        "vendor code {code} is not registered"
+    );
+    RenderError::Definition(Box::new(Diagnostic::new(code, file, text, pos, message)))
 }
+
+/// Stable codes of `vendor.yaml` problems (listed by `catalog lint --codes`). A descriptor that
+/// does not parse uses the catalog's codes for the same problems (`yaml-syntax`, `unknown-key`,
+/// `unknown-value`, `missing-key`, `bad-type`), and an unreadable file `io`.
+pub const VENDOR_CODES: &[(&str, &str)] = &[
+    (
+        "vendor-name",
+        "a vendor name that differs from its folder or is not lowercase letters, digits and dashes",
+    ),
+    ("no-source", "a vendor without a source for its syntax"),
+    ("no-output", "a vendor without an output file"),
+    (
+        "bad-output-name",
+        "an output or template name that is not a plain file name",
+    ),
+    ("bad-mode", "an output mode that is not octal, at most 0755"),
+    (
+        "missing-template",
+        "an output whose template file does not exist",
+    ),
+    ("template-syntax", "a template handlebars cannot parse"),
+];
 
 /// Deepest nesting of blocks (`{{#each}}`) and sub-expressions (`(lookup ..)`) a template may
 /// have: the built-in templates use 3; the template parser and renderer recurse per level.
@@ -355,14 +408,14 @@ pub const TEMPLATE_CODES: &[(&str, &str)] = &[
 fn tpl_err(
     origin: &str,
     (line, col): (usize, usize),
-    code: &str,
+    code: &'static str,
     msg: impl std::fmt::Display,
 ) -> RenderError {
     debug_assert!(
         TEMPLATE_CODES.iter().any(|(c, _)| *c == code),
         "template code {code} is not in TEMPLATE_CODES"
     );
-    at(origin, line, col, format!("error[{code}]: {msg}"))
+    diag(code, origin, "", (line, col), msg.to_string())
 }
 
 /// Line and column (1-based, in characters) of byte offset `i` of `text`.
@@ -438,11 +491,18 @@ fn check_nesting(origin: &str, text: &str) -> Result<(), RenderError> {
 /// partials are inline ones (`{{#*inline "p"}}`) named literally, and none calls itself, directly
 /// or through others (handlebars would recurse until the stack overflows).
 fn check_template(origin: &str, text: &str, helpers: &[&str]) -> Result<(), RenderError> {
+    guard_template(origin, text, helpers).map_err(|e| match e {
+        RenderError::Definition(d) => RenderError::Definition(Box::new(d.with_source(text))),
+        e => e,
+    })
+}
+
+fn guard_template(origin: &str, text: &str, helpers: &[&str]) -> Result<(), RenderError> {
     use handlebars::template::{Parameter, Template, TemplateElement as E};
     check_nesting(origin, text)?;
     let t = Template::compile(text).map_err(|e| {
-        let (line, col) = e.pos().unwrap_or((1, 1));
-        at(origin, line, col, e.reason().to_string())
+        let pos = e.pos().unwrap_or((1, 1));
+        diag("template-syntax", origin, "", pos, e.reason().to_string())
     })?;
 
     struct Walk<'a> {
@@ -629,16 +689,18 @@ fn build(
     read: &dyn Fn(&str) -> Option<Result<String, String>>,
 ) -> Result<Vendor, RenderError> {
     let yname = format!("{folder}/vendor.yaml");
-    let d: Descriptor =
-        crate::yaml::from_str(yaml_text).map_err(|e| at(&yname, e.line, e.column, e.message))?;
+    let d: Descriptor = crate::yaml::from_str(yaml_text).map_err(|e| {
+        let code = crate::catalog::classify_serde(&e.message);
+        diag(code, &yname, yaml_text, (e.line, e.column), e.message)
+    })?;
     let pos = |key: &str| crate::yaml::locate_top_key(yaml_text, key).unwrap_or((1, 1));
+    let at =
+        |code: &'static str, key: &str, msg: String| diag(code, &yname, yaml_text, pos(key), msg);
     let dir_name = folder.rsplit('/').next().unwrap_or(folder);
     if d.name != dir_name {
-        let (l, c) = pos("name");
         return Err(at(
-            &yname,
-            l,
-            c,
+            "vendor-name",
+            "name",
             format!(
                 "name '{}' differs from the folder name '{dir_name}'",
                 d.name
@@ -651,58 +713,38 @@ fn build(
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        let (l, c) = pos("name");
         return Err(at(
-            &yname,
-            l,
-            c,
-            "name must be lowercase letters, digits and dashes",
+            "vendor-name",
+            "name",
+            "name must be lowercase letters, digits and dashes".into(),
         ));
     }
     if d.sources.is_empty() {
-        let (l, c) = pos("sources");
         return Err(at(
-            &yname,
-            l,
-            c,
-            "a vendor needs at least one source for its syntax",
-        ));
-    }
-    if let Some(g) = d
-        .gaps
-        .iter()
-        .find(|g| !matches!(g.when.as_str(), "always" | "containers" | "mounts"))
-    {
-        let (l, c) = pos("gaps");
-        return Err(at(
-            &yname,
-            l,
-            c,
-            format!(
-                "gap `when: {}` must be always, containers or mounts",
-                g.when
-            ),
+            "no-source",
+            "sources",
+            "a vendor needs at least one source for its syntax".into(),
         ));
     }
     if d.files.is_empty() {
-        let (l, c) = pos("files");
-        return Err(at(&yname, l, c, "a vendor needs at least one output file"));
+        return Err(at(
+            "no-output",
+            "files",
+            "a vendor needs at least one output file".into(),
+        ));
     }
+    let plain = |n: &str| {
+        !n.is_empty()
+            && !n.starts_with('.')
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    };
     let mut files = Vec::new();
     for spec in &d.files {
-        let (l, c) = pos("files");
-        if spec.name.is_empty()
-            || spec.name.contains('/')
-            || spec.name.starts_with('.')
-            || !spec
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        {
+        if !plain(&spec.name) {
             return Err(at(
-                &yname,
-                l,
-                c,
+                "bad-output-name",
+                "files",
                 format!("output name '{}' must be a plain file name", spec.name),
             ));
         }
@@ -711,21 +753,29 @@ fn build(
             .filter(|m| *m & !0o755 == 0)
             .ok_or_else(|| {
                 at(
-                    &yname,
-                    l,
-                    c,
+                    "bad-mode",
+                    "files",
                     format!("mode '{}' must be octal, at most 0755", spec.mode),
                 )
             })?;
+        if !plain(&spec.template) {
+            return Err(at(
+                "bad-output-name",
+                "files",
+                format!(
+                    "template name '{}' must be a plain file name",
+                    spec.template
+                ),
+            ));
+        }
         let torigin = format!("{folder}/{}", spec.template);
         let text = match read(&spec.template) {
             Some(Ok(t)) => t,
-            Some(Err(e)) => return Err(at(&torigin, 1, 1, e)),
+            Some(Err(e)) => return Err(diag("io", &torigin, "", (1, 1), e)),
             None => {
                 return Err(at(
-                    &yname,
-                    l,
-                    c,
+                    "missing-template",
+                    "files",
                     format!("template '{}' does not exist", spec.template),
                 ));
             }
@@ -738,8 +788,14 @@ fn build(
         let names = helpers::register(&mut reg, format);
         check_template(&torigin, &text, &names)?;
         reg.register_template_string("t", &text).map_err(|e| {
-            let (line, col) = e.pos().unwrap_or((1, 1));
-            at(&torigin, line, col, e.reason().to_string())
+            let pos = e.pos().unwrap_or((1, 1));
+            diag(
+                "template-syntax",
+                &torigin,
+                &text,
+                pos,
+                e.reason().to_string(),
+            )
         })?;
         files.push(VendorFile {
             spec: spec.clone(),
@@ -784,10 +840,11 @@ pub fn load_vendors(extra_dir: Option<&Path>) -> Result<Vec<Vendor>, RenderError
     }
     if let Some(dir) = extra_dir {
         let rd = std::fs::read_dir(dir).map_err(|e| {
-            at(
+            diag(
+                "io",
                 &dir.display().to_string(),
-                1,
-                1,
+                "",
+                (1, 1),
                 format!("cannot read the vendors folder: {e}"),
             )
         })?;
@@ -803,8 +860,8 @@ pub fn load_vendors(extra_dir: Option<&Path>) -> Result<Vec<Vendor>, RenderError
                 continue;
             }
             let origin = f.display().to_string();
-            let yaml =
-                read_text(&yaml_path).map_err(|m| at(&format!("{origin}/vendor.yaml"), 1, 1, m))?;
+            let yaml = read_text(&yaml_path)
+                .map_err(|m| diag("io", &format!("{origin}/vendor.yaml"), "", (1, 1), m))?;
             let v = build(&origin, &yaml, &|name| {
                 if name.contains('/') || name.starts_with('.') {
                     return Some(Err(format!(
@@ -857,4 +914,87 @@ pub fn can_carry_literal(v: &Vendor, value: &str) -> Result<(), String> {
         escape::check(f, value).map_err(|e| format!("{} ({})", e, f.as_str()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YAML: &str = include_str!("../../vendors/generic/vendor.yaml");
+
+    /// The generic vendor's descriptor with `from` replaced by `to`, built with its own templates.
+    fn built(from: &str, to: &str) -> Result<Vendor, RenderError> {
+        let yaml = YAML.replacen(from, to, 1);
+        assert!(
+            from.is_empty() || yaml != YAML,
+            "{from} not in the descriptor"
+        );
+        build("x/generic", &yaml, &|name| {
+            crate::catalog::builtin_vendor_files()
+                .iter()
+                .find(|(p, _)| *p == format!("vendors/generic/{name}"))
+                .map(|(_, t)| Ok((*t).to_string()))
+        })
+    }
+
+    fn diagnostic(r: Result<Vendor, RenderError>) -> Diagnostic {
+        match r {
+            Err(RenderError::Definition(d)) => *d,
+            Err(e) => panic!("not a diagnostic: {e}"),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[test]
+    fn the_generic_descriptor_builds() {
+        assert!(built("", "").is_ok());
+    }
+
+    #[test]
+    fn a_descriptor_error_has_code_position_and_caret() {
+        let d = diagnostic(built("wildcards: segment", "wildcards: sometimes"));
+        assert_eq!(
+            (d.code, d.file.as_str()),
+            ("unknown-value", "x/generic/vendor.yaml")
+        );
+        assert_eq!(d.source_line.as_deref(), Some("wildcards: sometimes"));
+        assert!(d.to_string().ends_with('^'), "{d}");
+        let d = diagnostic(built("name: generic", "name: other"));
+        assert_eq!((d.code, d.line), ("vendor-name", 3));
+        let d = diagnostic(built(
+            "    template: exclusions.csv.hbs",
+            "    template: nope.hbs",
+        ));
+        assert_eq!(d.code, "missing-template");
+        let d = diagnostic(built(
+            "    template: exclusions.csv.hbs",
+            "    template: ../x.hbs",
+        ));
+        assert_eq!(d.code, "bad-output-name");
+    }
+
+    #[test]
+    fn a_misspelt_partial_kind_or_gap_is_refused_not_ignored() {
+        let d = diagnostic(built(
+            "params: {}",
+            "partial:\n  - {kind: directry, why: x}\nparams: {}",
+        ));
+        assert_eq!(d.code, "unknown-value");
+        assert!(d.message.contains("directry"), "{}", d.message);
+        let d = diagnostic(built(
+            "params: {}",
+            "gaps:\n  - {when: sometimes, text: x}\nparams: {}",
+        ));
+        assert_eq!(d.code, "unknown-value");
+    }
+
+    #[test]
+    fn a_template_error_shows_its_source_line() {
+        let e = check_template("t.hbs", "ok\n  {{{path}}}\n", &["csv"]).unwrap_err();
+        let RenderError::Definition(d) = e else {
+            panic!("{e}")
+        };
+        assert_eq!((d.code, d.line), ("raw-output", 2));
+        assert_eq!(d.source_line.as_deref(), Some("  {{{path}}}"));
+    }
 }

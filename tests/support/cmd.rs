@@ -147,6 +147,7 @@ impl TestCommand {
     /// Run and capture, expecting nothing yet: the result's `assert_*` methods say what is
     /// expected. Panics (with the command and what it printed so far) when the program cannot be
     /// started or does not exit within the time bound.
+    #[track_caller]
     pub fn run(&mut self) -> Ran {
         let shown = self.shown();
         self.cmd
@@ -186,13 +187,13 @@ impl TestCommand {
             nap = (nap * 2).min(Duration::from_millis(20));
         };
         // a daemon the program started may hold the pipes open: take what came, do not wait
-        let grace = Duration::from_secs(if status.is_some() { 10 } else { 2 });
+        let until = Instant::now() + Duration::from_secs(if status.is_some() { 10 } else { 2 });
         let ran = Ran {
             shown,
             status,
             timeout: self.timeout,
-            stdout: out.finish(grace),
-            stderr: err.finish(grace),
+            stdout: out.finish(until),
+            stderr: err.finish(until),
         };
         if ran.status.is_none() {
             ran.fail(&format!(
@@ -204,6 +205,7 @@ impl TestCommand {
     }
 
     /// Run, expect exit status `code`, and keep the result for more checks.
+    #[track_caller]
     pub fn assert_exit(&mut self, code: i32) -> Ran {
         let r = self.run();
         r.assert_exit(code);
@@ -383,8 +385,9 @@ impl Stream {
         Stream { buf, done }
     }
 
-    fn finish(self, grace: Duration) -> Captured {
-        let open = self.done.recv_timeout(grace).is_err();
+    fn finish(self, until: Instant) -> Captured {
+        let left = until.saturating_duration_since(Instant::now());
+        let open = self.done.recv_timeout(left).is_err();
         let mut c = std::mem::take(&mut *self.buf.lock().unwrap_or_else(|e| e.into_inner()));
         c.still_open = open;
         c
