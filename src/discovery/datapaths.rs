@@ -672,21 +672,14 @@ pub fn find_all(
             .collect();
         warnings.push(
             Warning::new(
-                WarnCode::DataPathOwnerUnverified,
+                WarnCode::DataOwnerUnverified,
                 format!(
-                    "data directory ownership cannot be verified in this copy: {} data {} owned by uid {}, the owner of the copy's root, not by {} (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
-                    unverified.len(),
-                    if unverified.len() == 1 { "directory is" } else { "directories are" },
+                    "data directory ownership cannot be verified in this copy (a copy that keeps no owners, e.g. a git checkout): owned by uid {}, the owner of the copy's root, and not by their service users: {}; none is used. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
                     owners
                         .iter()
                         .map(u32::to_string)
                         .collect::<Vec<_>>()
                         .join(", "),
-                    if unverified.len() == 1 {
-                        "its service user"
-                    } else {
-                        "their service users"
-                    },
                     list.join(", ")
                 ),
             )

@@ -1263,6 +1263,10 @@ pub fn db_host(dir: &Path) -> Fixture {
     h.file("/etc/patroni/config.yml", "scope: elma365\nname: elma365-db-1\nrestapi:\n  listen: 0.0.0.0:8008\npostgresql:\n  listen: 0.0.0.0:5432\n  data_dir: /var/lib/postgresql/15/main\n  bin_dir: /usr/lib/postgresql/15/bin\n");
     h.exec("/usr/bin/python3.11");
     h.file("/usr/bin/patroni", "#!/usr/bin/python3\n");
+    // Debian's redis-server package ships one binary: `/usr/bin/redis-server` is a link to
+    // `redis-check-rdb`, so /proc/PID/exe names redis-check-rdb (`../../shared/research/
+    // elma365-hosts.md` line 45; the catalog's `db-redis-server-bitnami` alternates, research
+    // note B4): drift of the Bitnami path, not an absence (issue 10)
     h.exec("/usr/bin/redis-check-rdb");
     h.link("/usr/bin/redis-server", "redis-check-rdb");
     h.dir("/var/lib/redis");
