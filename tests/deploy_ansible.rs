@@ -327,7 +327,7 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
     assert!(csv.contains("\"elma365-node-1\"") && csv.contains("\"elma365-db-1\""));
     let md = std::fs::read_to_string(fleet.join("export/fleet.md")).unwrap();
     assert!(
-        md.contains("Отличается на elma365-db-1"),
+        md.contains("Отличается на хосте elma365-db-1"),
         "Russian by default in the playbook"
     );
     let html = std::fs::read_to_string(fleet.join("export/fleet.html")).unwrap();
