@@ -599,7 +599,7 @@ fn kind_host_pod_in_a_docker_node() {
     let (fx, inv, _d) = inv_of(hosts::kind_host);
     assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
     let vol = "/var/lib/docker/volumes/bcd722ed97f5219cfbdb0db45eb62497d835ad755309e25fd5d51c4a0d3d6fe4/_data";
-    let node = fx.ctr("kind-control-plane");
+    let node = fx.ctr("elma365");
     let ctr = fx.ctr("postgresql");
     let pg = proc_of(&inv, fx.pid("postgres"));
     let c = pg
@@ -612,10 +612,22 @@ fn kind_host_pod_in_a_docker_node() {
     assert_eq!(c.node.as_deref(), Some(node.id.as_str()));
     assert!(c.pod_uid.is_some());
     assert_eq!(c.namespace.as_deref(), Some("elma365-dbs"));
-    assert_eq!(c.pod_name.as_deref(), Some("postgresql-0"));
-    // known gap under --root: the inner bundle is read only live
-    assert_eq!(c.container_name, None);
-    assert_eq!(c.image, None);
+    assert_eq!(c.pod_name.as_deref(), Some("postgres-0"));
+    // under --root: the inner task bundle in the node's /run (a tmpfs), through the node root
+    // this copy kept (proc/<node pid>/root a directory)
+    assert_eq!(c.container_name.as_deref(), Some("postgresql"));
+    assert_eq!(
+        c.image.as_deref(),
+        Some("hub.elma365.tech/docker/databases/postgres:15.4.0-debian-11-r45")
+    );
+    assert_eq!(
+        c.identity_source.as_deref().unwrap(),
+        format!(
+            "node:/run/containerd/io.containerd.runtime.v2.task/k8s.io/{}/config.json (containerd task bundle, in this copy's proc/{}/root)",
+            ctr.id,
+            fx.pid("node")
+        )
+    );
     // the overlay's node paths are mapped through the node's /var volume
     let ov = c.rootfs.as_ref().expect("rootfs overlay");
     let snaps = format!("{vol}/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots");
@@ -807,18 +819,17 @@ fn offline_copy_without_owners_says_once_that_ownership_cannot_be_verified() {
     assert_eq!(w[0].code, "data-owner-unverified");
     assert!(
         w[0].message
-            .starts_with("data directory ownership cannot be verified in this copy: data directories (5) are owned by uid 0"),
+            .starts_with("data directory ownership cannot be verified in this copy (a copy that keeps no owners, e.g. a git checkout): owned by uid 0, the owner of the copy's root"),
         "{}",
         w[0].message
     );
     assert!(w[0].message.contains(&microk8s_pv("data-postgres-0")));
     // the table says it in one line
-    let out = std::process::Command::new(support::bin())
+    let t = support::avexclude()
         .args(["check", "--root"])
         .arg(d.path())
-        .output()
-        .unwrap();
-    let t = String::from_utf8(out.stdout).unwrap();
+        .run()
+        .stdout();
     assert!(
         t.contains("data directories: ownership cannot be verified in this copy of a host"),
         "{t}"
@@ -857,4 +868,37 @@ fn copy_with_owners_judges_each_data_directory_by_its_owner() {
             .iter()
             .any(|w| w.code == "data-owner-unverified")
     );
+}
+
+/// KinD under `--root` when the copy holds the node's root only as the kernel's link
+/// (`proc/<pid>/root -> /`): that `/` is the node's, not the copy's, so it is never followed to
+/// the host's `/run`, even when a bundle with the same id sits there (planted, or another
+/// runtime's); nor is identity read from the pod's volume or root. Name and image stay unknown.
+#[test]
+fn kind_identity_never_comes_from_the_copys_own_run_or_the_pod() {
+    let d = tempfile::tempdir().unwrap();
+    let fx = hosts::kind_host(d.path());
+    let id = fx.ctr("postgresql").id.clone();
+    let node_root = d.path().join(format!("proc/{}/root", fx.pid("node")));
+    std::fs::remove_dir_all(&node_root).unwrap();
+    std::os::unix::fs::symlink("/", &node_root).unwrap();
+    let planted = br#"{"annotations":{"io.kubernetes.cri.sandbox-namespace":"elma365",
+        "io.kubernetes.cri.sandbox-name":"evil","io.kubernetes.cri.container-name":"evil",
+        "io.kubernetes.cri.image-name":"evil/image"}}"#;
+    for dir in [
+        format!("run/containerd/io.containerd.runtime.v2.task/k8s.io/{id}"),
+        // the pod's data volume (its host copy) and its writable layer
+        "var/lib/docker/volumes/bcd722ed97f5219cfbdb0db45eb62497d835ad755309e25fd5d51c4a0d3d6fe4/_data/lib/rtlab/pgdata/run/containerd/io.containerd.runtime.v2.task/k8s.io".to_string(),
+    ] {
+        let p = d.path().join(&dir);
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::write(p.join("config.json"), planted).unwrap();
+    }
+    let inv = support::discover_inventory(d.path());
+    let c = proc_of(&inv, fx.pid("postgres")).container.clone().unwrap();
+    assert_eq!(c.container_name, None, "{c:#?}");
+    assert_eq!(c.image, None);
+    // the kubelet's pod log directory (in the node's /var volume) still names the pod
+    assert_eq!(c.namespace.as_deref(), Some("elma365-dbs"));
+    assert_eq!(c.pod_name.as_deref(), Some("postgres-0"));
 }

@@ -66,6 +66,8 @@ pub fn enrich(procs: &mut [Process], env: &Env<'_>) -> Vec<(i32, Option<&'static
         let shim = find_shim(procs, &idx, i);
         let mut ident = Identity::default();
         let mut nested: Option<i32> = None;
+        // the shim and its ancestors in the node's mount namespace (KinD), nearest first
+        let mut node_pids: Vec<i32> = Vec::new();
         let mut node_id: Option<String> = None;
         if let Some((s, kind)) = shim {
             let sp = &procs[s].clone();
@@ -75,6 +77,7 @@ pub fn enrich(procs: &mut [Process], env: &Env<'_>) -> Vec<(i32, Option<&'static
             };
             if in_other_ns {
                 nested = Some(sp.pid);
+                node_pids = same_mntns_ancestors(procs, &idx, env, sp.pid);
                 node_id = container::parse_cgroup(&sp.cgroup)
                     .filter(|c| c.runtime == Some(Runtime::Docker))
                     .and_then(|c| c.container_id);
@@ -91,10 +94,10 @@ pub fn enrich(procs: &mut [Process], env: &Env<'_>) -> Vec<(i32, Option<&'static
                     if let (Some(cwd), Some(cid)) = (&sp.cwd, &cid) {
                         let bundle = bundle_of(&cwd.0, cid);
                         let file = join(&bundle, b"config.json");
-                        if let Some(b) = read_meta(env, nested, &file) {
+                        if let Some((b, via)) = read_meta(env, nested, &node_pids, &file) {
                             ident = cri_identity(&b);
                             ident.source = Some(format!(
-                                "{}{} (containerd task bundle)",
+                                "{}{} (containerd task bundle{via})",
                                 if nested.is_some() { "node:" } else { "" },
                                 HostStr(file.clone()).display()
                             ));
@@ -278,13 +281,77 @@ fn bundle_of(shim_cwd: &[u8], cid: &str) -> Vec<u8> {
 }
 
 /// A runtime metadata file (regular, bounded, through the root-confined reader): on the host
-/// (inside `--root`), or, for a runtime in a node's mount namespace, inside the shim's root (live
-/// only; `--root` never reaches into a namespace).
-fn read_meta(env: &Env<'_>, nested: Option<i32>, path: &[u8]) -> Option<Vec<u8>> {
+/// (inside `--root`), or, for a runtime in a node's mount namespace, inside the node's root: live
+/// through the shim's `/proc/PID/root`, which the kernel resolves in the node's namespace; in a
+/// `--root` copy through the node root the copy holds (`copied_node_root`). With how it was
+/// reached, for the identity's source.
+fn read_meta(
+    env: &Env<'_>,
+    nested: Option<i32>,
+    node_pids: &[i32],
+    path: &[u8],
+) -> Option<(Vec<u8>, String)> {
     match nested {
-        Some(pid) => env.proc.read_in_root(pid, path, META_MAX).ok(),
-        None => read_host(env.root, path),
+        Some(pid) if env.root.live => env
+            .proc
+            .read_in_root(pid, path, META_MAX)
+            .ok()
+            .map(|b| (b, String::new())),
+        Some(_) => {
+            let (pid, dir) = copied_node_root(env.root, node_pids)?;
+            let (b, _) = dir.read(path, META_MAX).ok()?;
+            Some((b, format!(", in this copy's proc/{pid}/root")))
+        }
+        None => read_host(env.root, path).map(|b| (b, String::new())),
     }
+}
+
+/// The shim `shim` and its ancestors that share its mount namespace (a KinD node's entrypoint and
+/// containerd), nearest first, at most 8: whose root is the node's `/`.
+fn same_mntns_ancestors(
+    procs: &[Process],
+    idx: &HashMap<i32, usize>,
+    env: &Env<'_>,
+    shim: i32,
+) -> Vec<i32> {
+    let mut out = vec![shim];
+    let Some(ns) = env.proc.readlink(shim, "ns/mnt").ok() else {
+        return out;
+    };
+    let mut cur = shim;
+    while out.len() < 8 {
+        let Some(&j) = idx.get(&cur) else { break };
+        let parent = procs[j].ppid;
+        if parent <= 1 || env.proc.readlink(parent, "ns/mnt").ok().as_ref() != Some(&ns) {
+            break;
+        }
+        out.push(parent);
+        cur = parent;
+    }
+    out
+}
+
+/// KinD under `--root`: the node's `/` as a copy of the host holds it. The node's `/run` is a
+/// tmpfs (kind's `pkg/cluster/internal/providers/docker/provision.go`: `--tmpfs /run`), so the
+/// inner task bundles (`/run/containerd/io.containerd.runtime.v2.task/k8s.io/<id>/config.json`,
+/// containerd `core/runtime/v2/bundle.go`) are on no host disk: only a copy that kept a node
+/// process's root (`proc/<pid>/root` a directory, as the lab read it live through
+/// `/proc/<node pid>/root`, `../shared/lab/runtimes/records/kind.txt`) holds them. A link there
+/// (what the kernel shows, or a copy of it) names `/` in the node's namespace, never the copy's
+/// `/`, so it is not followed. Paths inside are resolved inside that directory. `(pid, dir)`.
+fn copied_node_root(root: &Root, pids: &[i32]) -> Option<(i32, super::hostfs::Dir)> {
+    for &pid in pids {
+        let p = format!("/proc/{pid}/root");
+        let Some(md) = root.lstat(p.as_bytes()) else {
+            continue;
+        };
+        if md.file_type().is_dir()
+            && let Some(d) = root.open_dir(p.as_bytes())
+        {
+            return Some((pid, d));
+        }
+    }
+    None
 }
 
 fn read_host(root: &Root, path: &[u8]) -> Option<Vec<u8>> {

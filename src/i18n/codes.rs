@@ -1,6 +1,6 @@
 //! What each diagnostic and warning code means, in Russian (`catalog lint --codes --lang ru`).
-//! Keyed by the code, which stays as it is; a test fails when a code of the three registries
-//! (catalog diagnostics, template diagnostics, warnings) has no Russian line.
+//! Keyed by the code, which stays as it is; a test fails when a code of the registries (catalog,
+//! template and vendor diagnostics, warnings) has no Russian line.
 
 use super::Lang;
 
@@ -182,7 +182,7 @@ pub const CODES_RU: &[(&str, &str)] = &[
     ),
     (
         "data-owner-unverified",
-        "копия узла без владельцев: владельца каталогов данных проверить нельзя, ни один не использован",
+        "в копии узла нет владельцев файлов: владельца каталогов данных нельзя проверить, ни один не использован",
     ),
     (
         "data-path-unmapped",
@@ -240,6 +240,7 @@ pub fn area(a: &str, lang: Lang) -> &str {
     match (a, lang) {
         ("catalog", Lang::Ru) => "каталог",
         ("template", Lang::Ru) => "шаблон",
+        ("vendor", Lang::Ru) => "антивирус",
         ("warning", Lang::Ru) => "предупреждение",
         _ => a,
     }
@@ -254,11 +255,16 @@ mod tests {
         let all = crate::catalog::diags::CODES
             .iter()
             .chain(crate::render::vendor::TEMPLATE_CODES.iter())
+            .chain(crate::render::vendor::VENDOR_CODES.iter())
             .chain(crate::warning_codes::WARNING_CODES.iter());
         let missing: Vec<&str> = all
             .filter(|(c, _)| !CODES_RU.iter().any(|(r, _)| r == c))
             .map(|(c, _)| *c)
             .collect();
         assert!(missing.is_empty(), "no Russian description for {missing:?}");
+        let mut seen = std::collections::BTreeSet::new();
+        for (c, _) in CODES_RU {
+            assert!(seen.insert(*c), "{c} described twice");
+        }
     }
 }

@@ -1103,7 +1103,10 @@ impl Host {
                 if !p.skip_files.contains(&"cwd") {
                     symlink(&p.cwd, &pd.join("cwd"));
                 }
-                symlink(b"/", &pd.join("root"));
+                // a copy may hold a process's root as a directory (`skip_files: "root"`, KinD)
+                if !p.skip_files.contains(&"root") {
+                    symlink(b"/", &pd.join("root"));
+                }
                 let fd = pd.join("fd");
                 mkdir(&fd);
                 symlink(b"/dev/null", &fd.join("0"));

@@ -914,25 +914,34 @@ pub const DBS_IMAGES: &str = "hub.elma365.tech/docker/databases";
 /// identity from the runtime.
 fn cri_bundle(h: &mut Host, tasks: &str, c: usize, image: Option<&str>) {
     let k = &h.ctrs[c];
-    let mut a = serde_json::Map::new();
-    let mut put = |key: &str, v: Option<&str>| {
-        if let Some(v) = v {
-            a.insert(format!("io.kubernetes.cri.{key}"), v.into());
-        }
+    let (Some(ns), Some(pod), Some(uid)) = (&k.namespace, &k.pod_name, &k.pod_uid) else {
+        return;
     };
-    put("container-type", Some("container"));
-    put("sandbox-namespace", k.namespace.as_deref());
-    put("sandbox-name", k.pod_name.as_deref());
-    put("sandbox-uid", k.pod_uid.as_deref());
-    put("container-name", Some(&k.name));
-    put("image-name", image);
-    let json = serde_json::json!({
+    let json = cri_config(ns, pod, uid, &k.name, image);
+    let path = format!("{tasks}/{}/config.json", k.id);
+    h.file(path, json);
+}
+
+/// A task bundle's `config.json` as the CRI plugin writes it (annotations as [`cri_bundle`]).
+fn cri_config(ns: &str, pod: &str, uid: &str, name: &str, image: Option<&str>) -> String {
+    let mut a = serde_json::Map::new();
+    let mut put = |key: &str, v: &str| {
+        a.insert(format!("io.kubernetes.cri.{key}"), v.into());
+    };
+    put("container-type", "container");
+    put("sandbox-namespace", ns);
+    put("sandbox-name", pod);
+    put("sandbox-uid", uid);
+    put("container-name", name);
+    if let Some(i) = image {
+        put("image-name", i);
+    }
+    serde_json::json!({
         "ociVersion": "1.1.0",
         "root": {"path": "rootfs"},
         "annotations": a,
-    });
-    let path = format!("{tasks}/{}/config.json", k.id);
-    h.file(path, json.to_string());
+    })
+    .to_string()
 }
 
 /// A Deckhouse worker node (Ubuntu 22.04, cgroup v2, systemd driver): containerd and kubelet from
@@ -1254,6 +1263,10 @@ pub fn db_host(dir: &Path) -> Fixture {
     h.file("/etc/patroni/config.yml", "scope: elma365\nname: elma365-db-1\nrestapi:\n  listen: 0.0.0.0:8008\npostgresql:\n  listen: 0.0.0.0:5432\n  data_dir: /var/lib/postgresql/15/main\n  bin_dir: /usr/lib/postgresql/15/bin\n");
     h.exec("/usr/bin/python3.11");
     h.file("/usr/bin/patroni", "#!/usr/bin/python3\n");
+    // Debian's redis-server package ships one binary: `/usr/bin/redis-server` is a link to
+    // `redis-check-rdb`, so /proc/PID/exe names redis-check-rdb (`../../shared/research/
+    // elma365-hosts.md` line 45; the catalog's `db-redis-server-bitnami` alternates, research
+    // note B4): drift of the Bitnami path, not an absence (issue 10)
     h.exec("/usr/bin/redis-check-rdb");
     h.link("/usr/bin/redis-server", "redis-check-rdb");
     h.dir("/var/lib/redis");
@@ -1658,7 +1671,9 @@ pub fn kind_host(dir: &Path) -> Fixture {
             ]),
     );
     // the node: a docker container (cgroup v1 `/docker/<id>`, kind.txt node mountinfo lines 90-98)
-    let node = h.container(Flavor::DockerV1, "kind-control-plane", None, 2);
+    // ELMA365 Standard names its node container `elma365` (research note E3: its pipelines run
+    // `docker exec elma365 kubectl ...`, deep-dev-ops/install-dbgate-for-elma365-jenkins)
+    let node = h.container(Flavor::DockerV1, "elma365", None, 2);
     // its /var is the docker volume (kind.txt node mountinfo line "101 84 254:0 .../_data /var")
     h.volume(node, "/var", &vol_data);
     let node_id = h.ctrs[node].id.clone();
@@ -1684,13 +1699,16 @@ pub fn kind_host(dir: &Path) -> Fixture {
     h.image_exec(node, 0, "/usr/bin/containerd");
     h.image_exec(node, 0, "/usr/bin/containerd-shim-runc-v2");
     // kind.txt process tree: node entrypoint → inner containerd and inner k8s.io shim
-    h.add(
-        Proc::new(23023, 23001, "node-entrypoint")
-            .exe("/usr/bin/dash")
-            .args(&["/bin/sh", "/usr/local/bin/node-entrypoint"])
-            .in_ctr(node)
-            .role("node"),
-    );
+    let mut entry = Proc::new(23023, 23001, "node-entrypoint")
+        .exe("/usr/bin/dash")
+        .args(&["/bin/sh", "/usr/local/bin/node-entrypoint"])
+        .in_ctr(node)
+        .role("node");
+    // a copy of this host kept the node's root as a directory (kind.txt read the inner bundle
+    // live through /proc/23023/root): its /run is the node's tmpfs (kind `provision.go`
+    // `--tmpfs /run`), holding the inner task bundle, written below
+    entry.skip_files.push("root");
+    h.add(entry);
     h.add(
         Proc::new(23040, 23023, "containerd")
             .exe("/usr/bin/containerd")
@@ -1734,8 +1752,24 @@ pub fn kind_host(dir: &Path) -> Fixture {
     h.file(format!("{data_host}/PG_VERSION"), "17\n");
     // the kubelet's pod log directory is in the node's /var too (research note E3)
     h.file(
-        format!("{vol_data}/log/pods/elma365-dbs_postgresql-0_{uid}/postgresql/0.log"),
+        format!("{vol_data}/log/pods/elma365-dbs_postgres-0_{uid}/postgresql/0.log"),
         "",
+    );
+    // the inner task bundle, in the node's /run (a tmpfs: kind `provision.go` `--tmpfs /run`)
+    // at containerd's `<state>/io.containerd.runtime.v2.task/<ns>/<id>` (kind.txt "### inner
+    // bundle via /proc/23023/root/run/containerd/..."), with the CRI annotations; pod
+    // `postgres-0` of elma365-dbs and its image (research note E8)
+    h.file(
+        format!(
+            "/proc/23023/root/run/containerd/io.containerd.runtime.v2.task/k8s.io/{pod_id}/config.json"
+        ),
+        cri_config(
+            "elma365-dbs",
+            "postgres-0",
+            &uid,
+            "postgresql",
+            Some(&format!("{DBS_IMAGES}/postgres:15.4.0-debian-11-r45")),
+        ),
     );
     // cgroup v1 lines go through the node's cgroup; the `0::` line stops at the node
     // (kind.txt "--- /proc/23136/cgroup ---")
