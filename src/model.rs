@@ -1048,6 +1048,28 @@ impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
     }
+
+    /// The path templates whose existence discovery records (`filesystem.paths`): directory,
+    /// file and process-path entries with their alternates, and each platform's marker (`check`
+    /// reads it to tell whether the platform's documents apply).
+    pub fn probe_paths(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in &self.entries {
+            if matches!(
+                e.kind,
+                EntryKind::Directory | EntryKind::File | EntryKind::ProcessPath
+            ) {
+                out.push(e.pattern.clone());
+                out.extend(e.alternates.iter().cloned());
+            }
+            if let Some(m) = e.platform.and_then(Platform::marker) {
+                out.push(m.to_string());
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -70,29 +70,6 @@ pub fn print_warnings(warnings: &[crate::model::Warning]) {
     }
 }
 
-/// The path templates of the catalog whose existence discovery records (`filesystem.paths`):
-/// directory, file and process-path entries, with their alternates.
-pub fn probe_paths(c: &Catalog) -> Vec<String> {
-    use crate::model::EntryKind;
-    let mut out = Vec::new();
-    for e in &c.entries {
-        if matches!(
-            e.kind,
-            EntryKind::Directory | EntryKind::File | EntryKind::ProcessPath
-        ) {
-            out.push(e.pattern.clone());
-            out.extend(e.alternates.iter().cloned());
-        }
-        // the path that tells whether the entry's platform is on the host (`check` reads it)
-        if let Some(m) = e.platform.and_then(crate::model::Platform::marker) {
-            out.push(m.to_string());
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// The inventory a command works on: `--inventory FILE` (YAML or JSON), or a scan of `--root`
 /// (default `/`) with the catalog's paths probed. Its warnings go to stderr.
 pub fn load_inventory(
@@ -135,7 +112,7 @@ pub fn load_inventory_quiet(
                 root,
                 hash,
                 hash_cache: None,
-                probe_paths: probe_paths(&catalog),
+                probe_paths: catalog.probe_paths(),
             })
             // a scan that cannot see the host is an input error (exit 2), never "clean"
             .map_err(|e| {

@@ -1,7 +1,7 @@
 //! `avexclude discover`: scan the host (or `--root DIR`) and write the inventory.
 
 use super::args::{DataFormat, DiscoverArgs};
-use super::common::{emit, load_catalog, print_warnings, probe_paths, to_json, to_yaml};
+use super::common::{emit, load_catalog, print_warnings, to_json, to_yaml};
 use super::{CliResult, Outcome};
 use crate::discovery::{DiscoverOptions, discover};
 
@@ -17,7 +17,7 @@ pub fn run(a: DiscoverArgs) -> CliResult {
         root: a.root.clone(),
         hash: a.hash,
         hash_cache: a.hash_cache.clone(),
-        probe_paths: probe_paths(&catalog),
+        probe_paths: catalog.probe_paths(),
     })
     .map_err(|e| super::CliError::Input(e.to_string()))?;
     print_warnings(&inv.warnings);
