@@ -37,7 +37,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_mode(path, bytes, 0o644)
 }
 
-/// As [`write`], with the mode a new file gets (0755 for generated scripts); an existing file
+/// As [`write()`], with the mode a new file gets (0755 for generated scripts); an existing file
 /// keeps its own.
 pub fn write_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     stage(path, bytes, mode)?.commit()

@@ -17,7 +17,8 @@ use file::{EntryFile, OverrideFile};
 pub use pattern::Template;
 
 use crate::model::{
-    Catalog, Entry, EntryKind, Origin, Placeholder, PortRange, Protocol, Shape, SourceRef,
+    Catalog, Entry, EntryKind, Origin, Placeholder, Platform, PortRange, Protocol, Rule, Shape,
+    SourceRef,
 };
 use crate::yaml::{self, KeyPos};
 
@@ -34,9 +35,6 @@ pub fn builtin_catalog_files() -> &'static [(&'static str, &'static str)] {
 pub fn builtin_vendor_files() -> &'static [(&'static str, &'static str)] {
     builtin::VENDOR_FILES
 }
-
-/// Rules this tool knows how to expand (entries of kind `rule`).
-pub const KNOWN_RULES: &[&str] = &["elma365-internal-processes", "database-data-paths"];
 
 /// Schema versions of the catalog format this tool reads.
 pub const SCHEMA: u32 = 1;
@@ -200,28 +198,10 @@ pub(crate) fn classify_serde(msg: &str) -> &'static str {
     }
 }
 
-/// The platforms a document can be limited to (`applies_when: {platform: ...}`), each with the
-/// host fact that detects it. Deckhouse installs its node binaries in `/opt/deckhouse/bin`
-/// (research note K1, deckhouse bashible sources); microk8s is a snap, found by discovery's
-/// `/snap/microk8s/` revisions (`filesystem.snaps`), not by a path.
-pub const PLATFORMS: &[(&str, Option<&str>)] = &[
-    ("deckhouse", Some("/opt/deckhouse/bin")),
-    ("microk8s", None),
-];
-
-/// The path whose presence marks `platform` (`Some(None)`: detected another way), or `None` for
-/// an unknown platform.
-pub fn platform_marker(platform: &str) -> Option<Option<&'static str>> {
-    PLATFORMS
-        .iter()
-        .find(|(n, _)| *n == platform)
-        .map(|(_, m)| *m)
-}
-
 /// Load and validate documents in order (built-ins first, then overlays). All problems found are
 /// returned together, each with its file, line and column.
 ///
-/// The steps, each in [`merge`]: parse every file; per file, its schema, placeholders,
+/// The steps, each in `catalog/merge.rs`: parse every file; per file, its schema, placeholders,
 /// namespaces and platform, then its entries, overrides and disables in that order; then every
 /// entry of the result is validated where its fields were last set.
 pub fn load(files: &[SourceFile]) -> Result<Catalog, Vec<Diagnostic>> {
@@ -260,7 +240,7 @@ fn entry_from_file(
     document: &str,
     default_origin: Origin,
     audit_only: bool,
-    platform: Option<&str>,
+    platform: Option<Platform>,
 ) -> Entry {
     Entry {
         id: ef.id.clone(),
@@ -276,14 +256,14 @@ fn entry_from_file(
         risk: ef.risk,
         risk_why: ef.risk_why.clone(),
         source: SourceRef {
-            origin: ef.origin.unwrap_or(default_origin),
+            origin: ef.origin.map_or(default_origin, Origin::from),
             overridden_by: Vec::new(),
             document: document.to_string(),
             section: Some(ef.section.clone()),
         },
         audit_only: ef.audit_only.unwrap_or(audit_only),
         disabled: None,
-        platform: platform.map(str::to_string),
+        platform,
     }
 }
 
@@ -349,32 +329,19 @@ fn validate_entry(
             );
         }
     }
-    // the words are checked by serde (`unknown variant`); `discovery` is the export's word for a
-    // finding in no catalog, never a catalog file's
-    if e.source.origin == Origin::Discovery {
-        ctx.err(
-            "unknown-value",
-            def,
-            "origin",
-            "origin 'discovery' is not vendor, avexclude, deckhouse or site",
-        );
-    }
     match e.kind {
         EntryKind::Port => match parse_ports(&e.pattern) {
             Ok(p) => e.ports = p,
             Err(m) => ctx.err("bad-port", mat, "match", m),
         },
         EntryKind::Rule => {
-            if !KNOWN_RULES.contains(&e.pattern.as_str()) {
+            if e.rule().is_none() {
+                let known: Vec<&str> = Rule::ALL.iter().map(|r| r.as_str()).collect();
                 ctx.err(
                     "unknown-rule",
                     mat,
                     "match",
-                    format!(
-                        "rule '{}' is not one of: {}",
-                        e.pattern,
-                        KNOWN_RULES.join(", ")
-                    ),
+                    format!("rule '{}' is not one of: {}", e.pattern, known.join(", ")),
                 );
             }
         }

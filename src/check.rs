@@ -9,6 +9,7 @@ pub mod format;
 pub mod name;
 pub mod path;
 pub mod port;
+pub mod prometheus;
 pub mod rule;
 pub mod state;
 pub mod unlisted;
@@ -18,8 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::catalog::{self, Template};
 use crate::model::{
     Catalog, Drift, DriftItem, DriftKind, Entry, EntryKind, EntryResult, FileType, HostStr,
-    Inventory, Match, Placeholder, Process, Report, SCHEMA_VERSION, Status, Summary, ToolInfo,
-    UnlistedKind, Via,
+    Inventory, Match, Placeholder, Platform, Process, Report, SCHEMA_VERSION, Status, Summary,
+    ToolInfo, UnlistedKind, Via,
 };
 
 /// What a matcher found for one entry: concrete matches and how they differ from the catalog.
@@ -240,7 +241,7 @@ pub fn check(catalog: &Catalog, inv: &Inventory) -> Report {
     let mut covered = BTreeSet::new();
     let mut suspects: BTreeMap<(i32, String), (Suspect, Vec<String>)> = BTreeMap::new();
     for e in &catalog.entries {
-        if let Some(p) = &e.platform
+        if let Some(p) = e.platform
             && !platform_present(p, inv)
         {
             continue;
@@ -295,21 +296,23 @@ pub fn check(catalog: &Catalog, inv: &Inventory) -> Report {
 /// Whether the inventory shows `platform` on the host: its marker directory was recorded as
 /// existing (Deckhouse: `/opt/deckhouse/bin`), or, for microk8s, a snap revision was found. From
 /// the inventory's facts only, so `check --inventory` answers as a scan of the host does.
-pub fn platform_present(platform: &str, inv: &Inventory) -> bool {
-    match crate::catalog::platform_marker(platform) {
-        Some(Some(marker)) => inv.filesystem.paths.iter().any(|f| {
+pub fn platform_present(platform: Platform, inv: &Inventory) -> bool {
+    match platform.marker() {
+        Some(marker) => inv.filesystem.paths.iter().any(|f| {
             let p = f.path.as_bytes();
             let p = p.strip_suffix(b"/").unwrap_or(p);
             p == marker.as_bytes()
                 && (f.file_type == FileType::Directory
                     || (f.file_type == FileType::Symlink && f.resolved.is_some()))
         }),
-        Some(None) if platform == "microk8s" => inv
-            .filesystem
-            .snaps
-            .iter()
-            .any(|s| s.name == "microk8s" && !s.revisions.is_empty()),
-        _ => false,
+        None => match platform {
+            Platform::Microk8s => inv
+                .filesystem
+                .snaps
+                .iter()
+                .any(|s| s.name == "microk8s" && !s.revisions.is_empty()),
+            Platform::Deckhouse => false,
+        },
     }
 }
 
@@ -414,8 +417,8 @@ pub fn basename(b: &[u8]) -> &[u8] {
     }
 }
 
-/// argv[0] as the program was invoked: the first word when a rewritten title put everything in
-/// argv[0] (`/usr/bin/redis-server 127.0.0.1:6379`).
+/// `argv[0]` as the program was invoked: the first word when a rewritten title put everything in
+/// `argv[0]` (`/usr/bin/redis-server 127.0.0.1:6379`).
 pub fn invoked(p: &Process) -> Option<&[u8]> {
     let a0 = p.cmdline.first()?.as_bytes();
     if p.cmdline.len() == 1 {

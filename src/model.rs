@@ -341,7 +341,7 @@ pub struct Process {
     pub ppid: i32,
     /// `/proc/PID/comm` (the kernel cuts it to 15 bytes).
     pub comm: HostStr,
-    /// argv, NUL-split, trailing padding removed. A rewritten title (nginx) is argv[0] with spaces.
+    /// argv, NUL-split, trailing padding removed. A rewritten title (nginx) is `argv[0]` with spaces.
     pub cmdline: Vec<HostStr>,
     /// `readlink /proc/PID/exe` without the ` (deleted)` suffix; `None` if unreadable (kernel
     /// thread, permission, vanished).
@@ -412,7 +412,7 @@ impl Process {
             None => "the executable was not examined (inventory without trust data)".into(),
         }
     }
-    /// argv[0], if any.
+    /// `argv[0]`, if any.
     pub fn argv0(&self) -> Option<&HostStr> {
         self.cmdline.first()
     }
@@ -683,7 +683,7 @@ pub enum EntryKind {
     File,
     /// A process by its executable's full path.
     ProcessPath,
-    /// A process by name (comm or argv[0]'s base name).
+    /// A process by name (comm or `argv[0]`'s base name).
     ProcessName,
     /// A process by its command-line title (`nginx: worker process`).
     ProcessTitle,
@@ -910,6 +910,37 @@ pub struct Placeholder {
     pub shape: Shape,
 }
 
+closed_set! {
+    /// The rules this tool expands (an entry of kind `rule`, its `match`): each names no single
+    /// path but becomes concrete values on a host.
+    pub enum Rule ("rule") {
+        /// The ELMA365 services' own processes ("внутренние процессы ELMA365").
+        Elma365InternalProcesses = "elma365-internal-processes",
+        /// The databases' data directories ("исключите файлы СУБД из проверки").
+        DatabaseDataPaths = "database-data-paths",
+    }
+}
+
+closed_set! {
+    /// The platforms a catalog document can be limited to (`applies_when: {platform: ...}`).
+    pub enum Platform ("platform") {
+        Deckhouse = "deckhouse",
+        Microk8s = "microk8s",
+    }
+}
+
+impl Platform {
+    /// The directory whose presence marks the platform, where one does: Deckhouse installs its
+    /// node binaries in `/opt/deckhouse/bin` (research note K1, deckhouse bashible sources);
+    /// microk8s is a snap, found by discovery's `/snap/microk8s/` revisions, not by a path.
+    pub fn marker(self) -> Option<&'static str> {
+        match self {
+            Platform::Deckhouse => Some("/opt/deckhouse/bin"),
+            Platform::Microk8s => None,
+        }
+    }
+}
+
 /// One exclusion of the effective catalog, after overlays.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Entry {
@@ -949,7 +980,18 @@ pub struct Entry {
     /// `applies_when`): on a host where discovery did not find that platform, `check` leaves the
     /// entry out, since another platform's directory list says nothing about this host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub platform: Option<String>,
+    pub platform: Option<Platform>,
+}
+
+impl Entry {
+    /// The rule a `rule` entry expands, if it is one this tool knows (the loader refuses others).
+    pub fn rule(&self) -> Option<Rule> {
+        if self.kind == EntryKind::Rule {
+            self.pattern.parse().ok()
+        } else {
+            None
+        }
+    }
 }
 
 /// The effective catalog: built-in entries plus site overlays.
@@ -1102,13 +1144,13 @@ pub enum Via {
     /// `/proc/PID/exe` is the path.
     #[default]
     Exe,
-    /// argv[0] is the path (the executable is another file, e.g. busybox).
+    /// `argv[0]` is the path (the executable is another file, e.g. busybox).
     Argv0,
-    /// The path is a script its interpreter runs (argv[1]).
+    /// The path is a script its interpreter runs (`argv[1]`).
     Script,
     /// The file is installed, no process runs it.
     InstalledFile,
-    /// The process name (comm or argv[0]'s base name).
+    /// The process name (comm or `argv[0]`'s base name).
     Name,
     /// One of the entry's aliases.
     NameAlias,

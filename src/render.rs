@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::check::state::ValueKind;
 use crate::model::{Catalog, Inventory, Report, Warning};
 pub use plan::Plan;
 pub use vendor::{Descriptor, Vendor, load_vendors};
@@ -218,15 +219,17 @@ pub struct RemoveItem {
 
 impl Removal {
     /// Sort `(id, kind, value)` triples into the template lists.
-    pub fn of<'a>(items: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>) -> Removal {
+    pub fn of<'a>(items: impl IntoIterator<Item = (&'a str, ValueKind, &'a str)>) -> Removal {
         let mut r = Removal::default();
         for (id, kind, value) in items {
             // The state file is input: a value that is not a clean absolute path (or a port, a
             // user name) never reaches a script.
             let clean = !value.is_empty() && !value.chars().any(|c| c.is_control());
             let shaped = match kind {
-                "directory" | "file" | "process" => value.starts_with('/'),
-                _ => true,
+                ValueKind::Directory | ValueKind::File | ValueKind::Process => {
+                    value.starts_with('/')
+                }
+                ValueKind::Port | ValueKind::User => true,
             };
             if !clean || !shaped {
                 continue;
@@ -236,12 +239,11 @@ impl Removal {
                 path: value.to_string(),
             };
             match kind {
-                "directory" => r.directories.push(it),
-                "file" => r.files.push(it),
-                "process" => r.processes.push(it),
-                "port" => r.ports.push(it),
-                "user" => r.users.push(it),
-                _ => continue,
+                ValueKind::Directory => r.directories.push(it),
+                ValueKind::File => r.files.push(it),
+                ValueKind::Process => r.processes.push(it),
+                ValueKind::Port => r.ports.push(it),
+                ValueKind::User => r.users.push(it),
             }
             r.any = true;
         }

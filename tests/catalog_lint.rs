@@ -128,6 +128,26 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "canonical-mismatch",
         "does not fit",
     ),
+    ("bad-shape.yaml", "2:1", "bad-shape", "shape 'float'"),
+    (
+        "placeholder-redefined.yaml",
+        "2:1",
+        "placeholder-redefined",
+        "already defined with shape 'version'",
+    ),
+    (
+        "bad-namespace.yaml",
+        "2:1",
+        "bad-namespace",
+        "'Site_Apps' is not a Kubernetes name",
+    ),
+    // `discovery` is the export's word for a finding in no catalog, not a catalog file's
+    (
+        "unknown-origin.yaml",
+        "12:13",
+        "unknown-value",
+        "unknown variant `vendr`, expected one of `vendor`, `avexclude`, `site`, `deckhouse`",
+    ),
 ];
 
 #[test]
@@ -203,7 +223,9 @@ fn each_bad_catalog_lint_output_is_pinned_by_a_snapshot() {
 
 /// Every bad catalog has its snapshot and a row in `CASES` (what the file is meant to test), and
 /// no snapshot outlives its file: the snapshot test alone would silently write a missing one
-/// under `INSTA_UPDATE=always`.
+/// under `INSTA_UPDATE=always`. To add a defect: the file in `tests/bad_catalogs/`, its row in
+/// `CASES`, then `INSTA_UPDATE=always cargo test --test tests catalog_lint` and read the new
+/// `.snap` before committing it.
 #[test]
 fn every_bad_catalog_has_a_snapshot_and_a_case() {
     let files = bad_catalog_files();

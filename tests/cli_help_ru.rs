@@ -131,6 +131,25 @@ fn the_binary_prints_russian_help_by_flag_and_by_locale() {
     assert!(en.contains("Usage: avexclude check [OPTIONS]"), "{en}");
 }
 
+/// Without any argument clap shows the help (on stderr, exit 2): in Russian for a Russian locale.
+#[test]
+fn no_argument_shows_the_russian_help() {
+    let r = support::avexclude()
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "ru_RU.UTF-8")
+        .assert_exit(2);
+    let err = r.stderr();
+    assert!(
+        err.starts_with("Поддерживает правильные исключения антивируса"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Использование: avexclude [ПАРАМЕТРЫ] <КОМАНДА>"),
+        "{err}"
+    );
+}
+
 /// Completions and the man page are generated from the English definitions and stay English.
 #[test]
 fn completions_and_man_page_stay_english() {

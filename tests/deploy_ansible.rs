@@ -171,18 +171,12 @@ fn ansible_syntax_check_when_ansible_is_installed() {
         return;
     };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/ansible");
-    let out = std::process::Command::new(&bin)
+    let out = support::TestCommand::new(&bin)
         .args(["--syntax-check", "-i"])
         .arg(dir.join("inventory.example.ini"))
         .arg(playbook_path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run();
+    assert!(out.success(), "{out}");
 }
 
 use crate::support;
@@ -261,7 +255,7 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
         fleet.display()
     );
     let play = |inv_file: &Path| {
-        let out = std::process::Command::new(&bin)
+        let out = support::TestCommand::new(&bin)
             .arg("-i")
             .arg(inv_file)
             .arg(playbook_path())
@@ -272,14 +266,10 @@ fn playbook_runs_end_to_end_on_fixture_hosts() {
             .env("ANSIBLE_REMOTE_TEMP", d.join("ansible-tmp"))
             .env("ANSIBLE_NOCOLOR", "1")
             .env("ANSIBLE_RETRY_FILES_ENABLED", "0")
-            .output()
-            .unwrap();
-        let log = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.success(), log)
+            .timeout(std::time::Duration::from_secs(1800))
+            .run();
+        let log = format!("{}{}", out.stdout_lossy(), out.stderr_lossy());
+        (out.success(), log)
     };
     // The PLAY RECAP line of a host: (changed, failed).
     let recap_of = |log: &str, host: &str| -> (u32, u32) {

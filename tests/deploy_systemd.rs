@@ -168,14 +168,13 @@ fn systemd_analyze_verify_accepts_the_units() {
         tmp.path().join("avexclude-check.timer"),
     )
     .unwrap();
-    let out = std::process::Command::new("systemd-analyze")
+    let out = support::TestCommand::new("systemd-analyze")
         .args(["verify", "--man=no"])
         .arg(tmp.path().join("avexclude-check.service"))
         .arg(tmp.path().join("avexclude-check.timer"))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
+        .run();
+    let err = out.stderr_lossy();
+    assert!(out.success(), "{out}");
     for bad in [
         "Unknown key",
         "ignoring",

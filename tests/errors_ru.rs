@@ -109,6 +109,12 @@ const KEPT: &[&str] = &[
     "server",
     "clamonacc",
     "clamd",
+    // the subcommands, as clap lists them
+    "export",
+    "accept",
+    "audit",
+    "vendors",
+    "completions",
     // a service user and a value of the hostile fixture (`$(touch /tmp/pwned)`), quoted as found
     "postgres",
     "touch",
@@ -209,8 +215,64 @@ fn every_error_class_is_russian_by_flag_and_by_locale() {
     )
     .unwrap();
 
+    // a vendor folder whose template writes a value unescaped
+    let generic = Path::new(env!("CARGO_MANIFEST_DIR")).join("vendors/generic");
+    std::fs::create_dir_all(dir.join("vd/generic")).unwrap();
+    for f in std::fs::read_dir(&generic).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.join("vd/generic").join(f.file_name().unwrap())).unwrap();
+    }
+    let csv = dir.join("vd/generic/exclusions.csv.hbs");
+    let t = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(&csv, format!("{t}{{{{{{host}}}}}}\n")).unwrap();
+
+    // two inventories of one hostname from two machines
+    support::avexclude()
+        .args(["discover", "--format", "json", "--root", host, "-o"])
+        .arg(dir.join("a.json"))
+        .assert_exit(0);
+    let a = std::fs::read_to_string(dir.join("a.json")).unwrap();
+    let id = a
+        .split("\"machine_id\": \"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the example host has a machine id")
+        .to_string();
+    std::fs::write(
+        dir.join("b.json"),
+        a.replace(&id, "0123456789abcdef0123456789abcdef"),
+    )
+    .unwrap();
+
     for via in [Via::Flag, Via::Locale] {
         let case = |n: &str| format!("{n} ({via:?})");
+        assert_ru_error(
+            &case("one hostname, two machines"),
+            run_ru(
+                via,
+                &[
+                    "export",
+                    "--format",
+                    "csv",
+                    "--inventory",
+                    "a.json",
+                    "--inventory",
+                    "b.json",
+                ],
+                dir,
+            ),
+            &[
+                "a.json и b.json называют один хост elma365-node-1, но взяты с разных машин (machine-id ",
+            ],
+        );
+        assert_ru_error(
+            &case("template diagnostic"),
+            run_ru(via, &["vendors", "--vendors-dir", "vd"], dir),
+            &[
+                "avexclude: ошибка: ошибка в описании антивируса: vd/generic/exclusions.csv.hbs:",
+                ": error[raw-output]: вывод без экранирования",
+            ],
+        );
         assert_ru_error(
             &case("missing catalog"),
             run_ru(
@@ -330,6 +392,17 @@ fn every_error_class_is_russian_by_flag_and_by_locale() {
             run_ru(via, &["render", "--out", "out"], dir),
             &["не заданы обязательные аргументы:", "--vendor <ИМЯ>"],
         );
+        if matches!(via, Via::Flag) {
+            // (without any argument clap shows the help instead: see `cli_help_ru`)
+            assert_ru_error(
+                &case("clap: missing subcommand"),
+                run_ru(via, &[], dir),
+                &[
+                    "ошибка: 'avexclude' требует подкоманду, но она не задана",
+                    "[подкоманды: discover, check, render",
+                ],
+            );
+        }
         assert_ru_error(
             &case("clap: unknown subcommand"),
             run_ru(via, &["chek"], dir),
@@ -383,14 +456,13 @@ fn warnings_are_russian() {
     for via in [Via::Flag, Via::Locale] {
         let (code, _, err) = run_ru(via, &["discover", "--root", host], cwd);
         assert_eq!(code, 0, "{err}");
-        // a checkout keeps no owners: one warning for the copy (discovery's
-        // data-owner-unverified), not one per data directory
+        // a git checkout keeps no owners: one warning for the copy, in Russian
         assert!(
-            err.contains("avexclude: предупреждение[data-owner-unverified] [--root]: владельца каталогов данных нельзя проверить в этой копии"),
+            err.contains("avexclude: предупреждение[data-owner-unverified] [--root]: владельца каталогов данных в этой копии проверить нельзя: каталоги данных (5) принадлежат uid "),
             "{err}"
         );
         assert!(
-            err.contains("; ни один не используется. Сканируйте сам узел"),
+            err.contains("Сканируйте сам узел или копию, сделанную с сохранением владельцев"),
             "{err}"
         );
         let eng = english_words(&err);
@@ -585,8 +657,12 @@ fn lint_audit_and_accept_summaries_are_russian() {
             dir,
         );
         assert_eq!(code, 0, "{err}");
-        assert!(out.contains("принято: port:3001/tcp (elma365)\n"), "{out}");
-        assert!(out.contains("принято находок: 9, в "), "{out}");
+        assert!(out.contains("принято: port:4369/tcp (rabbitmq)\n"), "{out}");
+        let n = out.lines().filter(|l| l.starts_with("принято: ")).count();
+        assert!(
+            out.contains(&format!("принято находок: {n}, в ")) && out.contains(", кем: "),
+            "{out}"
+        );
     }
 }
 

@@ -3,8 +3,8 @@
 use crate::support::export_fleet as fleet;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use avexclude::export::{ExportFormat, Lang, export};
 
@@ -176,8 +176,9 @@ fn run_chromium(
     page: &Path,
     extra: &[String],
 ) -> (bool, String, String) {
-    use std::io::Read;
-    let mut child = Command::new(bin)
+    // bounded: a Chromium that hangs fails the test; both pipes are drained while it runs, so a
+    // DOM larger than the pipe buffer cannot block it
+    let r = crate::support::TestCommand::new(bin)
         .args([
             "--headless",
             "--no-sandbox",
@@ -194,41 +195,9 @@ fn run_chromium(
         .args(extra)
         .arg(format!("file://{}", page.display()))
         .env("HOME", profile)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start chromium");
-    // Drain both pipes while waiting: a DOM larger than the pipe buffer would block Chromium.
-    let mut so = child.stdout.take().unwrap();
-    let mut se = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = so.read_to_string(&mut s);
-        s
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = se.read_to_string(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait().unwrap() {
-            Some(st) => break st,
-            None if start.elapsed() > Duration::from_secs(90) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("chromium did not finish in 90 s");
-            }
-            None => std::thread::sleep(Duration::from_millis(100)),
-        }
-    };
-    (
-        status.success(),
-        t_out.join().unwrap_or_default(),
-        t_err.join().unwrap_or_default(),
-    )
+        .timeout(Duration::from_secs(90))
+        .run();
+    (r.success(), r.stdout_lossy(), r.stderr_lossy())
 }
 
 #[test]

@@ -7,6 +7,28 @@ use serde::Deserialize;
 
 use crate::model::{EntryKind, Origin, Risk, Text};
 
+crate::model::closed_set! {
+    /// The origins a catalog file may give: [`Origin`] but `discovery`, which marks a finding in
+    /// no catalog.
+    pub enum FileOrigin ("origin") {
+        Vendor = "vendor",
+        Avexclude = "avexclude",
+        Site = "site",
+        Deckhouse = "deckhouse",
+    }
+}
+
+impl From<FileOrigin> for Origin {
+    fn from(o: FileOrigin) -> Origin {
+        match o {
+            FileOrigin::Vendor => Origin::Vendor,
+            FileOrigin::Avexclude => Origin::Avexclude,
+            FileOrigin::Site => Origin::Site,
+            FileOrigin::Deckhouse => Origin::Deckhouse,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
@@ -15,7 +37,7 @@ pub struct CatalogFile {
     pub document: Option<String>,
     /// Default origin of the file's entries (`site` when not given).
     #[serde(default)]
-    pub origin: Option<Origin>,
+    pub origin: Option<FileOrigin>,
     /// Default for the file's entries: listed for a port audit, never rendered.
     #[serde(default)]
     pub audit_only: Option<bool>,
@@ -72,7 +94,7 @@ pub struct EntryFile {
     pub risk: Risk,
     pub risk_why: Text,
     #[serde(default)]
-    pub origin: Option<Origin>,
+    pub origin: Option<FileOrigin>,
     #[serde(default)]
     pub audit_only: Option<bool>,
 }

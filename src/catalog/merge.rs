@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::file::CatalogFile;
-use super::{Ctx, Diagnostic, PLATFORMS, SCHEMA, SourceFile, Spot};
-use crate::model::{Entry, Namespaces, Origin, Placeholder, Shape};
+use super::{Ctx, Diagnostic, SCHEMA, SourceFile, Spot};
+use crate::model::{Entry, Namespaces, Origin, Placeholder, Platform, Shape};
 use crate::yaml;
 
 /// Parse every file; one that does not parse is a diagnostic (code from serde's message) and
@@ -56,14 +56,17 @@ pub(super) fn schema_ok(ctx: &mut Ctx<'_>, fi: usize, cf: &CatalogFile) -> bool 
 
 /// The platform the file's entries belong to (`applies_when`); `Err` for one this tool cannot
 /// detect (a diagnostic: its entries would silently never apply), and the file is left out.
-pub(super) fn platform<'c>(
+pub(super) fn platform(
     ctx: &mut Ctx<'_>,
     fi: usize,
-    cf: &'c CatalogFile,
-) -> Result<Option<&'c str>, ()> {
-    let platform = cf.applies_when.as_ref().map(|a| a.platform.as_str());
-    if let Some(p) = platform
-        && super::platform_marker(p).is_none()
+    cf: &CatalogFile,
+) -> Result<Option<Platform>, ()> {
+    let Some(p) = cf.applies_when.as_ref().map(|a| a.platform.as_str()) else {
+        return Ok(None);
+    };
+    if let Ok(platform) = p.parse::<Platform>() {
+        return Ok(Some(platform));
+    }
     {
         let f = &ctx.files[fi];
         let pos = ctx.top[fi].get("applies_when").copied().unwrap_or((1, 1));
@@ -74,16 +77,15 @@ pub(super) fn platform<'c>(
             pos,
             format!(
                 "applies_when: platform '{p}' is not one of {}",
-                PLATFORMS
+                Platform::ALL
                     .iter()
-                    .map(|(n, _)| *n)
+                    .map(|n| n.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
         ));
-        return Err(());
     }
-    Ok(platform)
+    Err(())
 }
 
 /// The catalog merged so far, with where each entry was defined and where its match was last
@@ -175,11 +177,11 @@ impl Merged {
         ctx: &mut Ctx<'_>,
         fi: usize,
         cf: &CatalogFile,
-        platform: Option<&str>,
+        platform: Option<Platform>,
     ) {
         let f = &ctx.files[fi];
         let document = cf.document.clone().unwrap_or_else(|| f.name.clone());
-        let default_origin = cf.origin.unwrap_or(Origin::Site);
+        let default_origin = cf.origin.map_or(Origin::Site, Origin::from);
         for (ii, ef) in cf.entries.iter().enumerate() {
             let o = Spot {
                 file: fi,
@@ -374,6 +376,14 @@ entries:
     }
 
     #[test]
+    fn a_known_platform_marks_the_files_entries() {
+        let doc = format!("{ENTRY}applies_when: {{platform: deckhouse}}\n");
+        let (m, codes) = run(&[file("a.yaml", &doc)]);
+        assert!(codes.is_empty(), "{codes:?}");
+        assert_eq!(m.entries[0].platform, Some(Platform::Deckhouse));
+    }
+
+    #[test]
     fn an_unknown_platform_leaves_the_file_out() {
         let doc = format!("{ENTRY}applies_when: {{platform: openshift}}\n");
         let (m, codes) = run(&[file("a.yaml", &doc)]);
@@ -442,11 +452,19 @@ disable:
 
     #[test]
     fn origin_discovery_is_not_a_catalog_files_word() {
-        let (_, codes) = run(&[file(
+        let files = [file(
             "a.yaml",
             &ENTRY.replace("origin: vendor", "origin: discovery"),
-        )]);
-        assert_eq!(codes, ["unknown-value"]);
+        )];
+        let mut ctx = Ctx::new(&files);
+        parse(&mut ctx, &files);
+        let d = &ctx.diags[0];
+        assert_eq!(d.code, "unknown-value");
+        assert!(
+            d.message
+                .ends_with("expected one of `vendor`, `avexclude`, `site`, `deckhouse`"),
+            "{d}"
+        );
         let (_, codes) = run(&[file(
             "a.yaml",
             &ENTRY.replace("origin: vendor", "origin: vendr"),

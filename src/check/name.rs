@@ -1,6 +1,6 @@
 //! Process by name (`redis-server`, `sh`, `git daemon` as `git-daemon`) and by command-line title
 //! (`nginx: worker process`). A name matches `comm` (which the kernel cuts to 15 bytes) or
-//! argv[0]'s base name; a title matches the start of the command line at a word boundary. Both
+//! `argv[0]`'s base name; a title matches the start of the command line at a word boundary. Both
 //! resolve to the executable that really runs, which is what a product excluding by path needs.
 //!
 //! A name and a title are whatever the process says (`exec -a`, `prctl(PR_SET_NAME)`, writing

@@ -4,7 +4,7 @@
 //! the rule means here.
 
 use super::{Ctx, Found, Matcher, Suspect, process_match};
-use crate::model::{Entry, HostStr, Match, Namespaces, Process, Via};
+use crate::model::{Entry, HostStr, Match, Namespaces, Process, Rule, Via};
 
 pub struct RuleMatcher;
 
@@ -37,8 +37,8 @@ pub fn is_elma365_service(p: &Process, ns: &Namespaces) -> bool {
 impl Matcher for RuleMatcher {
     fn find(&self, entry: &Entry, ctx: &Ctx<'_>) -> Found {
         let mut found = Found::default();
-        match entry.pattern.as_str() {
-            "elma365-internal-processes" => {
+        match entry.rule() {
+            Some(Rule::Elma365InternalProcesses) => {
                 for p in &ctx.procs {
                     if is_elma365_service(p, ctx.namespaces) {
                         let Some(exe) = p.exe.clone() else { continue };
@@ -52,7 +52,7 @@ impl Matcher for RuleMatcher {
                     }
                 }
             }
-            "database-data-paths" => {
+            Some(Rule::DatabaseDataPaths) => {
                 for d in &ctx.inv.data_paths {
                     // discovery keeps only trusted servers' directories; an inventory from
                     // elsewhere is held to the same rule
@@ -78,7 +78,7 @@ impl Matcher for RuleMatcher {
                     });
                 }
             }
-            _ => {}
+            None => {}
         }
         found
     }

@@ -70,12 +70,34 @@ pub struct CheckRecord {
     pub entries: BTreeMap<String, EntryState>,
 }
 
-/// One value a vendor's files carry: `kind` is `directory`, `file`, `process`, `port` or `user`.
+crate::model::closed_set! {
+    /// What a value a vendor's files carry is: the lists of a plan.
+    pub enum ValueKind ("value kind") {
+        Directory = "directory",
+        File = "file",
+        Process = "process",
+        Port = "port",
+        User = "user",
+    }
+}
+
+impl From<crate::render::vendor::ItemKind> for ValueKind {
+    fn from(k: crate::render::vendor::ItemKind) -> ValueKind {
+        use crate::render::vendor::ItemKind;
+        match k {
+            ItemKind::Directory => ValueKind::Directory,
+            ItemKind::File => ValueKind::File,
+            ItemKind::Process => ValueKind::Process,
+        }
+    }
+}
+
+/// One value a vendor's files carry.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Written {
     /// The catalog ids that produced the value, joined with `, `.
     pub id: String,
-    pub kind: String,
+    pub kind: ValueKind,
     pub value: String,
 }
 
@@ -384,7 +406,7 @@ pub struct Sync {
 pub struct SyncItem {
     pub vendor: String,
     pub id: String,
-    pub kind: String,
+    pub kind: ValueKind,
     pub value: String,
 }
 
@@ -438,7 +460,7 @@ pub fn diff_rendered(
                 add.push(SyncItem {
                     vendor: vendor.clone(),
                     id: w.id.clone(),
-                    kind: w.kind.clone(),
+                    kind: w.kind,
                     value: w.value.clone(),
                 });
             }
@@ -448,7 +470,7 @@ pub fn diff_rendered(
                 remove.push(SyncItem {
                     vendor: vendor.clone(),
                     id: w.id.clone(),
-                    kind: w.kind.clone(),
+                    kind: w.kind,
                     value: w.value.clone(),
                 });
             }
@@ -619,6 +641,32 @@ mod tests {
         assert!(e.contains("schema 9") && e.contains("s.json"), "{e}");
     }
 
+    /// A word this version does not write (a status, a value kind) is a corrupt state naming the
+    /// file and the word, never skipped silently (a skipped value would never be removed).
+    #[test]
+    fn an_unknown_word_in_a_state_is_refused_naming_the_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("s.json");
+        let mut st = State::new(&host("h", Some("m")));
+        st.rendered.insert(
+            "kesl".into(),
+            VendorRecord {
+                values: vec![Written {
+                    id: "a".into(),
+                    kind: ValueKind::Directory,
+                    value: "/x/".into(),
+                }],
+                ..VendorRecord::default()
+            },
+        );
+        st.save(&p).unwrap();
+        assert_eq!(State::load(&p).unwrap().unwrap(), st);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, text.replace("\"directory\"", "\"folder\"")).unwrap();
+        let e = State::load(&p).unwrap_err().to_string();
+        assert!(e.contains("s.json") && e.contains("folder"), "{e}");
+    }
+
     #[test]
     fn a_state_of_another_machine_is_refused_naming_both() {
         let d = tempfile::tempdir().unwrap();
@@ -643,7 +691,7 @@ mod tests {
         let mut s = State::new(&host("h", None));
         let w = |v: &str| Written {
             id: "e".into(),
-            kind: "directory".into(),
+            kind: ValueKind::Directory,
             value: v.into(),
         };
         s.rendered.insert(

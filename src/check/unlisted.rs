@@ -8,8 +8,8 @@ use super::Ctx;
 use super::name::has_name;
 use crate::catalog::Template;
 use crate::model::{
-    Catalog, EntryKind, EntryResult, Evidence, HostStr, Process, Protocol, Status, Unlisted,
-    UnlistedKind,
+    Catalog, Entry, EntryKind, EntryResult, Evidence, HostStr, Process, Protocol, Rule, Status,
+    Unlisted, UnlistedKind,
 };
 
 /// Database and platform programs an ELMA365 host runs, by process name → component.
@@ -132,9 +132,7 @@ fn data_paths(catalog: &Catalog, ctx: &Ctx<'_>, results: &[EntryResult], out: &m
         .filter(|r| r.status != Status::Disabled)
         .any(|r| {
             r.kind == EntryKind::Rule
-                && catalog
-                    .get(&r.id)
-                    .is_some_and(|e| e.pattern == "database-data-paths")
+                && catalog.get(&r.id).and_then(Entry::rule) == Some(Rule::DatabaseDataPaths)
         });
     if data_rule_on {
         return;

@@ -17,7 +17,7 @@ use super::common::{emit, load_catalog, load_inventory_quiet, print_warnings, to
 use super::lifecycle;
 use super::{CliError, CliResult, Outcome};
 use crate::check::state::{State, Sync};
-use crate::check::{self, format};
+use crate::check::{self, format, prometheus};
 use crate::model::Report;
 
 /// The JSON/YAML document: the report, plus `sync` with `--state`.
@@ -40,7 +40,7 @@ pub fn run(args: CheckArgs) -> CliResult {
             if fmt == CheckFormat::Prometheus {
                 let _ = emit(
                     args.output.as_deref(),
-                    format::prometheus_failed(&e.to_string()).as_bytes(),
+                    prometheus::failed(prometheus::unix_now()).as_bytes(),
                 );
             }
             return Err(e);
@@ -58,7 +58,7 @@ pub fn run(args: CheckArgs) -> CliResult {
         if fmt == CheckFormat::Prometheus {
             let _ = emit(
                 args.output.as_deref(),
-                format::prometheus_failed(&why).as_bytes(),
+                prometheus::failed(prometheus::unix_now()).as_bytes(),
             );
         }
         CliError::Input(why)
@@ -111,7 +111,9 @@ pub fn run(args: CheckArgs) -> CliResult {
             report: &report,
             sync: sync.as_ref(),
         })?,
-        CheckFormat::Prometheus => format::prometheus_with(&report, &catalog, sync.as_ref()),
+        CheckFormat::Prometheus => {
+            prometheus::metrics(&report, &catalog, sync.as_ref(), prometheus::unix_now())
+        }
     };
     emit(args.output.as_deref(), text.as_bytes())?;
     // Only now that the report is out: a failed write must not swallow a replaced binary.

@@ -84,11 +84,7 @@ pub fn probe_paths(c: &Catalog) -> Vec<String> {
             out.extend(e.alternates.iter().cloned());
         }
         // the path that tells whether the entry's platform is on the host (`check` reads it)
-        if let Some(Some(m)) = e
-            .platform
-            .as_deref()
-            .and_then(crate::catalog::platform_marker)
-        {
+        if let Some(m) = e.platform.and_then(crate::model::Platform::marker) {
             out.push(m.to_string());
         }
     }

@@ -582,10 +582,17 @@ pub fn error_text(e: &clap::Error) -> String {
                     .join("\n")
             )
         }
-        ErrorKind::MissingSubcommand => format!(
-            "'{}' требует подкоманду, но она не задана",
-            s(ContextKind::InvalidSubcommand).unwrap_or_default()
-        ),
+        ErrorKind::MissingSubcommand => {
+            let valid = strings(ContextKind::ValidSubcommand);
+            let mut m = format!(
+                "'{}' требует подкоманду, но она не задана",
+                s(ContextKind::InvalidSubcommand).unwrap_or_default()
+            );
+            if !valid.is_empty() {
+                m.push_str(&format!("\n  [подкоманды: {}]", valid.join(", ")));
+            }
+            m
+        }
         ErrorKind::InvalidUtf8 => "аргумент — не текст UTF-8".to_string(),
         _ => {
             // kinds this command line cannot produce; clap's English is better than nothing

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::CliError;
-use crate::check::state::{self, Decision, State, Sync, VendorRecord, Written};
+use crate::check::state::{self, Decision, State, Sync, ValueKind, VendorRecord, Written};
 use crate::model::{Catalog, Inventory, Report, Status, WarnCode};
 use crate::render::{self, Plan, RenderOptions};
 
@@ -174,21 +174,21 @@ pub fn written_values(plan: &Plan) -> Vec<Written> {
     {
         out.push(Written {
             id: it.id.clone(),
-            kind: it.kind.to_string(),
+            kind: it.kind.into(),
             value: it.path.clone(),
         });
     }
     for p in &plan.ports {
         out.push(Written {
             id: p.id.clone(),
-            kind: "port".into(),
+            kind: ValueKind::Port,
             value: p.value.clone(),
         });
     }
     for u in &plan.users {
         out.push(Written {
             id: u.id.clone(),
-            kind: "user".into(),
+            kind: ValueKind::User,
             value: u.user.clone(),
         });
     }

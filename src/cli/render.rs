@@ -71,7 +71,7 @@ pub fn run(args: RenderArgs) -> CliResult {
             .unwrap_or_default();
         let removal = render::Removal::of(
             gone.iter()
-                .map(|w| (w.id.as_str(), w.kind.as_str(), w.value.as_str())),
+                .map(|w| (w.id.as_str(), w.kind, w.value.as_str())),
         );
         let r = render::render_plan(&report, v, &opts, &plan, &removal)
             .map_err(|e| CliError::Input(format!("rendering {}: {e}", v.name())))?;

@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::os::fd::{AsFd, OwnedFd};
-use std::os::unix::fs::FileTypeExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -34,6 +34,17 @@ pub struct Root {
     /// Open directories by host path (`O_PATH`), so a file in a known directory costs one
     /// `openat` and not a walk from the root. Bounded: cleared when full.
     fds: RefCell<HashMap<Vec<u8>, Rc<OwnedFd>>>,
+}
+
+/// One entry of [`Root::walk`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walked {
+    /// The path below the walked directory (`name`, `name/sub`).
+    pub rel: Vec<u8>,
+    /// 1 for the directory's own entries.
+    pub depth: usize,
+    /// A directory (not a link to one).
+    pub is_dir: bool,
 }
 
 /// Most directory fds kept open at once (well under the usual 1024 limit).
@@ -118,9 +129,86 @@ impl Root {
         self.fs.as_ref()?.stat(p).ok()
     }
 
-    /// Names in a host directory (unsorted); `None` if it cannot be listed.
+    /// Names in a host directory (unsorted); `None` if it cannot be listed. A one-level
+    /// [`Root::walk`].
     pub fn list(&self, p: &[u8]) -> Option<Vec<Vec<u8>>> {
-        self.fs.as_ref()?.list(p).ok()
+        Some(self.walk(p, 1)?.into_iter().map(|e| e.rel).collect())
+    }
+
+    /// The entries under a host directory, down to `max_depth` levels, with `walkdir`
+    /// (`follow_links(false)`, `same_file_system(true)`, `max_depth`).
+    ///
+    /// walkdir opens each directory by its path, so a path must not be able to change under it.
+    /// The rule that keeps the walk inside what it was given:
+    /// - it starts from the directory reached through the confined walk ([`super::hostfs`]:
+    ///   resolved inside the root, links never leaving it), named by its open fd
+    ///   (`/proc/self/fd/N`), so no path above it is looked up again;
+    /// - it reads the entries of a directory below the start only when that directory, and so
+    ///   every directory above it up to the start, cannot be written by a non-root user: root's
+    ///   and not group- or world-writable (sticky does not count), the rule [`super::trust`]
+    ///   applies to an executable's directories, under `--root` too. In a directory a user can
+    ///   write, they could swap a subdirectory for a link to anywhere between walkdir's `lstat`
+    ///   and its `opendir`; such a directory is listed as an entry of its parent, and its own
+    ///   entries are never read (walkdir has opened it, and drops it unread);
+    /// - links are never followed, and another filesystem (a mount under the tree) is not entered.
+    ///
+    /// Without `/proc/self/fd` (no procfs where the scan runs) only one level is listed, with the
+    /// confined walk's own listing.
+    pub fn walk(&self, p: &[u8], max_depth: usize) -> Option<Vec<Walked>> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::ffi::OsStrExt;
+        let fd = self.dir_fd(trim_trailing(p))?;
+        let start = PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()));
+        if max_depth == 0 || !start.is_dir() {
+            let names = self.fs.as_ref()?.list(p).ok()?;
+            return Some(
+                names
+                    .into_iter()
+                    .map(|rel| Walked {
+                        rel,
+                        depth: 1,
+                        is_dir: false,
+                    })
+                    .collect(),
+            );
+        }
+        let start_safe = super::hostfs::meta(&fd)
+            .ok()
+            .is_some_and(|m| super::trust::why_unsafe(&m, "directory", p).is_none());
+        let mut out = Vec::new();
+        let start_dev = super::hostfs::meta(&fd).ok().map(|m| m.dev());
+        let mut it = walkdir::WalkDir::new(&start)
+            .min_depth(1)
+            .max_depth(max_depth)
+            .follow_links(false)
+            .same_file_system(true)
+            .into_iter();
+        while let Some(e) = it.next() {
+            let Ok(e) = e else { continue };
+            let is_dir = e.file_type().is_dir();
+            if is_dir && e.depth() < max_depth {
+                let md = e.metadata().ok();
+                // walkdir opened it only on the start's filesystem: only then is there a
+                // listing to drop (skipping otherwise would drop its parent's)
+                let opened = md.as_ref().map(|m| m.dev()) == start_dev;
+                let safe = start_safe
+                    && md
+                        .as_ref()
+                        .is_some_and(|m| super::trust::why_unsafe(m, "directory", p).is_none());
+                if opened && !safe {
+                    it.skip_current_dir();
+                }
+            }
+            let Ok(rel) = e.path().strip_prefix(&start) else {
+                continue;
+            };
+            out.push(Walked {
+                rel: rel.as_os_str().as_bytes().to_vec(),
+                depth: e.depth(),
+                is_dir,
+            });
+        }
+        Some(out)
     }
 
     pub fn readlink(&self, p: &[u8]) -> Option<Vec<u8>> {
@@ -251,20 +339,30 @@ pub fn is_whiteout(md: &std::fs::Metadata) -> bool {
 }
 
 /// Snaps under `/snap/`: each directory with numeric revision entries, and its `current` link.
+///
+/// One two-level [`Root::walk`] of `/snap`: a snap's directory is read only if no user can write
+/// it (snapd's are root's, 0755), so a user cannot plant revisions.
 pub fn snaps(root: &Root) -> Vec<SnapFact> {
     let mut out = Vec::new();
-    let Some(mut names) = root.list(b"/snap") else {
+    let Some(walked) = root.walk(b"/snap", 2) else {
         return out;
     };
-    names.sort();
-    for name in names {
+    let mut by_snap: std::collections::BTreeMap<Vec<u8>, Vec<Vec<u8>>> = Default::default();
+    for w in walked {
+        let mut parts = w.rel.splitn(2, |&c| c == b'/');
+        let (Some(snap), rev) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let revs = by_snap.entry(snap.to_vec()).or_default();
+        if let Some(rev) = rev {
+            revs.push(rev.to_vec());
+        }
+    }
+    for (name, entries) in by_snap {
         let Ok(n) = String::from_utf8(name) else {
             continue;
         };
         let dir = format!("/snap/{n}");
-        let Some(entries) = root.list(dir.as_bytes()) else {
-            continue;
-        };
         let mut revs: Vec<String> = entries
             .into_iter()
             .filter_map(|e| String::from_utf8(e).ok())
@@ -434,6 +532,89 @@ pub fn probe(root: &Root, template: &str, out: &mut Vec<PathFact>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walk_never_descends_where_a_user_could_swap_in_a_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        // outside the walked tree: names that must never show up
+        std::fs::create_dir_all(r.join("outside/SECRET")).unwrap();
+        let outside = r.join("outside");
+        std::fs::create_dir_all(r.join("w/trusted/sub/deep")).unwrap();
+        std::os::unix::fs::symlink(&outside, r.join("w/trusted/link")).unwrap();
+        // a directory any user can write, where a dir and a link to outside swap places
+        std::fs::create_dir_all(r.join("w/userdir/x/inner")).unwrap();
+        std::os::unix::fs::symlink(&outside, r.join("w/userdir/xl")).unwrap();
+        for p in ["w", "w/trusted", "w/trusted/sub", "w/userdir/x"] {
+            mode(&r.join(p), 0o755);
+        }
+        mode(&r.join("w/userdir"), 0o777);
+        let root = Root::new(r);
+
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (a, b) = (
+            std::ffi::CString::new(r.join("w/userdir/x").into_os_string().into_encoded_bytes())
+                .unwrap(),
+            std::ffi::CString::new(r.join("w/userdir/xl").into_os_string().into_encoded_bytes())
+                .unwrap(),
+        );
+        let swapper = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut swaps = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    // SAFETY: two valid NUL-terminated paths
+                    let r = unsafe {
+                        libc::renameat2(
+                            libc::AT_FDCWD,
+                            a.as_ptr(),
+                            libc::AT_FDCWD,
+                            b.as_ptr(),
+                            libc::RENAME_EXCHANGE,
+                        )
+                    };
+                    assert_eq!(r, 0, "renameat2: {}", std::io::Error::last_os_error());
+                    swaps += 1;
+                }
+                swaps
+            })
+        };
+        let root_run = unsafe { libc::geteuid() } == 0;
+        // without the ownership rule, walkdir opened the swapped-in link and listed
+        // `userdir/xl/SECRET` within these 5,000 walks (checked when this test was written)
+        for _ in 0..5000 {
+            let w = root.walk(b"/w", 4).unwrap();
+            let names: Vec<String> = w
+                .iter()
+                .map(|e| String::from_utf8_lossy(&e.rel).into_owned())
+                .collect();
+            assert!(
+                !names.iter().any(|n| n.contains("SECRET")),
+                "left the tree: {names:?}"
+            );
+            // the user's directory: listed, its entries never read
+            assert!(names.contains(&"userdir".to_string()), "{names:?}");
+            assert!(
+                !names.iter().any(|n| n.starts_with("userdir/")),
+                "{names:?}"
+            );
+            assert!(names.contains(&"trusted/link".to_string()));
+            if root_run {
+                // root's own directories are walked to the depth asked
+                assert!(names.contains(&"trusted/sub/deep".to_string()), "{names:?}");
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(swapper.join().unwrap() > 0, "the swap never ran");
+        // one level is a listing of the start itself, whoever owns it
+        let mut l = root.list(b"/w/userdir").unwrap();
+        l.sort();
+        assert_eq!(l, vec![b"x".to_vec(), b"xl".to_vec()]);
+    }
 
     #[test]
     fn closed_sets_serialize_as_the_strings_they_replaced() {

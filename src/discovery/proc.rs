@@ -1,10 +1,14 @@
 //! The one place that reads `/proc`, for a live host and for `--root DIR` alike: `DIR/proc/...`
 //! is read with the same calls as `/proc/...`, so fixtures exercise the code that runs on hosts.
 //!
-//! Reads are plain `std::fs` calls into reused buffers; parsing of the bytes lives beside the
-//! reads (stat, status, cmdline) or in the module that owns the concept (cgroup and mountinfo in
-//! `container.rs`, socket tables in `sockets.rs`). Nothing here follows a symlink out of the root:
-//! links (`exe`, `cwd`, `root`, `fd/N`, `ns/*`) are only ever `readlink`ed.
+//! Files are opened our own way ([`super::hostfs`]: relative to an fd of `/proc` and of `PID`,
+//! regular files only, checked before and after open, non-blocking, bounded) into reused
+//! buffers; the bytes are then parsed with the `procfs` crate's parsers through their
+//! `FromRead`/`FromBufRead` impls (stat and status here, cgroup in `container.rs`, the socket
+//! tables in `sockets.rs`), each guarded or completed where the crate cannot take hostile input;
+//! cmdline, environ and mountinfo stay hand-written, and say why. (This module was named
+//! `procfs`, which hid the crate's name.) Nothing here follows a symlink out of the root: links
+//! (`exe`, `cwd`, `root`, `fd/N`, `ns/*`) are only ever `readlink`ed.
 
 use std::cell::RefCell;
 use std::io;
@@ -396,7 +400,9 @@ pub fn status_uid_line(b: &[u8]) -> Option<u32> {
     None
 }
 
-/// argv from `/proc/PID/cmdline`, exactly as the process has it: NUL-split, the one terminating
+/// argv from `/proc/PID/cmdline` (hand-written: the crate has no bytes parser for it, and its
+/// `Process::cmdline` reads a live /proc, needs UTF-8 and drops empty arguments), exactly as the
+/// process has it: NUL-split, the one terminating
 /// NUL dropped, nothing else (a trailing space in the last argument is part of it: `--dir "/d "`
 /// names another directory than `/d`). A rewritten title (nginx, redis, PostgreSQL write one
 /// string over argv, padded with NULs, PostgreSQL's ending in a space) is the one case with

@@ -30,7 +30,7 @@ pub struct Judge {
     dirs: HashMap<Vec<u8>, Result<(), String>>,
 }
 
-fn why_unsafe(md: &std::fs::Metadata, what: &str, path: &[u8]) -> Option<String> {
+pub(super) fn why_unsafe(md: &std::fs::Metadata, what: &str, path: &[u8]) -> Option<String> {
     let shown = String::from_utf8_lossy(path);
     if md.uid() != 0 {
         return Some(format!("{what} {shown} is owned by uid {}", md.uid()));

@@ -1,6 +1,6 @@
 //! What each diagnostic and warning code means, in Russian (`catalog lint --codes --lang ru`).
-//! Keyed by the code, which stays as it is; a test fails when a code of the three registries
-//! (catalog diagnostics, template diagnostics, warnings) has no Russian line.
+//! Keyed by the code, which stays as it is; a test fails when a code of the registries (catalog,
+//! template and vendor diagnostics, warnings) has no Russian line.
 
 use super::Lang;
 
@@ -159,8 +159,30 @@ pub const CODES_RU: &[(&str, &str)] = &[
         "каталог данных не использован: недоверенный исполняемый файл, владелец или общее место",
     ),
     (
+        "vendor-name",
+        "имя антивируса не совпадает с его папкой или состоит не только из строчных латинских букв, цифр и дефисов",
+    ),
+    (
+        "no-source",
+        "у описания антивируса нет источника его синтаксиса",
+    ),
+    ("no-output", "у описания антивируса нет выходного файла"),
+    (
+        "bad-output-name",
+        "имя выходного файла или шаблона — не простое имя файла",
+    ),
+    (
+        "bad-mode",
+        "права выходного файла — не восьмеричное число или больше 0755",
+    ),
+    ("missing-template", "файла шаблона для выходного файла нет"),
+    (
+        "template-syntax",
+        "шаблон, который handlebars не может разобрать",
+    ),
+    (
         "data-owner-unverified",
-        "в копии узла нет владельцев файлов: владельца каталогов данных нельзя проверить, ни один не использован",
+        "копия узла без владельцев: владельца каталогов данных проверить нельзя, ни один не использован",
     ),
     (
         "data-path-unmapped",
@@ -218,6 +240,7 @@ pub fn area(a: &str, lang: Lang) -> &str {
     match (a, lang) {
         ("catalog", Lang::Ru) => "каталог",
         ("template", Lang::Ru) => "шаблон",
+        ("vendor", Lang::Ru) => "антивирус",
         ("warning", Lang::Ru) => "предупреждение",
         _ => a,
     }
@@ -232,11 +255,16 @@ mod tests {
         let all = crate::catalog::diags::CODES
             .iter()
             .chain(crate::render::vendor::TEMPLATE_CODES.iter())
+            .chain(crate::render::vendor::VENDOR_CODES.iter())
             .chain(crate::warning_codes::WARNING_CODES.iter());
         let missing: Vec<&str> = all
             .filter(|(c, _)| !CODES_RU.iter().any(|(r, _)| r == c))
             .map(|(c, _)| *c)
             .collect();
         assert!(missing.is_empty(), "no Russian description for {missing:?}");
+        let mut seen = std::collections::BTreeSet::new();
+        for (c, _) in CODES_RU {
+            assert!(seen.insert(*c), "{c} described twice");
+        }
     }
 }

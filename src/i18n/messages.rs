@@ -95,11 +95,9 @@ pub const ERRORS: &[(&str, &str)] = &[
     ),
     (
         "no ELMA365 component found on {} (no ELMA365 or database process, no /opt/elma365, no container of its namespaces): wrong host or --root? Pass --allow-empty to report it anyway",
-        "на {} не найден ни один компонент ELMA365 (нет процессов ELMA365 или СУБД, нет /opt/elma365, нет контейнеров её пространств имён): не тот хост или --root? Чтобы всё равно вывести отчёт, добавьте --allow-empty",
+        "на {w} не найден ни один компонент ELMA365 (нет процессов ELMA365 или СУБД, нет /opt/elma365, нет контейнеров её пространств имён): не тот хост или --root? Чтобы всё равно вывести отчёт, добавьте --allow-empty",
     ),
-    ("this host", "этом хосте"),
-    ("{} (machine id {})", "{} (machine-id {})"),
-    ("unknown", "неизвестен"),
+    ("{} (machine id {})", "{} (machine-id {w})"),
     (
         "{}: cannot open the root directory",
         "{}: не удаётся открыть корневой каталог",
@@ -183,9 +181,8 @@ pub const ERRORS: &[(&str, &str)] = &[
     ),
     (
         "not an unlisted finding of this host: {}; the findings are: {}",
-        "это не находка вне каталога на этом хосте: {}; находки: {}",
+        "это не находка вне каталога на этом хосте: {}; находки: {w}",
     ),
-    ("(none)", "(нет)"),
     // export
     (
         "nothing to export: give --inventory FILE (repeat for a fleet) or --root DIR",
@@ -196,6 +193,10 @@ pub const ERRORS: &[(&str, &str)] = &[
         "{} — не опись и не отчёт: {}",
     ),
     ("{}: `sync` is not valid: {}", "{}: некорректный `sync`: {}"),
+    (
+        "{} and {} both name host {} but come from different machines (machine id {} and {}): rename one host, or export them separately",
+        "{w} и {w} называют один хост {}, но взяты с разных машин (machine-id {} и {}): переименуйте один хост или выгружайте их по отдельности",
+    ),
     (
         "{} is not a valid report: {}",
         "{} — некорректный отчёт: {}",
@@ -354,18 +355,16 @@ pub const ERRORS: &[(&str, &str)] = &[
     // audit: why a setting is missing, stale, too broad or a pitfall
     (
         "{}: this host needs it ({} view; {})",
-        "{}: нужно этому хосту (вид: {}; {})",
+        "{}: нужно этому хосту (вид: {w}; {})",
     ),
     (
         "{}: this host needs it ({} view)",
-        "{}: нужно этому хосту (вид: {})",
+        "{}: нужно этому хосту (вид: {w})",
     ),
     (
         "{}: process this host runs ({} view)",
-        "{}: процесс, который работает на этом хосте (вид: {})",
+        "{}: процесс, который работает на этом хосте (вид: {w})",
     ),
-    ("host", "хост"),
-    ("container", "контейнер"),
     (
         "a top-level directory: it exempts everything below it, on the host and (for an in-container path) in every container",
         "каталог верхнего уровня: исключает всё, что под ним, на хосте и (для пути внутри контейнера) в каждом контейнере",
@@ -406,7 +405,6 @@ pub const ERRORS: &[(&str, &str)] = &[
         "no OnAccessExcludeUname {}: clamonacc would scan clamd's own file accesses",
         "нет OnAccessExcludeUname {}: clamonacc проверял бы обращения к файлам самого clamd",
     ),
-    ("(version unknown)", "(версия неизвестна)"),
     // clap's tips
     (
         "to pass '{}' as a value, use '-- {}'",
@@ -523,9 +521,9 @@ pub const WARNINGS: &[(W, &str, &str)] = &[
         "каталог данных {} {} ({}) не используется: {}",
     ),
     (
-        W::DataOwnerUnverified,
-        "data directory ownership cannot be verified in this copy (a copy that keeps no owners, e.g. a git checkout): owned by uid {}, the owner of the copy's root, and not by their service users: {}; none is used. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
-        "владельца каталогов данных нельзя проверить в этой копии (копия без владельцев файлов, например из git): их владелец — uid {}, владелец корня копии, а не служебные пользователи: {}; ни один не используется. Сканируйте сам узел или копию, сделанную с сохранением владельцев (tar или cp -a от root)",
+        W::DataPathOwnerUnverified,
+        "data directory ownership cannot be verified in this copy: data directories ({}) are owned by uid {}, the owner of the copy's root, not by their service users (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
+        "владельца каталогов данных в этой копии проверить нельзя: каталоги данных ({}) принадлежат uid {}, владельцу корня копии, а не пользователям своих служб (копия, в которой владельцы не сохранены, например клон git); не используются: {}. Сканируйте сам узел или копию, сделанную с сохранением владельцев (tar или cp -a от root)",
     ),
     (
         W::DataPathUnmapped,
@@ -550,7 +548,7 @@ pub const WARNINGS: &[(W, &str, &str)] = &[
     (
         W::StaleInventory,
         "{} ({}) was collected at {}, more than {} days ago: marked stale; collect it again",
-        "{} ({}) собрана {}, больше {} дн. назад: отмечена как устаревшая; соберите её заново",
+        "{w} ({}) собрана {w}, больше {} дн. назад: отмечена как устаревшая; соберите её заново",
     ),
     (
         W::NotExpressible,
@@ -582,6 +580,44 @@ pub const WARNINGS: &[(W, &str, &str)] = &[
         "{}: {}: {} not written: {}",
         "{}: {}: {} не записано: {}",
     ),
+];
+
+/// Words and noun phrases that stand for a value inside a sentence (`host` in "(host view)",
+/// `sequence` in "invalid type: sequence"). Translated only where a Russian template says `{w}`
+/// (or `{Nw}`), never on their own: a user's value that happens to be `host` stays `host`.
+pub const WORDS: &[(&str, &str)] = &[
+    ("this host", "этом хосте"),
+    ("unknown", "неизвестен"),
+    ("host", "хост"),
+    ("container", "контейнер"),
+    ("a flow node", "потоковый узел"),
+    ("a block node", "блочный узел"),
+    ("a flow mapping", "потоковое отображение"),
+    ("a block mapping", "блочное отображение"),
+    ("a flow sequence", "потоковая последовательность"),
+    ("a block collection", "блочная коллекция"),
+    ("a simple key", "простой ключ"),
+    ("a quoted scalar", "скаляр в кавычках"),
+    ("a plain scalar", "простой скаляр"),
+    ("a block scalar", "блочный скаляр"),
+    ("an anchor", "якорь"),
+    ("an alias", "псевдоним"),
+    ("a tag", "тег"),
+    ("a directive", "директива"),
+    ("sequence", "последовательность"),
+    ("map", "отображение"),
+    ("a string", "строка"),
+    ("a sequence", "последовательность"),
+    ("a map", "отображение"),
+    ("a boolean", "логическое значение"),
+    (
+        "a YAML tag starting with '!'",
+        "тег YAML, начинающийся с '!'",
+    ),
+    ("none", "нет"),
+    ("the scan", "сканирование"),
+    ("the scanned root", "сканируемый корень"),
+    ("an unknown time", "в неизвестное время"),
 ];
 
 /// Fragments of library and system text that appear inside other messages (what `std::io` says
@@ -913,6 +949,14 @@ pub const DIAGNOSTICS: &[(&str, &str)] = &[
     // vendor descriptors and templates
     ("blocks nested deeper than {}", "блоки вложены глубже {}"),
     (
+        "invalid handlebars syntax: expected {}",
+        "неверный синтаксис handlebars: ожидается одно из: {}",
+    ),
+    (
+        "invalid handlebars syntax: {}",
+        "неверный синтаксис handlebars: {}",
+    ),
+    (
         "sub-expressions nested deeper than {}",
         "подвыражения вложены глубже {}",
     ),
@@ -1027,7 +1071,7 @@ pub const DIAGNOSTICS: &[(&str, &str)] = &[
     ),
     (
         "invalid type: {}, expected {}",
-        "неверный тип: {}, ожидается {}",
+        "неверный тип: {w}, ожидается {w}",
     ),
     (
         "unknown field `{}`, expected one of {}",
@@ -1056,22 +1100,8 @@ pub const DIAGNOSTICS: &[(&str, &str)] = &[
         "при разборе потокового отображения",
     ),
     ("while scanning a simple key", "при разборе простого ключа"),
-    ("{}, while parsing {}", "{} (при разборе: {})"),
-    ("{}, while scanning {}", "{} (при чтении: {})"),
-    ("a flow node", "потоковый узел"),
-    ("a block node", "блочный узел"),
-    ("a flow mapping", "потоковое отображение"),
-    ("a block mapping", "блочное отображение"),
-    ("a flow sequence", "потоковая последовательность"),
-    ("a block collection", "блочная коллекция"),
-    ("a simple key", "простой ключ"),
-    ("a quoted scalar", "скаляр в кавычках"),
-    ("a plain scalar", "простой скаляр"),
-    ("a block scalar", "блочный скаляр"),
-    ("an anchor", "якорь"),
-    ("an alias", "псевдоним"),
-    ("a tag", "тег"),
-    ("a directive", "директива"),
+    ("{}, while parsing {}", "{} (при разборе: {w})"),
+    ("{}, while scanning {}", "{} (при чтении: {w})"),
     (
         "did not find expected ',' or ']'",
         "не найдено ожидаемое ',' или ']'",
@@ -1101,16 +1131,6 @@ pub const DIAGNOSTICS: &[(&str, &str)] = &[
     (
         "duplicate entry with key {}",
         "повторяющийся элемент с ключом {}",
-    ),
-    ("sequence", "последовательность"),
-    ("map", "отображение"),
-    ("a string", "строка"),
-    ("a sequence", "последовательность"),
-    ("a map", "отображение"),
-    ("a boolean", "логическое значение"),
-    (
-        "a YAML tag starting with '!'",
-        "тег YAML, начинающийся с '!'",
     ),
 ];
 
@@ -1186,6 +1206,12 @@ fn fill(ru: &str, vals: &[String], depth: usize) -> String {
             return out;
         };
         let inner = &after[..j];
+        // `{w}`/`{Nw}`: a value that may be one of the WORDS; `{}`/`{N}`: a value that may be a
+        // message itself
+        let (inner, word) = match inner.strip_suffix('w') {
+            Some(n) => (n, true),
+            None => (inner, false),
+        };
         let k = if inner.is_empty() {
             next += 1;
             Some(next - 1)
@@ -1193,6 +1219,12 @@ fn fill(ru: &str, vals: &[String], depth: usize) -> String {
             inner.parse::<usize>().ok()
         };
         match k.and_then(|k| vals.get(k)) {
+            Some(v) if word => out.push_str(
+                WORDS
+                    .iter()
+                    .find(|(en, _)| en == v)
+                    .map_or(v.as_str(), |(_, ru)| *ru),
+            ),
             Some(v) => out.push_str(&translate_at(v, depth)),
             None => out.push_str(&rest[i..i + j + 2]),
         }
@@ -1241,13 +1273,28 @@ mod tests {
 
     #[test]
     fn every_template_has_as_many_values_in_both_languages() {
-        let count = |t: &str| t.matches("{}").count();
-        let numbered = |t: &str| (0..9).filter(|k| t.contains(&format!("{{{k}}}"))).count();
+        // every value the Russian names exists in the English (a value may be left out where
+        // Russian grammar has no place for it, e.g. "directory is" / "directories are")
+        let count = |t: &str| t.matches("{}").count() + t.matches("{w}").count();
+        let highest = |t: &str| {
+            (0..9)
+                .filter(|k| t.contains(&format!("{{{k}}}")) || t.contains(&format!("{{{k}w}}")))
+                .max()
+        };
+        let check = |en: &str, ru: &str| {
+            let n = count(en);
+            assert!(count(ru) <= n, "{en}");
+            assert!(highest(ru).is_none_or(|k| k < n), "{en}");
+            assert!(
+                count(ru) + highest(ru).map_or(0, |_| 1) > 0 || n == 0,
+                "{en}"
+            );
+        };
         for (en, ru) in ERRORS.iter().chain(DIAGNOSTICS.iter()) {
-            assert_eq!(count(en), count(ru) + numbered(ru), "{en}");
+            check(en, ru);
         }
         for (_, en, ru) in WARNINGS {
-            assert_eq!(count(en), count(ru) + numbered(ru), "{en}");
+            check(en, ru);
         }
     }
 
@@ -1333,6 +1380,23 @@ mod tests {
             let eng = ascii_words(&ru);
             assert!(eng.is_empty(), "{eng:?} in {ru}");
         }
+    }
+
+    /// A user's value that happens to be one of the WORDS stays as it is.
+    #[test]
+    fn a_value_is_not_taken_for_a_word() {
+        assert_eq!(
+            translate("--root host: not a directory", Lang::Ru),
+            "--root host: не каталог"
+        );
+        assert_eq!(
+            translate("unknown vendor 'map'; known vendors: a, b", Lang::Ru),
+            "неизвестный антивирус 'map'; известные: a, b"
+        );
+        assert_eq!(
+            translate("x: this host needs it (host view)", Lang::Ru),
+            "x: нужно этому хосту (вид: хост)"
+        );
     }
 
     #[test]

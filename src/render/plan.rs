@@ -14,7 +14,7 @@ use super::vendor::{self, GapWhen, ItemKind, Vendor, WildcardStyle};
 use crate::catalog::Template;
 use crate::model::WarnCode;
 use crate::model::{
-    Catalog, Entry, EntryKind, EntryResult, Match, PathView, Risk, Status, Via, Warning,
+    Catalog, Entry, EntryKind, EntryResult, Match, PathView, Risk, Rule, Status, Via, Warning,
 };
 
 /// Components whose service users may be excluded by user name (ClamAV on access).
@@ -185,8 +185,10 @@ fn class_of(e: &EntryResult) -> Option<Class> {
 
 fn rule_class(cat: Option<&Entry>, e: &EntryResult) -> Option<Class> {
     match (e.kind, cat) {
-        (EntryKind::Rule, Some(c)) if c.pattern == "database-data-paths" => Some(Class::Directory),
-        (EntryKind::Rule, Some(c)) if c.pattern == "elma365-internal-processes" => {
+        (EntryKind::Rule, Some(c)) if c.rule() == Some(Rule::DatabaseDataPaths) => {
+            Some(Class::Directory)
+        }
+        (EntryKind::Rule, Some(c)) if c.rule() == Some(Rule::Elma365InternalProcesses) => {
             Some(Class::Process)
         }
         _ => class_of(e),

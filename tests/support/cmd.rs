@@ -267,7 +267,7 @@ impl Ran {
     /// Stdout as text; not UTF-8 fails the test (every human and machine output is UTF-8).
     #[track_caller]
     pub fn stdout(&self) -> String {
-        match String::from_utf8(self.stdout.bytes.clone()) {
+        match String::from_utf8(self.stdout_bytes().to_vec()) {
             Ok(s) => s,
             Err(e) => self.fail(&format!("stdout is not UTF-8: {e}")),
         }
@@ -276,28 +276,44 @@ impl Ran {
     /// Stderr as text; not UTF-8 fails the test.
     #[track_caller]
     pub fn stderr(&self) -> String {
-        match String::from_utf8(self.stderr.bytes.clone()) {
+        match String::from_utf8(self.stderr_bytes().to_vec()) {
             Ok(s) => s,
             Err(e) => self.fail(&format!("stderr is not UTF-8: {e}")),
         }
     }
 
     /// Stdout as text, invalid UTF-8 replaced (for output that may carry a host's raw bytes).
+    #[track_caller]
     pub fn stdout_lossy(&self) -> String {
-        String::from_utf8_lossy(&self.stdout.bytes).into_owned()
+        String::from_utf8_lossy(self.stdout_bytes()).into_owned()
     }
 
     /// Stderr as text, invalid UTF-8 replaced.
+    #[track_caller]
     pub fn stderr_lossy(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.bytes).into_owned()
+        String::from_utf8_lossy(self.stderr_bytes()).into_owned()
     }
 
+    /// All of stdout; more than was kept in memory fails the test rather than hand back a part.
+    #[track_caller]
     pub fn stdout_bytes(&self) -> &[u8] {
-        &self.stdout.bytes
+        self.whole(&self.stdout, "stdout")
     }
 
+    #[track_caller]
     pub fn stderr_bytes(&self) -> &[u8] {
-        &self.stderr.bytes
+        self.whole(&self.stderr, "stderr")
+    }
+
+    #[track_caller]
+    fn whole<'a>(&self, c: &'a Captured, name: &str) -> &'a [u8] {
+        if c.dropped > 0 {
+            self.fail(&format!(
+                "{name} is larger than the {} MiB a test keeps",
+                KEEP >> 20
+            ));
+        }
+        &c.bytes
     }
 
     /// Stdout parsed as JSON; anything else fails the test with the report.
@@ -309,7 +325,7 @@ impl Ran {
     /// Stdout parsed as JSON into `T` (e.g. `avexclude::model::Inventory`).
     #[track_caller]
     pub fn stdout_as<T: serde::de::DeserializeOwned>(&self) -> T {
-        match serde_json::from_slice(&self.stdout.bytes) {
+        match serde_json::from_slice(self.stdout_bytes()) {
             Ok(v) => v,
             Err(e) => self.fail(&format!("stdout is not the expected JSON: {e}")),
         }
@@ -498,5 +514,22 @@ mod tests {
         assert!(msg.contains("did not return within 0.3 s"), "{msg}");
         assert!(msg.contains("command: sleep 30"), "{msg}");
         assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
+    fn output_beyond_what_is_kept_fails_instead_of_being_cut() {
+        let r = super::TestCommand::new("sh")
+            .args(["-c", "head -c 67108865 /dev/zero"])
+            .run();
+        r.assert_exit(0);
+        let cut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.stdout_bytes().len()));
+        let msg = cut.expect_err("a part is not the output");
+        let msg = msg.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(msg.contains("stdout is larger than the 64 MiB"), "{msg}");
+        assert!(
+            msg.contains("----- stdout (67108865 bytes)"),
+            "{}",
+            msg.chars().take(300).collect::<String>()
+        );
     }
 }
