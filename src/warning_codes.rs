@@ -71,7 +71,7 @@ warning_codes! {
         "a config file named on a command line was not read (not a trusted regular file)",
     DataPathUntrusted = "data-path-untrusted":
         "a data directory was not used: untrusted executable, owner or a shared place",
-    DataPathOwnerUnverified = "data-owner-unverified":
+    DataOwnerUnverified = "data-owner-unverified":
         "an offline copy keeps no owners: data directory ownership cannot be verified, none used",
     DataPathUnmapped = "data-path-unmapped":
         "a container's data directory has no host location that could be worked out",

@@ -819,7 +819,7 @@ fn offline_copy_without_owners_says_once_that_ownership_cannot_be_verified() {
     assert_eq!(w[0].code, "data-owner-unverified");
     assert!(
         w[0].message
-            .starts_with("data directory ownership cannot be verified in this copy: data directories (5) are owned by uid 0"),
+            .starts_with("data directory ownership cannot be verified in this copy (a copy that keeps no owners, e.g. a git checkout): owned by uid 0, the owner of the copy's root"),
         "{}",
         w[0].message
     );

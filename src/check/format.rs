@@ -659,7 +659,7 @@ pub fn table_with(r: &Report, catalog: &Catalog, o: &TableOptions) -> String {
         put(&mut out, "", &msg, width, Some(("35", color)));
         // an offline copy that keeps no owners: said in one line, not per directory (discovery's
         // `data-owner-unverified`)
-        if by_code.contains_key(crate::warning_codes::WarnCode::DataPathOwnerUnverified.as_str())
+        if by_code.contains_key(crate::warning_codes::WarnCode::DataOwnerUnverified.as_str())
             && !o.verbose
         {
             let line = match lang {

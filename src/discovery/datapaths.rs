@@ -672,10 +672,9 @@ pub fn find_all(
             .collect();
         warnings.push(
             Warning::new(
-                WarnCode::DataPathOwnerUnverified,
+                WarnCode::DataOwnerUnverified,
                 format!(
-                    "data directory ownership cannot be verified in this copy: data directories ({}) are owned by uid {}, the owner of the copy's root, not by their service users (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
-                    unverified.len(),
+                    "data directory ownership cannot be verified in this copy (a copy that keeps no owners, e.g. a git checkout): owned by uid {}, the owner of the copy's root, and not by their service users: {}; none is used. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
                     owners
                         .iter()
                         .map(u32::to_string)

@@ -521,9 +521,9 @@ pub const WARNINGS: &[(W, &str, &str)] = &[
         "каталог данных {} {} ({}) не используется: {}",
     ),
     (
-        W::DataPathOwnerUnverified,
-        "data directory ownership cannot be verified in this copy: data directories ({}) are owned by uid {}, the owner of the copy's root, not by their service users (a copy that keeps no owners, e.g. a git checkout); not used: {}. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
-        "владельца каталогов данных в этой копии проверить нельзя: каталоги данных ({}) принадлежат uid {}, владельцу корня копии, а не пользователям своих служб (копия, в которой владельцы не сохранены, например клон git); не используются: {}. Сканируйте сам узел или копию, сделанную с сохранением владельцев (tar или cp -a от root)",
+        W::DataOwnerUnverified,
+        "data directory ownership cannot be verified in this copy (a copy that keeps no owners, e.g. a git checkout): owned by uid {}, the owner of the copy's root, and not by their service users: {}; none is used. Scan the host itself, or a copy made with owners kept (tar or cp -a as root)",
+        "владельца каталогов данных нельзя проверить в этой копии (копия без владельцев файлов, например из git): их владелец — uid {}, владелец корня копии, а не служебные пользователи: {}; ни один не используется. Сканируйте сам узел или копию, сделанную с сохранением владельцев (tar или cp -a от root)",
     ),
     (
         W::DataPathUnmapped,
