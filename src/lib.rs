@@ -15,6 +15,7 @@ pub mod discovery;
 pub mod export;
 pub mod i18n;
 pub mod input;
+pub mod inventory;
 pub mod model;
 pub mod render;
 pub mod sanitize;

@@ -126,61 +126,8 @@ pub fn load_inventory_quiet(
     Ok(inv)
 }
 
-/// Read an inventory file (YAML or JSON from `avexclude discover`): bounded, regular files only,
-/// and only the schema this avexclude writes; another schema is refused, never half understood.
+/// Read an inventory file (the library's reader, [`crate::inventory::read_inventory`]); its
+/// refusal is an input error (exit 2) naming the file.
 pub fn read_inventory(file: &Path) -> Result<crate::model::Inventory, CliError> {
-    use crate::model::{Inventory, SCHEMA_VERSION};
-    let text = crate::input::read(file)
-        .map_err(|e| CliError::Input(format!("cannot read inventory {e}")))?;
-    let text = String::from_utf8(text).map_err(|_| {
-        CliError::Input(format!(
-            "inventory {}: not UTF-8 text (expected YAML or JSON from `avexclude discover`)",
-            file.display()
-        ))
-    })?;
-    crate::input::check_text(&text)
-        .map_err(|m| CliError::Input(format!("inventory {}: {m}", file.display())))?;
-    let json = text.trim_start().starts_with('{');
-    // The schema first, read loosely: a future inventory may not parse as this one does.
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        schema: Option<serde_json::Value>,
-    }
-    let probe: Result<Probe, String> = if json {
-        serde_json::from_str(&text)
-            .map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))
-    } else {
-        crate::yaml::from_str(&text)
-            .map_err(|e| format!("line {} column {}: {}", e.line, e.column, e.message))
-    };
-    let kind = if json { "JSON" } else { "YAML" };
-    let bad = |e: String| {
-        CliError::Input(format!(
-            "inventory {}: not a valid {kind} inventory: {e}",
-            file.display()
-        ))
-    };
-    match probe.map_err(bad)?.schema {
-        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
-        Some(v) => {
-            return Err(CliError::Input(format!(
-                "inventory {}: schema {v} is not supported; this avexclude reads inventory schema {SCHEMA_VERSION} (re-run `avexclude discover`)",
-                file.display()
-            )));
-        }
-        None => {
-            return Err(CliError::Input(format!(
-                "inventory {}: no `schema` key; this avexclude reads inventory schema {SCHEMA_VERSION} (written by `avexclude discover`)",
-                file.display()
-            )));
-        }
-    }
-    let parsed: Result<Inventory, String> = if json {
-        serde_json::from_str(&text)
-            .map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))
-    } else {
-        crate::yaml::from_str(&text)
-            .map_err(|e| format!("line {} column {}: {}", e.line, e.column, e.message))
-    };
-    parsed.map_err(bad)
+    crate::inventory::read_inventory(file).map_err(|e| CliError::Input(e.to_string()))
 }

@@ -12,11 +12,12 @@
 use std::path::Path;
 
 use super::args::{ExportArgs, HostSource};
-use super::common::{load_catalog, load_inventory, load_inventory_with, print_warnings};
+use super::common::{load_catalog, load_inventory_with, print_warnings};
 use super::{CliError, CliResult, Outcome};
 use crate::check::state::Sync;
 use crate::export::lifecycle::{self, HostInput};
 use crate::export::{ExportState, Fleet, write_to};
+use crate::inventory::HostFile;
 use crate::model::WarnCode;
 use crate::model::{Catalog, Report, Warning};
 
@@ -45,7 +46,7 @@ pub fn run(args: ExportArgs) -> CliResult {
         fleet.add(&h.report, h.sync.as_ref(), Some(info));
     };
     for f in &args.inventories {
-        let (report, sync) = report_from_file(f, &args.catalogs, &catalog)?;
+        let (report, sync) = report_from_file(f, &catalog)?;
         add(HostInput {
             report,
             sync,
@@ -103,55 +104,16 @@ fn warn_stale(h: &HostInput, info: &lifecycle::HostInfo, stale_after: u32) {
     )]);
 }
 
-/// Read a report or an inventory. A report is told apart by its `entries` and `summary` keys; a
-/// report of `check --state` carries `sync` (what the antivirus receives, accepted findings).
-fn report_from_file(
-    path: &Path,
-    overlays: &[std::path::PathBuf],
-    catalog: &Catalog,
-) -> Result<(Report, Option<Sync>), CliError> {
-    let text =
-        crate::input::read_text(path).map_err(|e| CliError::Input(format!("cannot read {e}")))?;
-    let probe: Result<serde_json::Value, String> = if text.trim_start().starts_with('{') {
-        serde_json::from_str(&text).map_err(|e| e.to_string())
-    } else {
-        crate::yaml::from_str(&text)
-            .map_err(|e| format!("line {} column {}: {}", e.line, e.column, e.message))
-    };
-    let probe = probe.map_err(|e| {
-        CliError::Input(format!(
-            "{} is neither an inventory nor a report: {e}",
-            path.display()
-        ))
-    })?;
-    let is_report = probe.get("entries").is_some() && probe.get("summary").is_some();
-    if is_report {
-        let sync = match probe.get("sync") {
-            Some(s) => Some(serde_json::from_value(s.clone()).map_err(|e| {
-                CliError::Input(format!("{}: `sync` is not valid: {e}", path.display()))
-            })?),
-            None => None,
-        };
-        let report = serde_json::from_value(probe).map_err(|e| {
-            CliError::Input(format!("{} is not a valid report: {e}", path.display()))
-        })?;
-        return Ok((report, sync));
+/// Read a report or an inventory ([`crate::inventory::read_host_file`]); an inventory is checked
+/// against the effective catalog, its warnings printed as `check --inventory` prints them.
+fn report_from_file(path: &Path, catalog: &Catalog) -> Result<(Report, Option<Sync>), CliError> {
+    match crate::inventory::read_host_file(path).map_err(|e| CliError::Input(e.to_string()))? {
+        HostFile::Report(report, sync) => Ok((*report, sync)),
+        HostFile::Inventory(inv) => {
+            print_warnings(&inv.warnings);
+            Ok((crate::check::check(catalog, &inv), None))
+        }
     }
-    Ok((check_inventory(path, overlays, catalog)?, None))
-}
-
-/// Inventory file → report, checked against the effective catalog.
-fn check_inventory(
-    path: &Path,
-    overlays: &[std::path::PathBuf],
-    catalog: &Catalog,
-) -> Result<Report, CliError> {
-    let source = HostSource {
-        root: None,
-        inventory: Some(path.to_path_buf()),
-    };
-    let inv = load_inventory(&source, overlays)?;
-    Ok(crate::check::check(catalog, &inv))
 }
 
 /// A scan of `root` (as `discover --root`, binaries hashed so the export has their sha256).
