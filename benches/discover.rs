@@ -5,6 +5,9 @@
 //! layers are full of files (a scan never walks them); peak RSS under 64 MiB.
 //!
 //! Run: `cargo bench --bench discover` (env `BENCH_PROCS`, `BENCH_EXTRA` to change the sizes).
+//! `BENCH_BASE_BIN=/path/to/older/avexclude` also times that binary on the same trees, interleaved
+//! with this one, so a before/after comparison is not skewed by the machine's load changing
+//! between two separate runs.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -33,9 +36,13 @@ fn floor(root: &Path) -> Duration {
 }
 
 fn discover(root: &Path) -> Duration {
+    discover_with(&support::bin(), root)
+}
+
+fn discover_with(bin: &Path, root: &Path) -> Duration {
     best_of(5, || {
         let t = Instant::now();
-        let st = Command::new(support::bin())
+        let st = Command::new(bin)
             .args(["discover", "--format", "json", "--root"])
             .arg(root)
             .stdout(Stdio::null())
@@ -118,6 +125,16 @@ fn main() {
         f_full = f_full.min(floor(&full));
         d_full = d_full.min(discover(&full));
     }
+    let base = std::env::var_os("BENCH_BASE_BIN").map(std::path::PathBuf::from);
+    let (mut b_plain, mut b_full) = (Duration::MAX, Duration::MAX);
+    if let Some(b) = &base {
+        for _ in 0..3 {
+            b_plain = b_plain.min(discover_with(b, &plain));
+            d_plain = d_plain.min(discover(&plain));
+            b_full = b_full.min(discover_with(b, &full));
+            d_full = d_full.min(discover(&full));
+        }
+    }
     let rss = peak_rss_kib(&full);
     println!("discover --root, {procs} processes (best of 15, interleaved):");
     println!(
@@ -144,4 +161,20 @@ fn main() {
         "  peak RSS                             {:>8.1} MiB (goal < 64 MiB)",
         rss as f64 / 1024.0
     );
+    if let Some(b) = &base {
+        println!(
+            "baseline {} (best of 15, interleaved with this build):",
+            b.display()
+        );
+        println!(
+            "  plain                                {:>8.1} ms  (this build {:.2}x)",
+            b_plain.as_secs_f64() * 1e3,
+            d_plain.as_secs_f64() / b_plain.as_secs_f64()
+        );
+        println!(
+            "  with extra layer files               {:>8.1} ms  (this build {:.2}x)",
+            b_full.as_secs_f64() * 1e3,
+            d_full.as_secs_f64() / b_full.as_secs_f64()
+        );
+    }
 }
