@@ -5,7 +5,7 @@
 use clap::CommandFactory;
 
 /// Long help of `cmd` and of each subcommand below it, depth first, one section per command path.
-fn helps(cmd: &mut clap::Command, path: &str, out: &mut String) {
+pub(crate) fn helps(cmd: &mut clap::Command, path: &str, out: &mut String) {
     let name = if path.is_empty() {
         cmd.get_name().to_string()
     } else {

@@ -6,23 +6,8 @@
 use avexclude::cli::help_ru;
 use avexclude::i18n::Lang;
 
+use crate::cli_help::helps;
 use crate::support;
-
-/// Long help of `cmd` and of each subcommand below it, depth first (as `cli_help::helps`).
-fn helps(cmd: &mut clap::Command, path: &str, out: &mut String) {
-    let name = if path.is_empty() {
-        cmd.get_name().to_string()
-    } else {
-        format!("{path} {}", cmd.get_name())
-    };
-    let mut c = cmd.clone().term_width(100).max_term_width(100);
-    out.push_str(&format!("===== {name} --help\n"));
-    out.push_str(&c.render_long_help().to_string());
-    out.push('\n');
-    for sub in cmd.get_subcommands_mut().filter(|s| s.get_name() != "help") {
-        helps(sub, &name, out);
-    }
-}
 
 #[test]
 fn every_subcommand_long_help_in_russian_is_pinned() {
