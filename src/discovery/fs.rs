@@ -32,8 +32,11 @@ pub struct Root {
     /// Resolved host paths (the targeted walks ask about the same layer directories often).
     dirs: RefCell<HashMap<Vec<u8>, Option<Vec<u8>>>>,
     /// Open directories by host path (`O_PATH`), so a file in a known directory costs one
-    /// `openat` and not a walk from the root. Bounded: cleared when full.
-    fds: RefCell<HashMap<Vec<u8>, Rc<OwnedFd>>>,
+    /// `openat` and not a walk from the root; `None` remembers a path that is no directory (a
+    /// scan asks every container process's layers for the same missing `usr/bin`, and each miss
+    /// was a walk from the root). A scan is one snapshot: a directory that appears during it is
+    /// not found, which only leaves a path unresolved (fail closed). Bounded: cleared when full.
+    fds: RefCell<HashMap<Vec<u8>, Option<Rc<OwnedFd>>>>,
 }
 
 /// One entry of [`Root::walk`].
@@ -108,20 +111,24 @@ impl Root {
     /// An open directory (resolved inside the root), from the cache.
     fn dir_fd(&self, p: &[u8]) -> Option<Rc<OwnedFd>> {
         if let Some(f) = self.fds.borrow().get(p) {
-            return Some(f.clone());
+            return f.clone();
         }
-        let w = self.fs.as_ref()?.walk(p, true).ok()?;
-        let fd = Rc::new(match w.fd {
-            Some(fd) => fd,
-            None => self.fs.as_ref()?.fd().try_clone_to_owned().ok()?,
-        });
-        super::hostfs::meta(&fd).ok().filter(|m| m.is_dir())?;
+        let fs = self.fs.as_ref()?;
+        let fd = fs
+            .walk(p, true)
+            .ok()
+            .and_then(|w| match w.fd {
+                Some(fd) => Some(fd),
+                None => fs.fd().try_clone_to_owned().ok(),
+            })
+            .filter(|fd| super::hostfs::meta(fd).is_ok_and(|m| m.is_dir()))
+            .map(Rc::new);
         let mut c = self.fds.borrow_mut();
         if c.len() >= FD_CACHE {
             c.clear();
         }
         c.insert(p.to_vec(), fd.clone());
-        Some(fd)
+        fd
     }
 
     /// Metadata of what the host path leads to.
