@@ -106,11 +106,53 @@ pub struct UserItem {
     pub n: usize,
 }
 
+crate::model::closed_set! {
+    /// What a [`Skipped`] value is, as templates and `render` list it: the class of value the plan
+    /// would have written (`directory`, `file`, `process`, `port`, or `user` for a service user),
+    /// or, for a disabled entry (never classed), the entry's own kind. A closed set so a template's
+    /// `(eq kind "user")` and the plan's own comparisons name a word that exists.
+    pub enum SkipKind ("skipped value kind") {
+        Directory = "directory",
+        File = "file",
+        Process = "process",
+        Port = "port",
+        User = "user",
+        ProcessPath = "process-path",
+        ProcessName = "process-name",
+        ProcessTitle = "process-title",
+        Rule = "rule",
+    }
+}
+
+impl From<EntryKind> for SkipKind {
+    fn from(k: EntryKind) -> Self {
+        match k {
+            EntryKind::Directory => SkipKind::Directory,
+            EntryKind::File => SkipKind::File,
+            EntryKind::ProcessPath => SkipKind::ProcessPath,
+            EntryKind::ProcessName => SkipKind::ProcessName,
+            EntryKind::ProcessTitle => SkipKind::ProcessTitle,
+            EntryKind::Port => SkipKind::Port,
+            EntryKind::Rule => SkipKind::Rule,
+        }
+    }
+}
+
+impl From<ItemKind> for SkipKind {
+    fn from(k: ItemKind) -> Self {
+        match k {
+            ItemKind::Directory => SkipKind::Directory,
+            ItemKind::File => SkipKind::File,
+            ItemKind::Process => SkipKind::Process,
+        }
+    }
+}
+
 /// Something not written, and why.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Skipped {
     pub id: String,
-    pub kind: String,
+    pub kind: SkipKind,
     /// The value in a readable single-line form (control characters and bad bytes escaped).
     pub value: String,
     pub why: String,
@@ -260,7 +302,7 @@ fn skip(
     list: &mut Vec<Skipped>,
     code: WarnCode,
     id: &str,
-    kind: &str,
+    kind: SkipKind,
     value: String,
     verb: &str,
     why: String,
@@ -268,7 +310,7 @@ fn skip(
     warnings.push(warn(code, id, format!("{id}: {value} {verb}: {why}")));
     list.push(Skipped {
         id: id.to_string(),
-        kind: kind.to_string(),
+        kind,
         value,
         why,
     });
@@ -293,7 +335,7 @@ struct EntryCtx<'a> {
     e: &'a EntryResult,
     cat: Option<&'a Entry>,
     class: Class,
-    kind_name: &'static str,
+    kind: SkipKind,
     allowed: bool,
     drift: Option<String>,
 }
@@ -356,7 +398,7 @@ impl<'a> Builder<'a> {
             let why = disabled.unwrap_or_else(|| "disabled by a site overlay".into());
             self.p.disabled.push(Skipped {
                 id: e.id.clone(),
-                kind: e.kind.as_str().into(),
+                kind: e.kind.into(),
                 value: e.canonical.clone(),
                 why,
             });
@@ -367,17 +409,17 @@ impl<'a> Builder<'a> {
             return None;
         }
         let class = rule_class(cat, e)?;
-        let kind_name = match class {
-            Class::Directory => "directory",
-            Class::File => "file",
-            Class::Process => "process",
-            Class::Port => "port",
+        let kind = match class {
+            Class::Directory => SkipKind::Directory,
+            Class::File => SkipKind::File,
+            Class::Process => SkipKind::Process,
+            Class::Port => SkipKind::Port,
         };
         Some(EntryCtx {
             e,
             cat,
             class,
-            kind_name,
+            kind,
             allowed: self.input.allow_risk.iter().any(|a| a == &e.id),
             drift: e.drift.as_ref().map(|d| d.summary.clone()),
         })
@@ -422,7 +464,7 @@ impl<'a> Builder<'a> {
                 &mut self.p.held_back,
                 WarnCode::HeldBack,
                 &e.id,
-                "user",
+                SkipKind::User,
                 user.clone(),
                 "held back",
                 why,
@@ -458,14 +500,14 @@ impl<'a> Builder<'a> {
         if !ok {
             let why = format!(
                 "{} has no way to express a {} exclusion",
-                self.v.descriptor.display_name, ec.kind_name
+                self.v.descriptor.display_name, ec.kind
             );
             skip(
                 &mut self.p.warnings,
                 &mut self.p.not_expressible,
                 WarnCode::NotExpressible,
                 &ec.e.id,
-                ec.kind_name,
+                ec.kind,
                 m.value.display(),
                 "not written",
                 why,
@@ -483,7 +525,7 @@ impl<'a> Builder<'a> {
         let Ok(port) = port.parse::<u16>() else {
             self.p.refused.push(Skipped {
                 id: e.id.clone(),
-                kind: "port".into(),
+                kind: SkipKind::Port,
                 value: m.value.display(),
                 why: "not a port/protocol value".into(),
             });
@@ -528,7 +570,7 @@ impl<'a> Builder<'a> {
                     &mut self.p.refused,
                     WarnCode::RefusedValue,
                     &ec.e.id,
-                    ec.kind_name,
+                    ec.kind,
                     c.value.display(),
                     "refused",
                     why,
@@ -561,7 +603,7 @@ impl<'a> Builder<'a> {
                 &mut self.p.held_back,
                 WarnCode::HeldBack,
                 &e.id,
-                ec.kind_name,
+                ec.kind,
                 value.clone(),
                 "held back",
                 msg,
@@ -689,7 +731,7 @@ impl<'a> Builder<'a> {
         let written_users: std::collections::BTreeSet<String> =
             p.users.iter().map(|u| u.user.clone()).collect();
         p.held_back
-            .retain(|s| !(s.kind == "user" && written_users.contains(&s.value)));
+            .retain(|s| !(s.kind == SkipKind::User && written_users.contains(&s.value)));
         let dropped: std::collections::BTreeSet<usize> = held_users
             .iter()
             .filter(|(u, _)| written_users.contains(u))
@@ -740,7 +782,7 @@ impl<'a> Builder<'a> {
                 ));
                 add.push(Skipped {
                     id: it.id.clone(),
-                    kind: lim.kind.to_string(),
+                    kind: lim.kind.into(),
                     value: it.path.clone(),
                     why: lim.why.clone(),
                 });
@@ -845,5 +887,32 @@ mod tests {
         // an id and canonical text that once made the guess say "directory"
         let exe = rule("rule-database-x", "файлы СУБД", Via::Elma365Service);
         assert!(class_of(&exe) == Some(Class::Process));
+    }
+
+    /// A skipped value's kind is written as the word it was as a string: an entry's kind for a
+    /// disabled entry, the descriptor's word for a partial one (templates compare these words).
+    #[test]
+    fn skipped_kinds_serialise_as_the_words_they_came_from() {
+        for k in EntryKind::ALL {
+            let s = SkipKind::from(k);
+            assert_eq!(s.as_str(), k.as_str());
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        for k in ItemKind::ALL {
+            assert_eq!(SkipKind::from(*k).as_str(), k.as_str());
+        }
+        let json = serde_json::to_value(Skipped {
+            id: "e".into(),
+            kind: SkipKind::User,
+            value: "redis".into(),
+            why: "w".into(),
+        })
+        .unwrap();
+        assert_eq!(json["kind"], "user");
+        assert_eq!("process".parse::<SkipKind>().ok(), Some(SkipKind::Process));
+        assert!("users".parse::<SkipKind>().is_err());
     }
 }
