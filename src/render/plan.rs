@@ -295,25 +295,54 @@ fn warn(code: WarnCode, id: &str, msg: String) -> Warning {
     Warning::new(code, msg).about(id.to_string())
 }
 
-/// A value not written: a warning for the admin, and a line in the list the output comments show.
-#[allow(clippy::too_many_arguments)]
-fn skip(
-    warnings: &mut Vec<Warning>,
-    list: &mut Vec<Skipped>,
-    code: WarnCode,
-    id: &str,
-    kind: SkipKind,
-    value: String,
-    verb: &str,
-    why: String,
-) {
-    warnings.push(warn(code, id, format!("{id}: {value} {verb}: {why}")));
-    list.push(Skipped {
-        id: id.to_string(),
-        kind,
-        value,
-        why,
-    });
+/// Why a value is not written, for the skips that warn the admin: each names its list in the
+/// plan, its warning code and the verb of the warning's sentence. (Disabled entries and partly
+/// expressible kinds are listed with their own wording, so they are not among these.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SkipReason {
+    /// The product has no way to express this kind of value.
+    NotExpressible,
+    /// The value cannot be written safely in any format (not clean text, not carried).
+    Refused,
+    /// High risk, and not allowed by `--allow-risk`.
+    HeldBack,
+}
+
+impl SkipReason {
+    fn code(self) -> WarnCode {
+        match self {
+            SkipReason::NotExpressible => WarnCode::NotExpressible,
+            SkipReason::Refused => WarnCode::RefusedValue,
+            SkipReason::HeldBack => WarnCode::HeldBack,
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            SkipReason::NotExpressible => "not written",
+            SkipReason::Refused => "refused",
+            SkipReason::HeldBack => "held back",
+        }
+    }
+}
+
+impl Plan {
+    /// A value not written: a warning for the admin, and a line in the list the output comments
+    /// show.
+    fn skip(&mut self, reason: SkipReason, s: Skipped) {
+        let (id, value, verb, why) = (&s.id, &s.value, reason.verb(), &s.why);
+        self.warnings.push(warn(
+            reason.code(),
+            id,
+            format!("{id}: {value} {verb}: {why}"),
+        ));
+        let list = match reason {
+            SkipReason::NotExpressible => &mut self.not_expressible,
+            SkipReason::Refused => &mut self.refused,
+            SkipReason::HeldBack => &mut self.held_back,
+        };
+        list.push(s);
+    }
 }
 
 /// The plan being built, with the indexes that merge repeated values.
@@ -459,15 +488,14 @@ impl<'a> Builder<'a> {
                 e.id
             );
             self.held_users.push((user.clone(), self.p.warnings.len()));
-            skip(
-                &mut self.p.warnings,
-                &mut self.p.held_back,
-                WarnCode::HeldBack,
-                &e.id,
-                SkipKind::User,
-                user.clone(),
-                "held back",
-                why,
+            self.p.skip(
+                SkipReason::HeldBack,
+                Skipped {
+                    id: e.id.clone(),
+                    kind: SkipKind::User,
+                    value: user.clone(),
+                    why,
+                },
             );
             return;
         }
@@ -502,15 +530,14 @@ impl<'a> Builder<'a> {
                 "{} has no way to express a {} exclusion",
                 self.v.descriptor.display_name, ec.kind
             );
-            skip(
-                &mut self.p.warnings,
-                &mut self.p.not_expressible,
-                WarnCode::NotExpressible,
-                &ec.e.id,
-                ec.kind,
-                m.value.display(),
-                "not written",
-                why,
+            self.p.skip(
+                SkipReason::NotExpressible,
+                Skipped {
+                    id: ec.e.id.clone(),
+                    kind: ec.kind,
+                    value: m.value.display(),
+                    why,
+                },
             );
         }
         ok
@@ -565,15 +592,14 @@ impl<'a> Builder<'a> {
         match checked {
             Ok(n) => Some(n),
             Err(why) => {
-                skip(
-                    &mut self.p.warnings,
-                    &mut self.p.refused,
-                    WarnCode::RefusedValue,
-                    &ec.e.id,
-                    ec.kind,
-                    c.value.display(),
-                    "refused",
-                    why,
+                self.p.skip(
+                    SkipReason::Refused,
+                    Skipped {
+                        id: ec.e.id.clone(),
+                        kind: ec.kind,
+                        value: c.value.display(),
+                        why,
+                    },
                 );
                 None
             }
@@ -598,15 +624,14 @@ impl<'a> Builder<'a> {
             } else {
                 format!("high risk: {why}; pass --allow-risk {} to write it", e.id)
             };
-            skip(
-                &mut self.p.warnings,
-                &mut self.p.held_back,
-                WarnCode::HeldBack,
-                &e.id,
-                ec.kind,
-                value.clone(),
-                "held back",
-                msg,
+            self.p.skip(
+                SkipReason::HeldBack,
+                Skipped {
+                    id: e.id.clone(),
+                    kind: ec.kind,
+                    value: value.clone(),
+                    why: msg,
+                },
             );
             return;
         } else if high {
@@ -914,5 +939,43 @@ mod tests {
         assert_eq!(json["kind"], "user");
         assert_eq!("process".parse::<SkipKind>().ok(), Some(SkipKind::Process));
         assert!("users".parse::<SkipKind>().is_err());
+    }
+
+    /// Each reason lands in its own list, with one warning of its code in the fixed sentence.
+    #[test]
+    fn a_skip_warns_once_and_lands_in_the_list_of_its_reason() {
+        let mut p = Plan::default();
+        let s = |id: &str| Skipped {
+            id: id.into(),
+            kind: SkipKind::Process,
+            value: "/v".into(),
+            why: "because".into(),
+        };
+        p.skip(SkipReason::NotExpressible, s("a"));
+        p.skip(SkipReason::Refused, s("b"));
+        p.skip(SkipReason::HeldBack, s("c"));
+        assert_eq!(p.not_expressible, vec![s("a")]);
+        assert_eq!(p.refused, vec![s("b")]);
+        assert_eq!(p.held_back, vec![s("c")]);
+        let w: Vec<(String, Option<String>, String)> = p
+            .warnings
+            .iter()
+            .map(|w| (w.code.clone(), w.subject.clone(), w.message.clone()))
+            .collect();
+        let want = |code: WarnCode, id: &str, verb: &str| {
+            (
+                code.as_str().to_string(),
+                Some(id.to_string()),
+                format!("{id}: /v {verb}: because"),
+            )
+        };
+        assert_eq!(
+            w,
+            vec![
+                want(WarnCode::NotExpressible, "a", "not written"),
+                want(WarnCode::RefusedValue, "b", "refused"),
+                want(WarnCode::HeldBack, "c", "held back"),
+            ]
+        );
     }
 }
