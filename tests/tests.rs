@@ -32,6 +32,7 @@ mod export_cli;
 mod export_fleet_e2e;
 mod export_formats;
 mod export_html;
+mod export_markdown;
 mod export_props;
 mod export_review;
 mod inputs_hostile;

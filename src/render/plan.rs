@@ -106,11 +106,53 @@ pub struct UserItem {
     pub n: usize,
 }
 
+crate::model::closed_set! {
+    /// What a [`Skipped`] value is, as templates and `render` list it: the class of value the plan
+    /// would have written (`directory`, `file`, `process`, `port`, or `user` for a service user),
+    /// or, for a disabled entry (never classed), the entry's own kind. A closed set so a template's
+    /// `(eq kind "user")` and the plan's own comparisons name a word that exists.
+    pub enum SkipKind ("skipped value kind") {
+        Directory = "directory",
+        File = "file",
+        Process = "process",
+        Port = "port",
+        User = "user",
+        ProcessPath = "process-path",
+        ProcessName = "process-name",
+        ProcessTitle = "process-title",
+        Rule = "rule",
+    }
+}
+
+impl From<EntryKind> for SkipKind {
+    fn from(k: EntryKind) -> Self {
+        match k {
+            EntryKind::Directory => SkipKind::Directory,
+            EntryKind::File => SkipKind::File,
+            EntryKind::ProcessPath => SkipKind::ProcessPath,
+            EntryKind::ProcessName => SkipKind::ProcessName,
+            EntryKind::ProcessTitle => SkipKind::ProcessTitle,
+            EntryKind::Port => SkipKind::Port,
+            EntryKind::Rule => SkipKind::Rule,
+        }
+    }
+}
+
+impl From<ItemKind> for SkipKind {
+    fn from(k: ItemKind) -> Self {
+        match k {
+            ItemKind::Directory => SkipKind::Directory,
+            ItemKind::File => SkipKind::File,
+            ItemKind::Process => SkipKind::Process,
+        }
+    }
+}
+
 /// Something not written, and why.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Skipped {
     pub id: String,
-    pub kind: String,
+    pub kind: SkipKind,
     /// The value in a readable single-line form (control characters and bad bytes escaped).
     pub value: String,
     pub why: String,
@@ -253,25 +295,54 @@ fn warn(code: WarnCode, id: &str, msg: String) -> Warning {
     Warning::new(code, msg).about(id.to_string())
 }
 
-/// A value not written: a warning for the admin, and a line in the list the output comments show.
-#[allow(clippy::too_many_arguments)]
-fn skip(
-    warnings: &mut Vec<Warning>,
-    list: &mut Vec<Skipped>,
-    code: WarnCode,
-    id: &str,
-    kind: &str,
-    value: String,
-    verb: &str,
-    why: String,
-) {
-    warnings.push(warn(code, id, format!("{id}: {value} {verb}: {why}")));
-    list.push(Skipped {
-        id: id.to_string(),
-        kind: kind.to_string(),
-        value,
-        why,
-    });
+/// Why a value is not written, for the skips that warn the admin: each names its list in the
+/// plan, its warning code and the verb of the warning's sentence. (Disabled entries and partly
+/// expressible kinds are listed with their own wording, so they are not among these.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SkipReason {
+    /// The product has no way to express this kind of value.
+    NotExpressible,
+    /// The value cannot be written safely in any format (not clean text, not carried).
+    Refused,
+    /// High risk, and not allowed by `--allow-risk`.
+    HeldBack,
+}
+
+impl SkipReason {
+    fn code(self) -> WarnCode {
+        match self {
+            SkipReason::NotExpressible => WarnCode::NotExpressible,
+            SkipReason::Refused => WarnCode::RefusedValue,
+            SkipReason::HeldBack => WarnCode::HeldBack,
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            SkipReason::NotExpressible => "not written",
+            SkipReason::Refused => "refused",
+            SkipReason::HeldBack => "held back",
+        }
+    }
+}
+
+impl Plan {
+    /// A value not written: a warning for the admin, and a line in the list the output comments
+    /// show.
+    fn skip(&mut self, reason: SkipReason, s: Skipped) {
+        let (id, value, verb, why) = (&s.id, &s.value, reason.verb(), &s.why);
+        self.warnings.push(warn(
+            reason.code(),
+            id,
+            format!("{id}: {value} {verb}: {why}"),
+        ));
+        let list = match reason {
+            SkipReason::NotExpressible => &mut self.not_expressible,
+            SkipReason::Refused => &mut self.refused,
+            SkipReason::HeldBack => &mut self.held_back,
+        };
+        list.push(s);
+    }
 }
 
 /// The plan being built, with the indexes that merge repeated values.
@@ -293,7 +364,7 @@ struct EntryCtx<'a> {
     e: &'a EntryResult,
     cat: Option<&'a Entry>,
     class: Class,
-    kind_name: &'static str,
+    kind: SkipKind,
     allowed: bool,
     drift: Option<String>,
 }
@@ -356,7 +427,7 @@ impl<'a> Builder<'a> {
             let why = disabled.unwrap_or_else(|| "disabled by a site overlay".into());
             self.p.disabled.push(Skipped {
                 id: e.id.clone(),
-                kind: e.kind.as_str().into(),
+                kind: e.kind.into(),
                 value: e.canonical.clone(),
                 why,
             });
@@ -367,17 +438,17 @@ impl<'a> Builder<'a> {
             return None;
         }
         let class = rule_class(cat, e)?;
-        let kind_name = match class {
-            Class::Directory => "directory",
-            Class::File => "file",
-            Class::Process => "process",
-            Class::Port => "port",
+        let kind = match class {
+            Class::Directory => SkipKind::Directory,
+            Class::File => SkipKind::File,
+            Class::Process => SkipKind::Process,
+            Class::Port => SkipKind::Port,
         };
         Some(EntryCtx {
             e,
             cat,
             class,
-            kind_name,
+            kind,
             allowed: self.input.allow_risk.iter().any(|a| a == &e.id),
             drift: e.drift.as_ref().map(|d| d.summary.clone()),
         })
@@ -417,15 +488,14 @@ impl<'a> Builder<'a> {
                 e.id
             );
             self.held_users.push((user.clone(), self.p.warnings.len()));
-            skip(
-                &mut self.p.warnings,
-                &mut self.p.held_back,
-                WarnCode::HeldBack,
-                &e.id,
-                "user",
-                user.clone(),
-                "held back",
-                why,
+            self.p.skip(
+                SkipReason::HeldBack,
+                Skipped {
+                    id: e.id.clone(),
+                    kind: SkipKind::User,
+                    value: user.clone(),
+                    why,
+                },
             );
             return;
         }
@@ -458,17 +528,16 @@ impl<'a> Builder<'a> {
         if !ok {
             let why = format!(
                 "{} has no way to express a {} exclusion",
-                self.v.descriptor.display_name, ec.kind_name
+                self.v.descriptor.display_name, ec.kind
             );
-            skip(
-                &mut self.p.warnings,
-                &mut self.p.not_expressible,
-                WarnCode::NotExpressible,
-                &ec.e.id,
-                ec.kind_name,
-                m.value.display(),
-                "not written",
-                why,
+            self.p.skip(
+                SkipReason::NotExpressible,
+                Skipped {
+                    id: ec.e.id.clone(),
+                    kind: ec.kind,
+                    value: m.value.display(),
+                    why,
+                },
             );
         }
         ok
@@ -483,7 +552,7 @@ impl<'a> Builder<'a> {
         let Ok(port) = port.parse::<u16>() else {
             self.p.refused.push(Skipped {
                 id: e.id.clone(),
-                kind: "port".into(),
+                kind: SkipKind::Port,
                 value: m.value.display(),
                 why: "not a port/protocol value".into(),
             });
@@ -523,15 +592,14 @@ impl<'a> Builder<'a> {
         match checked {
             Ok(n) => Some(n),
             Err(why) => {
-                skip(
-                    &mut self.p.warnings,
-                    &mut self.p.refused,
-                    WarnCode::RefusedValue,
-                    &ec.e.id,
-                    ec.kind_name,
-                    c.value.display(),
-                    "refused",
-                    why,
+                self.p.skip(
+                    SkipReason::Refused,
+                    Skipped {
+                        id: ec.e.id.clone(),
+                        kind: ec.kind,
+                        value: c.value.display(),
+                        why,
+                    },
                 );
                 None
             }
@@ -556,15 +624,14 @@ impl<'a> Builder<'a> {
             } else {
                 format!("high risk: {why}; pass --allow-risk {} to write it", e.id)
             };
-            skip(
-                &mut self.p.warnings,
-                &mut self.p.held_back,
-                WarnCode::HeldBack,
-                &e.id,
-                ec.kind_name,
-                value.clone(),
-                "held back",
-                msg,
+            self.p.skip(
+                SkipReason::HeldBack,
+                Skipped {
+                    id: e.id.clone(),
+                    kind: ec.kind,
+                    value: value.clone(),
+                    why: msg,
+                },
             );
             return;
         } else if high {
@@ -689,7 +756,7 @@ impl<'a> Builder<'a> {
         let written_users: std::collections::BTreeSet<String> =
             p.users.iter().map(|u| u.user.clone()).collect();
         p.held_back
-            .retain(|s| !(s.kind == "user" && written_users.contains(&s.value)));
+            .retain(|s| !(s.kind == SkipKind::User && written_users.contains(&s.value)));
         let dropped: std::collections::BTreeSet<usize> = held_users
             .iter()
             .filter(|(u, _)| written_users.contains(u))
@@ -740,7 +807,7 @@ impl<'a> Builder<'a> {
                 ));
                 add.push(Skipped {
                     id: it.id.clone(),
-                    kind: lim.kind.to_string(),
+                    kind: lim.kind.into(),
                     value: it.path.clone(),
                     why: lim.why.clone(),
                 });
@@ -845,5 +912,70 @@ mod tests {
         // an id and canonical text that once made the guess say "directory"
         let exe = rule("rule-database-x", "файлы СУБД", Via::Elma365Service);
         assert!(class_of(&exe) == Some(Class::Process));
+    }
+
+    /// A skipped value's kind is written as the word it was as a string: an entry's kind for a
+    /// disabled entry, the descriptor's word for a partial one (templates compare these words).
+    #[test]
+    fn skipped_kinds_serialise_as_the_words_they_came_from() {
+        for k in EntryKind::ALL {
+            let s = SkipKind::from(k);
+            assert_eq!(s.as_str(), k.as_str());
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        for k in ItemKind::ALL {
+            assert_eq!(SkipKind::from(*k).as_str(), k.as_str());
+        }
+        let json = serde_json::to_value(Skipped {
+            id: "e".into(),
+            kind: SkipKind::User,
+            value: "redis".into(),
+            why: "w".into(),
+        })
+        .unwrap();
+        assert_eq!(json["kind"], "user");
+        assert_eq!("process".parse::<SkipKind>().ok(), Some(SkipKind::Process));
+        assert!("users".parse::<SkipKind>().is_err());
+    }
+
+    /// Each reason lands in its own list, with one warning of its code in the fixed sentence.
+    #[test]
+    fn a_skip_warns_once_and_lands_in_the_list_of_its_reason() {
+        let mut p = Plan::default();
+        let s = |id: &str| Skipped {
+            id: id.into(),
+            kind: SkipKind::Process,
+            value: "/v".into(),
+            why: "because".into(),
+        };
+        p.skip(SkipReason::NotExpressible, s("a"));
+        p.skip(SkipReason::Refused, s("b"));
+        p.skip(SkipReason::HeldBack, s("c"));
+        assert_eq!(p.not_expressible, vec![s("a")]);
+        assert_eq!(p.refused, vec![s("b")]);
+        assert_eq!(p.held_back, vec![s("c")]);
+        let w: Vec<(String, Option<String>, String)> = p
+            .warnings
+            .iter()
+            .map(|w| (w.code.clone(), w.subject.clone(), w.message.clone()))
+            .collect();
+        let want = |code: WarnCode, id: &str, verb: &str| {
+            (
+                code.as_str().to_string(),
+                Some(id.to_string()),
+                format!("{id}: /v {verb}: because"),
+            )
+        };
+        assert_eq!(
+            w,
+            vec![
+                want(WarnCode::NotExpressible, "a", "not written"),
+                want(WarnCode::RefusedValue, "b", "refused"),
+                want(WarnCode::HeldBack, "c", "held back"),
+            ]
+        );
     }
 }
