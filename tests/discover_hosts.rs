@@ -257,6 +257,22 @@ fn microk8s_seed_shells_titles_and_listeners() {
         vec![fx.pid("calico-felix")]
     );
     assert_eq!(listener_pids(&inv, "tcp", 16443), vec![fx.pid("kubelite")]);
+    // cluster-agent is the snap's Go binary under its bash wrapper, not a python script
+    // (research note M10)
+    let agent = proc_of(&inv, fx.pid("cluster-agent"));
+    assert_eq!(s(&agent.exe), "/snap/microk8s/3410/bin/cluster-agent");
+    assert_eq!(s(&agent.exe_host), "/snap/microk8s/3410/bin/cluster-agent");
+    assert!(agent.container.is_none());
+    assert_eq!(s(&proc_of(&inv, agent.ppid).exe), "/usr/bin/bash");
+    assert_eq!(
+        agent.cgroup,
+        vec!["0::/system.slice/snap.microk8s.daemon-cluster-agent.service".to_string()]
+    );
+    assert_eq!(
+        listener_pids(&inv, "tcp", 25000),
+        vec![fx.pid("cluster-agent")]
+    );
+    assert!(!inv.processes.iter().any(|p| p.comm.0 == b"python3"));
     // a connected socket is not a listener
     assert!(!inv.listeners.iter().any(|l| l.inode == 29999));
 

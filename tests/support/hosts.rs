@@ -201,6 +201,7 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         "bin/containerd-shim-runc-v2",
         "bin/k8s-dqlite",
         "bin/cluster-agent",
+        "run-cluster-agent-with-args",
     ] {
         h.exec(format!("{snap}/{f}"));
         if let Some(old) = v.old_rev {
@@ -208,7 +209,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         }
     }
     h.link("/snap/microk8s/current", rev);
-    h.exec("/snap/core20/2264/usr/bin/python3");
+    // the snap's base (mounted, nothing of it runs here)
+    h.dir("/snap/core20/2264");
+    // the snap's wrappers are `#!/usr/bin/env bash` scripts; microk8s is a classic snap that
+    // stages no bash (canonical/microk8s `snap/snapcraft.yaml`: `confinement: classic`, part
+    // `bash-utils` lists no bash), so they run under the host's bash (INFERRED)
+    h.exec("/usr/bin/bash");
     h.link("/snap/core20/current", "2264");
     // the snap's args live under the revision, not `current` (research note M1: `--config
     // ${SNAP_DATA}/args/containerd.toml`, a live rev 8492 host shows
@@ -284,18 +290,40 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
             ])
             .listen(Proto::Tcp6, "::", 19001),
     );
-    h.add(
-        Proc::new(1095, 1, "python3")
-            .exe("/snap/core20/2264/usr/bin/python3")
-            .args(&[
-                &format!("{snap}/usr/bin/python3"),
-                &format!("{snap}/bin/cluster-agent"),
-                "cluster-agent",
-                "--bind",
-                "0.0.0.0:25000",
-            ])
-            .listen(Proto::Tcp4, "0.0.0.0", 25000),
-    );
+    // cluster-agent is a Go binary the snap's wrapper starts without `exec`, so the bash stays
+    // its parent (research note M10: `bash /snap/microk8s/8492/run-cluster-agent-with-args` →
+    // `/snap/microk8s/8492/bin/cluster-agent cluster-agent --bind 0.0.0.0:25000 --keyfile ...
+    // --timeout 240`, index id 2825960028; canonical/microk8s `microk8s-resources/wrappers/
+    // run-cluster-agent-with-args` line 18 `${SNAP}/bin/cluster-agent cluster-agent
+    // "${args[@]}"`, its args `microk8s-resources/default-args/cluster-agent`)
+    // both in snapd's unit `snap.microk8s.daemon-cluster-agent.service` (the same dump)
+    let agent_cgroup = b"0::/system.slice/snap.microk8s.daemon-cluster-agent.service\n".to_vec();
+    let mut wrapper = Proc::new(1094, 1, "bash")
+        .exe("/usr/bin/bash")
+        .args(&["bash", &format!("{snap}/run-cluster-agent-with-args")]);
+    wrapper
+        .override_files
+        .push(("cgroup", agent_cgroup.clone()));
+    h.add(wrapper);
+    let certs = format!("/var/snap/microk8s/{rev}/certs");
+    let mut agent = Proc::new(1095, 1094, "cluster-agent")
+        .exe(format!("{snap}/bin/cluster-agent"))
+        .args(&[
+            &format!("{snap}/bin/cluster-agent"),
+            "cluster-agent",
+            "--bind",
+            "0.0.0.0:25000",
+            "--keyfile",
+            &format!("{certs}/server.key"),
+            "--certfile",
+            &format!("{certs}/server.crt"),
+            "--timeout",
+            "240",
+        ])
+        .listen(Proto::Tcp4, "0.0.0.0", 25000)
+        .role("cluster-agent");
+    agent.override_files.push(("cgroup", agent_cgroup));
+    h.add(agent);
 
     let mut pid = 2000;
     let shim_exe = format!("{snap}/bin/{}", v.shim);
