@@ -1671,7 +1671,9 @@ fn beam_argv<'a>(
 
 /// KinD: a Kubernetes node that is itself a Docker container, built from the records of the
 /// real nested run (`/work/shared/lab/runtimes/records/kind.txt`, README item 3; research note
-/// E3). The pod's overlay names NODE paths; the host holds them under the node's `/var` volume.
+/// E3), with the cgroups of a KinD node of today (cgroup v2, kubelet `cgroupDriver: systemd`:
+/// kind's source, cited below). The pod's overlay names NODE paths; the host holds them under
+/// the node's `/var` volume.
 pub fn kind_host(dir: &Path) -> Fixture {
     // the node's /var volume (kind.txt "### node container: ... /var volume <vol> -> ...")
     const VOL: &str = "bcd722ed97f5219cfbdb0db45eb62497d835ad755309e25fd5d51c4a0d3d6fe4";
@@ -1698,10 +1700,14 @@ pub fn kind_host(dir: &Path) -> Fixture {
                 "/var/run/docker/containerd/containerd.toml",
             ]),
     );
-    // the node: a docker container (cgroup v1 `/docker/<id>`, kind.txt node mountinfo lines 90-98)
+    // the node: a docker container (kind.txt node mountinfo lines 90-98) in docker's systemd
+    // cgroup `/system.slice/docker-<id>.scope` on cgroup v2, where kind nodes run with their own
+    // cgroup namespace (kind `pkg/cluster/internal/providers/docker/provision.go` line 175
+    // `--cgroupns=private`; `images/base/files/usr/local/bin/entrypoint` `fix_cgroup`: "Both
+    // Docker and Podman enable CgroupNS on cgroup v2 hosts by default")
     // ELMA365 Standard names its node container `elma365` (research note E3: its pipelines run
     // `docker exec elma365 kubectl ...`, deep-dev-ops/install-dbgate-for-elma365-jenkins)
-    let node = h.container(Flavor::DockerV1, "elma365", None, 2);
+    let node = h.container(Flavor::DockerSystemd, "elma365", None, 2);
     // its /var is the docker volume (kind.txt node mountinfo line "101 84 254:0 .../_data /var")
     h.volume(node, "/var", &vol_data);
     let node_id = h.ctrs[node].id.clone();
@@ -1799,29 +1805,19 @@ pub fn kind_host(dir: &Path) -> Fixture {
             Some(&format!("{DBS_IMAGES}/postgres:15.4.0-debian-11-r45")),
         ),
     );
-    // cgroup v1 lines go through the node's cgroup; the `0::` line stops at the node
-    // (kind.txt "--- /proc/23136/cgroup ---")
-    let mut cg = String::new();
-    for (n, c) in [
-        "name=systemd",
-        "pids",
-        "blkio",
-        "freezer",
-        "devices",
-        "memory",
-        "cpuset",
-        "cpuacct",
-        "cpu",
-    ]
-    .iter()
-    .enumerate()
-    {
-        cg.push_str(&format!(
-            "{}:{c}:/docker/{node_id}/kubepods/burstable/pod{uid}/{pod_id}\n",
-            9 - n
-        ));
-    }
-    cg.push_str(&format!("0::/docker/{node_id}\n"));
+    // the kubelet of a KinD node of today uses the systemd cgroup driver under cgroup root
+    // `/kubelet` (kind `pkg/cluster/internal/kubeadm/config.go` line 121 `c.CgroupDriver =
+    // "systemd"`, template lines 600-601 `cgroupDriver: {{ .CgroupDriver }}` / `cgroupRoot:
+    // /kubelet`; `cgroupfs` only for Kubernetes before 1.24, lines 700-705; research note E3),
+    // so the pod's cgroup is `kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-<qos>.slice/
+    // kubelet-kubepods-<qos>-pod<u_i_d>.slice/cri-containerd-<id>.scope` inside the node's
+    // cgroup namespace, and under the node's scope as the host sees it. (The lab's kind-like
+    // node, kind.txt "--- /proc/23136/cgroup ---", ran cgroupfs on cgroup v1: `/docker/<node>/
+    // kubepods/burstable/pod<uid>/<id>`; `src/discovery/container.rs`'s tests keep that form.)
+    let cg = format!(
+        "0::/system.slice/docker-{node_id}.scope/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod{}.slice/cri-containerd-{pod_id}.scope\n",
+        uid.replace('-', "_")
+    );
     // stand-in postgres, uid 1001 (kind.txt ancestry: pid 23136 uid 1001 under shim 23105)
     let mut pg = Proc::new(23136, 23105, "postgres")
         .exe("/opt/bitnami/postgresql/bin/postgres")
