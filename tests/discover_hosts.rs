@@ -273,6 +273,17 @@ fn microk8s_seed_shells_titles_and_listeners() {
         vec![fx.pid("cluster-agent")]
     );
     assert!(!inv.processes.iter().any(|p| p.comm.0 == b"python3"));
+    // the dqlite store under the revision, not `current` (research note M10)
+    let dqlite = inv
+        .processes
+        .iter()
+        .find(|p| p.comm.0 == b"k8s-dqlite")
+        .expect("k8s-dqlite");
+    assert_eq!(
+        dqlite.cmdline[1].0,
+        b"--storage-dir=/var/snap/microk8s/3410/var/kubernetes/backend/"
+    );
+    assert_eq!(listener_pids(&inv, "tcp", 19001), vec![dqlite.pid]);
     // a connected socket is not a listener
     assert!(!inv.listeners.iter().any(|l| l.inode == 29999));
 

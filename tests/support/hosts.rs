@@ -280,13 +280,17 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         .override_files
         .push(("cgroup", containerd_cgroup.clone()));
     h.add(containerd);
+    // the dqlite store is under the revision too (research note M10: `--storage-dir=/var/snap/
+    // microk8s/<rev>/var/kubernetes/backend/`, a live rev 8492 host, index id 2825960028)
+    let backend = format!("/var/snap/microk8s/{rev}/var/kubernetes/backend");
+    h.dir(&backend);
     h.add(
         Proc::new(1090, 1, "k8s-dqlite")
             .exe(format!("{snap}/bin/k8s-dqlite"))
             .args(&[
                 &format!("{snap}/bin/k8s-dqlite"),
-                "--storage-dir=/var/snap/microk8s/current/var/kubernetes/backend/",
-                "--listen=unix:///var/snap/microk8s/current/var/kubernetes/backend/kine.sock:12379",
+                &format!("--storage-dir={backend}/"),
+                &format!("--listen=unix://{backend}/kine.sock:12379"),
             ])
             .listen(Proto::Tcp6, "::", 19001),
     );
