@@ -284,6 +284,19 @@ fn microk8s_seed_shells_titles_and_listeners() {
         b"--storage-dir=/var/snap/microk8s/3410/var/kubernetes/backend/"
     );
     assert_eq!(listener_pids(&inv, "tcp", 19001), vec![dqlite.pid]);
+    // each snap daemon in its snapd unit, on the host (no container)
+    for (p, app) in [
+        (dqlite, "k8s-dqlite"),
+        (proc_of(&inv, fx.pid("kubelite")), "kubelite"),
+    ] {
+        assert_eq!(
+            p.cgroup,
+            vec![format!(
+                "0::/system.slice/snap.microk8s.daemon-{app}.service"
+            )]
+        );
+        assert!(p.container.is_none(), "{app}");
+    }
     // a connected socket is not a listener
     assert!(!inv.listeners.iter().any(|l| l.inode == 29999));
 

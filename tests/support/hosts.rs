@@ -240,24 +240,28 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     h.dir("/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots");
 
     let c = &format!("/var/snap/microk8s/{rev}/args");
-    h.add(
-        Proc::new(1210, 1, "kubelite")
-            .exe(format!("{snap}/kubelite"))
-            .args(&[
-                &format!("{snap}/kubelite"),
-                &format!("--scheduler-args-file={c}/kube-scheduler"),
-                &format!("--controller-manager-args-file={c}/kube-controller-manager"),
-                &format!("--proxy-args-file={c}/kube-proxy"),
-                &format!("--kubelet-args-file={c}/kubelet"),
-                &format!("--apiserver-args-file={c}/kube-apiserver"),
-                &format!("--kubeconfig-file={c}/../credentials/client.config"),
-                "--start-control-plane=true",
-            ])
-            .listen(Proto::Tcp6, "::", 16443)
-            .listen(Proto::Tcp6, "::", 10250)
-            .listen(Proto::Tcp4, "127.0.0.1", 10248)
-            .role("kubelite"),
-    );
+    // each snap daemon runs in its snapd unit `snap.microk8s.daemon-<app>.service` (the
+    // `systemctl status` dump of a rev 8492 host, index id 2825960028; research note M1, M3)
+    let unit =
+        |app: &str| format!("0::/system.slice/snap.microk8s.daemon-{app}.service\n").into_bytes();
+    let mut kubelite = Proc::new(1210, 1, "kubelite")
+        .exe(format!("{snap}/kubelite"))
+        .args(&[
+            &format!("{snap}/kubelite"),
+            &format!("--scheduler-args-file={c}/kube-scheduler"),
+            &format!("--controller-manager-args-file={c}/kube-controller-manager"),
+            &format!("--proxy-args-file={c}/kube-proxy"),
+            &format!("--kubelet-args-file={c}/kubelet"),
+            &format!("--apiserver-args-file={c}/kube-apiserver"),
+            &format!("--kubeconfig-file={c}/../credentials/client.config"),
+            "--start-control-plane=true",
+        ])
+        .listen(Proto::Tcp6, "::", 16443)
+        .listen(Proto::Tcp6, "::", 10250)
+        .listen(Proto::Tcp4, "127.0.0.1", 10248)
+        .role("kubelite");
+    kubelite.override_files.push(("cgroup", unit("kubelite")));
+    h.add(kubelite);
     // snapd runs containerd as the unit `snap.microk8s.daemon-containerd.service`; its shims
     // stay in that unit's cgroup (research note M3: `systemctl status` of a rev 8492 host,
     // index id 2825960028)
@@ -284,16 +288,16 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     // microk8s/<rev>/var/kubernetes/backend/`, a live rev 8492 host, index id 2825960028)
     let backend = format!("/var/snap/microk8s/{rev}/var/kubernetes/backend");
     h.dir(&backend);
-    h.add(
-        Proc::new(1090, 1, "k8s-dqlite")
-            .exe(format!("{snap}/bin/k8s-dqlite"))
-            .args(&[
-                &format!("{snap}/bin/k8s-dqlite"),
-                &format!("--storage-dir={backend}/"),
-                &format!("--listen=unix://{backend}/kine.sock:12379"),
-            ])
-            .listen(Proto::Tcp6, "::", 19001),
-    );
+    let mut dqlite = Proc::new(1090, 1, "k8s-dqlite")
+        .exe(format!("{snap}/bin/k8s-dqlite"))
+        .args(&[
+            &format!("{snap}/bin/k8s-dqlite"),
+            &format!("--storage-dir={backend}/"),
+            &format!("--listen=unix://{backend}/kine.sock:12379"),
+        ])
+        .listen(Proto::Tcp6, "::", 19001);
+    dqlite.override_files.push(("cgroup", unit("k8s-dqlite")));
+    h.add(dqlite);
     // cluster-agent is a Go binary the snap's wrapper starts without `exec`, so the bash stays
     // its parent (research note M10: `bash /snap/microk8s/8492/run-cluster-agent-with-args` →
     // `/snap/microk8s/8492/bin/cluster-agent cluster-agent --bind 0.0.0.0:25000 --keyfile ...
@@ -301,7 +305,7 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     // run-cluster-agent-with-args` line 18 `${SNAP}/bin/cluster-agent cluster-agent
     // "${args[@]}"`, its args `microk8s-resources/default-args/cluster-agent`)
     // both in snapd's unit `snap.microk8s.daemon-cluster-agent.service` (the same dump)
-    let agent_cgroup = b"0::/system.slice/snap.microk8s.daemon-cluster-agent.service\n".to_vec();
+    let agent_cgroup = unit("cluster-agent");
     let mut wrapper = Proc::new(1094, 1, "bash")
         .exe("/usr/bin/bash")
         .args(&["bash", &format!("{snap}/run-cluster-agent-with-args")]);
