@@ -792,3 +792,23 @@ fn valkey_is_drift_of_the_bitnami_redis_entry() {
         found(&r, "rule-database-files")
     );
 }
+
+/// microk8s's cluster-agent is the snap's Go binary under a bash wrapper (research note M10):
+/// the catalog lists no cluster-agent, and unlisted detection follows only the ELMA365
+/// namespaces and the known database and platform programs, so neither the agent (a host
+/// process), its wrapper nor its port 25000 is unlisted noise.
+#[test]
+fn microk8s_cluster_agent_is_not_unlisted_noise() {
+    let d = tempfile::tempdir().unwrap();
+    let fx = hosts::microk8s_upgraded(d.path());
+    let (_, r) = check(d.path(), &[]);
+    let agent = fx.pid("cluster-agent") as i64;
+    for u in r["unlisted"].as_array().unwrap() {
+        let v = u["value"].as_str().unwrap_or("");
+        assert!(
+            !v.contains("cluster-agent") && v != "/usr/bin/bash" && v != "25000/tcp",
+            "{u}"
+        );
+        assert!(!u.to_string().contains(&format!("\"pid\":{agent}")), "{u}");
+    }
+}

@@ -257,6 +257,46 @@ fn microk8s_seed_shells_titles_and_listeners() {
         vec![fx.pid("calico-felix")]
     );
     assert_eq!(listener_pids(&inv, "tcp", 16443), vec![fx.pid("kubelite")]);
+    // cluster-agent is the snap's Go binary under its bash wrapper, not a python script
+    // (research note M10)
+    let agent = proc_of(&inv, fx.pid("cluster-agent"));
+    assert_eq!(s(&agent.exe), "/snap/microk8s/3410/bin/cluster-agent");
+    assert_eq!(s(&agent.exe_host), "/snap/microk8s/3410/bin/cluster-agent");
+    assert!(agent.container.is_none());
+    assert_eq!(s(&proc_of(&inv, agent.ppid).exe), "/usr/bin/bash");
+    assert_eq!(
+        agent.cgroup,
+        vec!["0::/system.slice/snap.microk8s.daemon-cluster-agent.service".to_string()]
+    );
+    assert_eq!(
+        listener_pids(&inv, "tcp", 25000),
+        vec![fx.pid("cluster-agent")]
+    );
+    assert!(!inv.processes.iter().any(|p| p.comm.0 == b"python3"));
+    // the dqlite store under the revision, not `current` (research note M10)
+    let dqlite = inv
+        .processes
+        .iter()
+        .find(|p| p.comm.0 == b"k8s-dqlite")
+        .expect("k8s-dqlite");
+    assert_eq!(
+        dqlite.cmdline[1].0,
+        b"--storage-dir=/var/snap/microk8s/3410/var/kubernetes/backend/"
+    );
+    assert_eq!(listener_pids(&inv, "tcp", 19001), vec![dqlite.pid]);
+    // each snap daemon in its snapd unit, on the host (no container)
+    for (p, app) in [
+        (dqlite, "k8s-dqlite"),
+        (proc_of(&inv, fx.pid("kubelite")), "kubelite"),
+    ] {
+        assert_eq!(
+            p.cgroup,
+            vec![format!(
+                "0::/system.slice/snap.microk8s.daemon-{app}.service"
+            )]
+        );
+        assert!(p.container.is_none(), "{app}");
+    }
     // a connected socket is not a listener
     assert!(!inv.listeners.iter().any(|l| l.inode == 29999));
 
@@ -590,10 +630,10 @@ fn deleted_and_vanished_fixture_processes() {
 }
 
 /// KinD (issue 10): a pod inside a Docker-run node, modelled on the records of the real nested
-/// run (`lab/runtimes/records/kind.txt`). Under `--root` the node's inner task bundle
-/// (`config.json`, read live through `/proc/<shim>/root`) is out of reach, so the container's
-/// name and image stay unknown; the pod's namespace and name come from the kubelet's log
-/// directory, which the node's `/var` volume puts on the host.
+/// run (`lab/runtimes/records/kind.txt`), with the cgroups of a KinD node of today (kubelet
+/// `cgroupDriver: systemd`, `cgroupRoot: /kubelet`, research note E3). Under `--root` the
+/// node's inner task bundle is read through the node root the copy kept (`proc/<node
+/// pid>/root`): namespace, pod, container name and image.
 #[test]
 fn kind_host_pod_in_a_docker_node() {
     let (fx, inv, _d) = inv_of(hosts::kind_host);
@@ -610,7 +650,18 @@ fn kind_host_pod_in_a_docker_node() {
     assert_eq!(c.container_id.as_deref(), Some(ctr.id.as_str()));
     // the node relation: the Docker container the inner shim runs in
     assert_eq!(c.node.as_deref(), Some(node.id.as_str()));
-    assert!(c.pod_uid.is_some());
+    // the pod uid from the kubelet's systemd slice under the node's docker scope
+    let uid = support::fixture::pod_uid("kind-host-1/postgresql-0");
+    assert_eq!(c.pod_uid.as_deref(), Some(uid.as_str()));
+    assert_eq!(
+        pg.cgroup,
+        vec![format!(
+            "0::/system.slice/docker-{}.scope/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod{}.slice/cri-containerd-{}.scope",
+            node.id,
+            uid.replace('-', "_"),
+            ctr.id
+        )]
+    );
     assert_eq!(c.namespace.as_deref(), Some("elma365-dbs"));
     assert_eq!(c.pod_name.as_deref(), Some("postgres-0"));
     // under --root: the inner task bundle in the node's /run (a tmpfs), through the node root

@@ -201,6 +201,7 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         "bin/containerd-shim-runc-v2",
         "bin/k8s-dqlite",
         "bin/cluster-agent",
+        "run-cluster-agent-with-args",
     ] {
         h.exec(format!("{snap}/{f}"));
         if let Some(old) = v.old_rev {
@@ -208,7 +209,12 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         }
     }
     h.link("/snap/microk8s/current", rev);
-    h.exec("/snap/core20/2264/usr/bin/python3");
+    // the snap's base (mounted, nothing of it runs here)
+    h.dir("/snap/core20/2264");
+    // the snap's wrappers are `#!/usr/bin/env bash` scripts; microk8s is a classic snap that
+    // stages no bash (canonical/microk8s `snap/snapcraft.yaml`: `confinement: classic`, part
+    // `bash-utils` lists no bash), so they run under the host's bash (INFERRED)
+    h.exec("/usr/bin/bash");
     h.link("/snap/core20/current", "2264");
     // the snap's args live under the revision, not `current` (research note M1: `--config
     // ${SNAP_DATA}/args/containerd.toml`, a live rev 8492 host shows
@@ -234,24 +240,28 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
     h.dir("/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots");
 
     let c = &format!("/var/snap/microk8s/{rev}/args");
-    h.add(
-        Proc::new(1210, 1, "kubelite")
-            .exe(format!("{snap}/kubelite"))
-            .args(&[
-                &format!("{snap}/kubelite"),
-                &format!("--scheduler-args-file={c}/kube-scheduler"),
-                &format!("--controller-manager-args-file={c}/kube-controller-manager"),
-                &format!("--proxy-args-file={c}/kube-proxy"),
-                &format!("--kubelet-args-file={c}/kubelet"),
-                &format!("--apiserver-args-file={c}/kube-apiserver"),
-                &format!("--kubeconfig-file={c}/../credentials/client.config"),
-                "--start-control-plane=true",
-            ])
-            .listen(Proto::Tcp6, "::", 16443)
-            .listen(Proto::Tcp6, "::", 10250)
-            .listen(Proto::Tcp4, "127.0.0.1", 10248)
-            .role("kubelite"),
-    );
+    // each snap daemon runs in its snapd unit `snap.microk8s.daemon-<app>.service` (the
+    // `systemctl status` dump of a rev 8492 host, index id 2825960028; research note M1, M3)
+    let unit =
+        |app: &str| format!("0::/system.slice/snap.microk8s.daemon-{app}.service\n").into_bytes();
+    let mut kubelite = Proc::new(1210, 1, "kubelite")
+        .exe(format!("{snap}/kubelite"))
+        .args(&[
+            &format!("{snap}/kubelite"),
+            &format!("--scheduler-args-file={c}/kube-scheduler"),
+            &format!("--controller-manager-args-file={c}/kube-controller-manager"),
+            &format!("--proxy-args-file={c}/kube-proxy"),
+            &format!("--kubelet-args-file={c}/kubelet"),
+            &format!("--apiserver-args-file={c}/kube-apiserver"),
+            &format!("--kubeconfig-file={c}/../credentials/client.config"),
+            "--start-control-plane=true",
+        ])
+        .listen(Proto::Tcp6, "::", 16443)
+        .listen(Proto::Tcp6, "::", 10250)
+        .listen(Proto::Tcp4, "127.0.0.1", 10248)
+        .role("kubelite");
+    kubelite.override_files.push(("cgroup", unit("kubelite")));
+    h.add(kubelite);
     // snapd runs containerd as the unit `snap.microk8s.daemon-containerd.service`; its shims
     // stay in that unit's cgroup (research note M3: `systemctl status` of a rev 8492 host,
     // index id 2825960028)
@@ -274,28 +284,54 @@ fn microk8s(dir: &Path, name: &str, v: Mk8s) -> Fixture {
         .override_files
         .push(("cgroup", containerd_cgroup.clone()));
     h.add(containerd);
-    h.add(
-        Proc::new(1090, 1, "k8s-dqlite")
-            .exe(format!("{snap}/bin/k8s-dqlite"))
-            .args(&[
-                &format!("{snap}/bin/k8s-dqlite"),
-                "--storage-dir=/var/snap/microk8s/current/var/kubernetes/backend/",
-                "--listen=unix:///var/snap/microk8s/current/var/kubernetes/backend/kine.sock:12379",
-            ])
-            .listen(Proto::Tcp6, "::", 19001),
-    );
-    h.add(
-        Proc::new(1095, 1, "python3")
-            .exe("/snap/core20/2264/usr/bin/python3")
-            .args(&[
-                &format!("{snap}/usr/bin/python3"),
-                &format!("{snap}/bin/cluster-agent"),
-                "cluster-agent",
-                "--bind",
-                "0.0.0.0:25000",
-            ])
-            .listen(Proto::Tcp4, "0.0.0.0", 25000),
-    );
+    // the dqlite store is under the revision too (research note M10: `--storage-dir=/var/snap/
+    // microk8s/<rev>/var/kubernetes/backend/`, a live rev 8492 host, index id 2825960028)
+    let backend = format!("/var/snap/microk8s/{rev}/var/kubernetes/backend");
+    h.dir(&backend);
+    let mut dqlite = Proc::new(1090, 1, "k8s-dqlite")
+        .exe(format!("{snap}/bin/k8s-dqlite"))
+        .args(&[
+            &format!("{snap}/bin/k8s-dqlite"),
+            &format!("--storage-dir={backend}/"),
+            &format!("--listen=unix://{backend}/kine.sock:12379"),
+        ])
+        .listen(Proto::Tcp6, "::", 19001);
+    dqlite.override_files.push(("cgroup", unit("k8s-dqlite")));
+    h.add(dqlite);
+    // cluster-agent is a Go binary the snap's wrapper starts without `exec`, so the bash stays
+    // its parent (research note M10: `bash /snap/microk8s/8492/run-cluster-agent-with-args` →
+    // `/snap/microk8s/8492/bin/cluster-agent cluster-agent --bind 0.0.0.0:25000 --keyfile ...
+    // --timeout 240`, index id 2825960028; canonical/microk8s `microk8s-resources/wrappers/
+    // run-cluster-agent-with-args` line 18 `${SNAP}/bin/cluster-agent cluster-agent
+    // "${args[@]}"`, its args `microk8s-resources/default-args/cluster-agent`)
+    // both in snapd's unit `snap.microk8s.daemon-cluster-agent.service` (the same dump)
+    let agent_cgroup = unit("cluster-agent");
+    let mut wrapper = Proc::new(1094, 1, "bash")
+        .exe("/usr/bin/bash")
+        .args(&["bash", &format!("{snap}/run-cluster-agent-with-args")]);
+    wrapper
+        .override_files
+        .push(("cgroup", agent_cgroup.clone()));
+    h.add(wrapper);
+    let certs = format!("/var/snap/microk8s/{rev}/certs");
+    let mut agent = Proc::new(1095, 1094, "cluster-agent")
+        .exe(format!("{snap}/bin/cluster-agent"))
+        .args(&[
+            &format!("{snap}/bin/cluster-agent"),
+            "cluster-agent",
+            "--bind",
+            "0.0.0.0:25000",
+            "--keyfile",
+            &format!("{certs}/server.key"),
+            "--certfile",
+            &format!("{certs}/server.crt"),
+            "--timeout",
+            "240",
+        ])
+        .listen(Proto::Tcp4, "0.0.0.0", 25000)
+        .role("cluster-agent");
+    agent.override_files.push(("cgroup", agent_cgroup));
+    h.add(agent);
 
     let mut pid = 2000;
     let shim_exe = format!("{snap}/bin/{}", v.shim);
@@ -1643,7 +1679,9 @@ fn beam_argv<'a>(
 
 /// KinD: a Kubernetes node that is itself a Docker container, built from the records of the
 /// real nested run (`/work/shared/lab/runtimes/records/kind.txt`, README item 3; research note
-/// E3). The pod's overlay names NODE paths; the host holds them under the node's `/var` volume.
+/// E3), with the cgroups of a KinD node of today (cgroup v2, kubelet `cgroupDriver: systemd`:
+/// kind's source, cited below). The pod's overlay names NODE paths; the host holds them under
+/// the node's `/var` volume.
 pub fn kind_host(dir: &Path) -> Fixture {
     // the node's /var volume (kind.txt "### node container: ... /var volume <vol> -> ...")
     const VOL: &str = "bcd722ed97f5219cfbdb0db45eb62497d835ad755309e25fd5d51c4a0d3d6fe4";
@@ -1670,10 +1708,14 @@ pub fn kind_host(dir: &Path) -> Fixture {
                 "/var/run/docker/containerd/containerd.toml",
             ]),
     );
-    // the node: a docker container (cgroup v1 `/docker/<id>`, kind.txt node mountinfo lines 90-98)
+    // the node: a docker container (kind.txt node mountinfo lines 90-98) in docker's systemd
+    // cgroup `/system.slice/docker-<id>.scope` on cgroup v2, where kind nodes run with their own
+    // cgroup namespace (kind `pkg/cluster/internal/providers/docker/provision.go` line 175
+    // `--cgroupns=private`; `images/base/files/usr/local/bin/entrypoint` `fix_cgroup`: "Both
+    // Docker and Podman enable CgroupNS on cgroup v2 hosts by default")
     // ELMA365 Standard names its node container `elma365` (research note E3: its pipelines run
     // `docker exec elma365 kubectl ...`, deep-dev-ops/install-dbgate-for-elma365-jenkins)
-    let node = h.container(Flavor::DockerV1, "elma365", None, 2);
+    let node = h.container(Flavor::DockerSystemd, "elma365", None, 2);
     // its /var is the docker volume (kind.txt node mountinfo line "101 84 254:0 .../_data /var")
     h.volume(node, "/var", &vol_data);
     let node_id = h.ctrs[node].id.clone();
@@ -1771,29 +1813,19 @@ pub fn kind_host(dir: &Path) -> Fixture {
             Some(&format!("{DBS_IMAGES}/postgres:15.4.0-debian-11-r45")),
         ),
     );
-    // cgroup v1 lines go through the node's cgroup; the `0::` line stops at the node
-    // (kind.txt "--- /proc/23136/cgroup ---")
-    let mut cg = String::new();
-    for (n, c) in [
-        "name=systemd",
-        "pids",
-        "blkio",
-        "freezer",
-        "devices",
-        "memory",
-        "cpuset",
-        "cpuacct",
-        "cpu",
-    ]
-    .iter()
-    .enumerate()
-    {
-        cg.push_str(&format!(
-            "{}:{c}:/docker/{node_id}/kubepods/burstable/pod{uid}/{pod_id}\n",
-            9 - n
-        ));
-    }
-    cg.push_str(&format!("0::/docker/{node_id}\n"));
+    // the kubelet of a KinD node of today uses the systemd cgroup driver under cgroup root
+    // `/kubelet` (kind `pkg/cluster/internal/kubeadm/config.go` line 121 `c.CgroupDriver =
+    // "systemd"`, template lines 600-601 `cgroupDriver: {{ .CgroupDriver }}` / `cgroupRoot:
+    // /kubelet`; `cgroupfs` only for Kubernetes before 1.24, lines 700-705; research note E3),
+    // so the pod's cgroup is `kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-<qos>.slice/
+    // kubelet-kubepods-<qos>-pod<u_i_d>.slice/cri-containerd-<id>.scope` inside the node's
+    // cgroup namespace, and under the node's scope as the host sees it. (The lab's kind-like
+    // node, kind.txt "--- /proc/23136/cgroup ---", ran cgroupfs on cgroup v1: `/docker/<node>/
+    // kubepods/burstable/pod<uid>/<id>`; `src/discovery/container.rs`'s tests keep that form.)
+    let cg = format!(
+        "0::/system.slice/docker-{node_id}.scope/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod{}.slice/cri-containerd-{pod_id}.scope\n",
+        uid.replace('-', "_")
+    );
     // stand-in postgres, uid 1001 (kind.txt ancestry: pid 23136 uid 1001 under shim 23105)
     let mut pg = Proc::new(23136, 23105, "postgres")
         .exe("/opt/bitnami/postgresql/bin/postgres")
