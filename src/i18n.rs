@@ -702,7 +702,7 @@ Evidence is that of the first host.",
             return ru;
         }
         format!(
-            "{} ({component}), который не покрывает ни одна запись каталога",
+            "{} ({component}): ни одна запись каталога не покрывает эту находку",
             self::kind(kind, Lang::Ru)
         )
     }
