@@ -6,7 +6,7 @@
 use avexclude::cli::help_ru;
 use avexclude::i18n::Lang;
 
-use crate::cli_help::helps;
+use crate::cli_help::{CONTRACT_COMMANDS, helps};
 use crate::support;
 
 #[test]
@@ -14,17 +14,7 @@ fn every_subcommand_long_help_in_russian_is_pinned() {
     let mut cmd = help_ru::command(Lang::Ru);
     let mut out = String::new();
     helps(&mut cmd, "", &mut out);
-    for c in [
-        "avexclude discover",
-        "avexclude check",
-        "avexclude render",
-        "avexclude accept",
-        "avexclude audit",
-        "avexclude export",
-        "avexclude vendors",
-        "avexclude catalog show",
-        "avexclude catalog lint",
-    ] {
+    for c in CONTRACT_COMMANDS {
         assert!(out.contains(&format!("===== {c} --help")), "{c} missing");
     }
     // clap's English headings and annotations are all replaced

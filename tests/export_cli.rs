@@ -92,30 +92,10 @@ fn man_page_is_roff_and_renders() {
     }
 }
 
-fn write_reports(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let (_, reports) = fleet::fleet();
-    reports
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            // Half JSON, half YAML, as `check --format json|yaml` writes them.
-            if i % 2 == 0 {
-                let p = dir.join(format!("{}.json", r.host.hostname));
-                std::fs::write(&p, serde_json::to_vec_pretty(r).unwrap()).unwrap();
-                p
-            } else {
-                let p = dir.join(format!("{}.yaml", r.host.hostname));
-                std::fs::write(&p, avexclude::yaml::to_string(r).unwrap()).unwrap();
-                p
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn export_of_fleet_report_files_writes_the_document_and_the_state() {
     let dir = tempfile::tempdir().unwrap();
-    let files = write_reports(dir.path());
+    let files = fleet::write_reports(dir.path());
     let out = dir.path().join("fleet.csv");
     let state = dir.path().join("export-state.json");
     let mut cmd = bin();
@@ -164,7 +144,7 @@ fn export_of_fleet_report_files_writes_the_document_and_the_state() {
 #[test]
 fn export_input_errors_exit_2_and_name_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let files = write_reports(dir.path());
+    let files = fleet::write_reports(dir.path());
     bin()
         .args(["export", "--format", "json"])
         .run()

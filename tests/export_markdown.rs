@@ -5,37 +5,16 @@
 //! directory is replaced by a fixed word before the comparison; everything else is the bytes the
 //! binary wrote.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::support;
 use crate::support::export_fleet as fleet;
-
-/// The fleet's reports as files, half JSON and half YAML, as `check --format json|yaml` writes
-/// them (the same inputs as `export_cli`).
-fn write_reports(dir: &Path) -> Vec<PathBuf> {
-    let (_, reports) = fleet::fleet();
-    reports
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            if i % 2 == 0 {
-                let p = dir.join(format!("{}.json", r.host.hostname));
-                std::fs::write(&p, serde_json::to_vec_pretty(r).unwrap()).unwrap();
-                p
-            } else {
-                let p = dir.join(format!("{}.yaml", r.host.hostname));
-                std::fs::write(&p, avexclude::yaml::to_string(r).unwrap()).unwrap();
-                p
-            }
-        })
-        .collect()
-}
 
 /// Export the fleet as Markdown to stdout in `lang`; the document with what varies between runs
 /// normalised.
 fn markdown(lang: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let files = write_reports(dir.path());
+    let files = fleet::write_reports(dir.path());
     let mut cmd = support::avexclude();
     cmd.env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")

@@ -7,11 +7,7 @@ use avexclude::model::{Inventory, Process, Report, Status};
 use avexclude::render::{self, RenderOptions};
 
 fn clamav() -> render::Vendor {
-    render::load_vendors(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name() == "clamav")
-        .unwrap()
+    crate::support::render_reports::vendor("clamav")
 }
 
 struct Out {

@@ -51,11 +51,7 @@ fn render_dirs(dirs: &[String]) -> (String, String, String) {
         "rule-database-files",
         dirs.iter().map(|d| reports::path_match(d)).collect(),
     );
-    let v = render::load_vendors(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name() == "clamav")
-        .unwrap();
+    let v = reports::vendor("clamav");
     // The service user is high risk (held back by default): allowed here, so clamconf also reads
     // back the OnAccessExcludeUname line.
     let opts = RenderOptions {

@@ -12,11 +12,7 @@ fn out(
     r: &avexclude::model::Report,
     cat: &avexclude::model::Catalog,
 ) -> (String, Vec<avexclude::model::Warning>) {
-    let v = render::load_vendors(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name() == name)
-        .unwrap();
+    let v = reports::vendor(name);
     let o = render::render(
         r,
         cat,

@@ -8,11 +8,7 @@ use avexclude::model::Match;
 use avexclude::render::{self, RenderOptions};
 
 fn vendor(name: &str) -> render::Vendor {
-    render::load_vendors(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name() == name)
-        .unwrap()
+    crate::support::render_reports::vendor(name)
 }
 
 fn opts(allow: &[&str]) -> RenderOptions {

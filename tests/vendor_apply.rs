@@ -14,11 +14,7 @@ use avexclude::render::{self, RenderOptions};
 fn render_to(dir: &Path, name: &str) {
     let cat = reports::catalog();
     let (r, inv) = reports::microk8s();
-    let v = render::load_vendors(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name() == name)
-        .unwrap();
+    let v = reports::vendor(name);
     let out = render::render_with(&r, &cat, &v, &RenderOptions::default(), Some(&inv)).unwrap();
     for f in &out.files {
         let p = dir.join(&f.path);
@@ -210,11 +206,7 @@ fn kesl_never_writes_a_file_as_parent_plus_areamask() {
         .find(|e| e.id == "rule-database-files")
         .unwrap();
     e.kind = avexclude::model::EntryKind::File;
-    let v = render::load_vendors(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name() == "kesl")
-        .unwrap();
+    let v = reports::vendor("kesl");
     let out = render::render_with(&r, &cat, &v, &RenderOptions::default(), Some(&inv)).unwrap();
     let ini = reports::file_text(&out, "file-threat-protection.ini");
     assert!(!ini.contains("AreaMask.item_0000=license.key"), "{ini}");
@@ -233,11 +225,7 @@ fn clamav_15_gets_anchored_escaped_on_access_regexes() {
         "rule-database-files",
         vec![reports::path_match("/var/lib/pg.15/main")],
     );
-    let mut v = render::load_vendors(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name() == "clamav")
-        .unwrap();
+    let mut v = reports::vendor("clamav");
     v.descriptor.set_param("version", "1.4.3");
     let out = render::render_with(&r, &cat, &v, &RenderOptions::default(), Some(&inv)).unwrap();
     assert!(
@@ -266,11 +254,7 @@ fn drweb_refuses_hash_and_semicolon_values() {
             reports::path_match("/srv/c;d/data"),
         ],
     );
-    let v = render::load_vendors(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name() == "drweb")
-        .unwrap();
+    let v = reports::vendor("drweb");
     let out = render::render_with(&r, &cat, &v, &RenderOptions::default(), Some(&inv)).unwrap();
     let ini = reports::file_text(&out, "drweb.ini");
     assert!(!ini.contains("ExcludedPath = \"/srv/a#b/data\""), "{ini}");

@@ -523,3 +523,24 @@ pub fn hostile(cat: &Catalog) -> Report {
     )
     .build()
 }
+
+/// The fleet's reports written into `dir`, half JSON and half YAML, as `check --format json|yaml`
+/// writes them: the inputs of the export command-line tests.
+pub fn write_reports(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let (_, reports) = fleet();
+    reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if i % 2 == 0 {
+                let p = dir.join(format!("{}.json", r.host.hostname));
+                std::fs::write(&p, serde_json::to_vec_pretty(r).unwrap()).unwrap();
+                p
+            } else {
+                let p = dir.join(format!("{}.yaml", r.host.hostname));
+                std::fs::write(&p, avexclude::yaml::to_string(r).unwrap()).unwrap();
+                p
+            }
+        })
+        .collect()
+}

@@ -9,6 +9,15 @@ pub fn catalog() -> Catalog {
     avexclude::catalog::load_with_overlays(&[] as &[&std::path::Path]).expect("builtin catalog")
 }
 
+/// A built-in vendor by name.
+pub fn vendor(name: &str) -> avexclude::render::Vendor {
+    avexclude::render::load_vendors(None)
+        .expect("built-in vendors")
+        .into_iter()
+        .find(|v| v.name() == name)
+        .unwrap_or_else(|| panic!("no built-in vendor {name}"))
+}
+
 fn base(host: &str) -> Report {
     Report {
         schema: SCHEMA_VERSION,
